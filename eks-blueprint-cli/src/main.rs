@@ -1,0 +1,61 @@
+//! The `eks-blueprint` command: a thin layer over the `eks-blueprint` library. It parses
+//! arguments, calls the library, prints results, and maps errors to exit codes.
+
+mod synth;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Synthesize Amazon EKS platforms into AWS CloudFormation.
+#[derive(Debug, Parser)]
+#[command(name = "eks-blueprint", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Synthesize a blueprint file into an output directory of templates.
+    Synth(synth::SynthArgs),
+    /// Check a blueprint file without writing anything.
+    Validate(synth::ValidateArgs),
+}
+
+/// The process exit status: one place decides every code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// 0: done.
+    Success,
+    /// 1: the environment failed (I/O) or a bug.
+    Failure,
+    /// 2: the input is wrong (bad arguments, bad blueprint file, invalid blueprint).
+    UserError,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Success => ExitCode::SUCCESS,
+            Status::Failure => ExitCode::from(1),
+            Status::UserError => ExitCode::from(2),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Synth(args) => synth::synth(&args),
+        Command::Validate(args) => synth::validate(&args),
+    };
+    match result {
+        Ok(()) => Status::Success.into(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            let status = if e.is_user_error() { Status::UserError } else { Status::Failure };
+            status.into()
+        }
+    }
+}

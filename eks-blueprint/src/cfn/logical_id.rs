@@ -1,0 +1,53 @@
+//! Logical ids: stable, readable, alphanumeric.
+//!
+//! Logical ids are part of the public contract: CloudFormation replaces a resource whose
+//! logical id changes. They are derived from the model's names, never hashed.
+
+/// The longest logical id CloudFormation accepts.
+pub const MAX_LOGICAL_ID_LEN: usize = 255;
+
+/// Turns a name such as `system-nodes_v2` into PascalCase alphanumerics: `SystemNodesV2`.
+///
+/// Every run of characters other than ASCII letters and digits is a word break.
+pub fn pascal_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    out
+}
+
+/// A logical id from a prefix and a model name: `("Nodegroup", "system")` -> `NodegroupSystem`.
+pub fn logical_id(prefix: &str, name: &str) -> String {
+    format!("{prefix}{}", pascal_case(name))
+}
+
+/// Whether `id` is a valid logical id (alphanumeric, 1 to 255 characters).
+pub fn is_valid(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_LOGICAL_ID_LEN && id.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_pascal_case() {
+        assert_eq!(pascal_case("system"), "System");
+        assert_eq!(pascal_case("system-nodes_v2"), "SystemNodesV2");
+        assert_eq!(pascal_case("gpu.large"), "GpuLarge");
+        assert_eq!(logical_id("Nodegroup", "spot-arm"), "NodegroupSpotArm");
+    }
+
+    #[test]
+    fn validity_follows_cloudformation_rules() {
+        assert!(is_valid("Vpc1"));
+        assert!(!is_valid(""));
+        assert!(!is_valid("my-vpc"));
+        assert!(!is_valid(&"A".repeat(256)));
+    }
+}

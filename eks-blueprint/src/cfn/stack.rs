@@ -1,0 +1,248 @@
+//! A stack under construction: a name, a template, and typed handles to its resources.
+
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{logical_id, CfnError, Expr, Output, RemovalPolicy, Resource, Target, Template};
+
+/// A typed CloudFormation resource: a struct of properties spelled as in the official
+/// resource schema, with its type string.
+pub trait ResourceType: Serialize {
+    /// The type string, e.g. `AWS::EKS::Cluster`.
+    const TYPE: &'static str;
+}
+
+/// A reference to a resource added to a stack, typed by the resource.
+///
+/// Attributes are read through typed accessors defined next to each resource type
+/// (`cluster.attr_arn()`); using a handle in another stack becomes an export and an import
+/// at synthesis.
+#[derive(Debug)]
+pub struct Handle<R> {
+    target: Target,
+    _resource: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for Handle<R> {
+    fn clone(&self) -> Self {
+        Handle { target: self.target.clone(), _resource: PhantomData }
+    }
+}
+
+impl<R> Handle<R> {
+    /// The resource's logical id.
+    pub fn logical_id(&self) -> &str {
+        &self.target.logical_id
+    }
+
+    /// The stack that owns the resource.
+    pub fn stack(&self) -> &str {
+        self.target.stack.as_deref().unwrap_or_default()
+    }
+
+    /// `Ref` to the resource (its physical id, or what the type documents `Ref` returns).
+    pub fn reference(&self) -> Expr {
+        Expr::Ref(self.target.clone())
+    }
+
+    /// `Fn::GetAtt` of an attribute. Model code uses the typed accessors instead.
+    pub fn get_att(&self, attribute: &str) -> Expr {
+        Expr::GetAtt(self.target.clone(), attribute.to_owned())
+    }
+
+    /// The handle's target, for dependencies.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+}
+
+/// The resource attributes that are not properties: dependencies, policies, condition.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceOptions {
+    depends_on: Vec<Target>,
+    deletion_policy: Option<RemovalPolicy>,
+    update_replace_policy: Option<RemovalPolicy>,
+    condition: Option<String>,
+    metadata: Option<Value>,
+}
+
+impl ResourceOptions {
+    /// No options.
+    pub fn new() -> Self {
+        ResourceOptions::default()
+    }
+
+    /// Waits for another resource. A resource of another stack becomes a stack dependency.
+    pub fn depends_on<R>(mut self, other: &Handle<R>) -> Self {
+        self.depends_on.push(other.target.clone());
+        self
+    }
+
+    /// `DeletionPolicy` and `UpdateReplacePolicy` `Retain`: the resource survives its
+    /// removal from the stack and a replacement, for stateful resources.
+    pub fn retain(mut self) -> Self {
+        self.deletion_policy = Some(RemovalPolicy::Retain);
+        self.update_replace_policy = Some(RemovalPolicy::Retain);
+        self
+    }
+
+    /// Sets the `DeletionPolicy`.
+    pub fn deletion_policy(mut self, policy: RemovalPolicy) -> Self {
+        self.deletion_policy = Some(policy);
+        self
+    }
+
+    /// Sets the `UpdateReplacePolicy`.
+    pub fn update_replace_policy(mut self, policy: RemovalPolicy) -> Self {
+        self.update_replace_policy = Some(policy);
+        self
+    }
+
+    /// Creates the resource only when the named condition is true.
+    pub fn condition(mut self, condition: impl Into<String>) -> Self {
+        self.condition = Some(condition.into());
+        self
+    }
+
+    /// Sets resource metadata.
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+}
+
+/// A stack: a name (the CloudFormation stack name) and its template.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    name: String,
+    template: Template,
+    /// Dependencies of resources on resources of other stacks, resolved at synthesis.
+    pub(crate) foreign_depends_on: Vec<(String, Target)>,
+}
+
+impl Stack {
+    /// An empty stack.
+    pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
+        let mut template = Template::new();
+        template.description = Some(description.into());
+        Stack { name: name.into(), template, foreign_depends_on: Vec::new() }
+    }
+
+    /// The stack name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The template.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The template, to change.
+    pub fn template_mut(&mut self) -> &mut Template {
+        &mut self.template
+    }
+
+    /// Adds a resource with no options.
+    pub fn add<R: ResourceType>(&mut self, id: &str, resource: R) -> Result<Handle<R>, CfnError> {
+        self.add_with(id, resource, ResourceOptions::new())
+    }
+
+    /// Adds a resource with options.
+    pub fn add_with<R: ResourceType>(
+        &mut self,
+        id: &str,
+        resource: R,
+        options: ResourceOptions,
+    ) -> Result<Handle<R>, CfnError> {
+        if !logical_id::is_valid(id) {
+            return Err(CfnError::InvalidLogicalId { id: id.to_owned() });
+        }
+        if self.template.resources.contains_key(id) {
+            return Err(CfnError::DuplicateLogicalId { stack: self.name.clone(), id: id.to_owned() });
+        }
+        let properties =
+            serde_json::to_value(&resource).map_err(|source| CfnError::Render { id: id.to_owned(), source })?;
+        if let Some(property) = find_null(&properties, "") {
+            return Err(CfnError::MissingProperty { id: id.to_owned(), property });
+        }
+        let mut depends_on = Vec::new();
+        for target in options.depends_on {
+            match &target.stack {
+                Some(stack) if stack != &self.name => {
+                    self.foreign_depends_on.push((id.to_owned(), target));
+                }
+                _ => depends_on.push(target.logical_id),
+            }
+        }
+        self.template.resources.insert(
+            id.to_owned(),
+            Resource {
+                resource_type: R::TYPE.to_owned(),
+                condition: options.condition,
+                depends_on,
+                deletion_policy: options.deletion_policy,
+                update_replace_policy: options.update_replace_policy,
+                metadata: options.metadata,
+                properties,
+            },
+        );
+        Ok(Handle {
+            target: Target { stack: Some(self.name.clone()), logical_id: id.to_owned() },
+            _resource: PhantomData,
+        })
+    }
+
+    /// Adds an output.
+    pub fn add_output(&mut self, id: &str, output: Output) -> Result<(), CfnError> {
+        if !logical_id::is_valid(id) {
+            return Err(CfnError::InvalidLogicalId { id: id.to_owned() });
+        }
+        if self.template.outputs.contains_key(id) {
+            return Err(CfnError::DuplicateLogicalId { stack: self.name.clone(), id: id.to_owned() });
+        }
+        self.template.outputs.insert(id.to_owned(), output);
+        Ok(())
+    }
+}
+
+/// The path of the first `null` in rendered properties: a required property left unset.
+fn find_null(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::Null => Some(path.trim_start_matches('.').to_owned()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| find_null(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| find_null(v, &format!("{path}.{k}"))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::ec2::{Subnet, VPC};
+
+    #[test]
+    fn a_required_property_left_unset_is_refused() {
+        let mut stack = Stack::new("s", "test");
+        let err = stack.add("Subnet", Subnet::default()).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(err, Err("resource `Subnet`: required property `VpcId` is not set".to_owned()));
+    }
+
+    #[test]
+    fn ids_are_checked_and_unique() {
+        let mut stack = Stack::new("s", "test");
+        assert!(stack.add("Vpc", VPC::default()).is_ok());
+        assert!(matches!(stack.add("Vpc", VPC::default()), Err(CfnError::DuplicateLogicalId { .. })));
+        assert!(matches!(stack.add("my-vpc", VPC::default()), Err(CfnError::InvalidLogicalId { .. })));
+    }
+
+    #[test]
+    fn handles_carry_their_stack() {
+        let mut stack = Stack::new("demo-network", "test");
+        let vpc = stack.add("Vpc", VPC::default()).map_err(|e| e.to_string());
+        let vpc = vpc.as_ref().map(|h| h.attr_cidr_block().to_json());
+        assert_eq!(vpc, Ok(serde_json::json!({"Fn::GetAtt": ["demo-network#Vpc", "CidrBlock"]})));
+    }
+}

@@ -1,0 +1,108 @@
+//! Constructs: each part of the model renders its resources into its stack.
+//!
+//! Data flows one way: network -> cluster -> compute. A construct returns typed handles
+//! that later constructs use; a handle used in another stack becomes an export and an
+//! import at synthesis.
+
+mod cluster;
+mod compute;
+mod network;
+
+use indexmap::IndexMap;
+
+use crate::cfn::{Expr, Stack};
+use crate::model::{Blueprint, StackLayout};
+use crate::resources::Tag;
+use crate::synth::{App, SynthError};
+
+/// The lifecycle a resource belongs to, which decides its stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// VPC, subnets, gateways, flow logs.
+    Network,
+    /// Control plane, KMS key, IAM, access entries, node-independent add-ons.
+    Cluster,
+    /// Node groups and add-ons that need nodes.
+    Compute,
+}
+
+impl Part {
+    fn suffix(self) -> &'static str {
+        match self {
+            Part::Network => "network",
+            Part::Cluster => "cluster",
+            Part::Compute => "compute",
+        }
+    }
+
+    fn description(self) -> &'static str {
+        match self {
+            Part::Network => "VPC, subnets, NAT and flow logs",
+            Part::Cluster => "EKS control plane, secrets encryption key, IAM roles, access entries and core add-ons",
+            Part::Compute => "EKS managed node groups and add-ons that run on nodes",
+        }
+    }
+}
+
+/// Shared state while rendering one blueprint.
+pub(crate) struct Context<'a> {
+    pub bp: &'a Blueprint,
+    stacks: IndexMap<String, Stack>,
+}
+
+impl<'a> Context<'a> {
+    fn new(bp: &'a Blueprint) -> Self {
+        Context { bp, stacks: IndexMap::new() }
+    }
+
+    /// The stack name of a part.
+    pub fn stack_name(&self, part: Part) -> String {
+        match self.bp.stack_layout {
+            StackLayout::PerLifecycle => format!("{}-{}", self.bp.name, part.suffix()),
+            StackLayout::Single => self.bp.name.clone(),
+        }
+    }
+
+    /// The stack of a part, created on first use.
+    pub fn stack(&mut self, part: Part) -> &mut Stack {
+        let name = self.stack_name(part);
+        let description = match self.bp.stack_layout {
+            StackLayout::PerLifecycle => format!("eks-blueprint {}: {}", self.bp.name, part.description()),
+            StackLayout::Single => format!("eks-blueprint {}: network, EKS cluster and compute", self.bp.name),
+        };
+        self.stacks.entry(name.clone()).or_insert_with(|| Stack::new(name, description))
+    }
+
+    /// The blueprint's tags, then `extra`.
+    pub fn tags(&self, extra: &[(&str, Expr)]) -> Vec<Tag> {
+        let mut tags: Vec<Tag> = self.bp.tags.iter().map(|(k, v)| Tag::new(k.clone(), v.as_str())).collect();
+        for (k, v) in extra {
+            tags.retain(|t| t.key != *k);
+            tags.push(Tag::new(*k, v.clone()));
+        }
+        tags
+    }
+
+    /// The blueprint's tags and `extra`, as a map (for resource types that take one).
+    pub fn tag_map(&self, extra: &[(&str, Expr)]) -> IndexMap<String, Expr> {
+        self.tags(extra).into_iter().map(|t| (t.key, t.value)).collect()
+    }
+
+    /// A `Name` tag value: `<blueprint>-<what>`.
+    pub fn name_tag(&self, what: &str) -> Expr {
+        Expr::from(format!("{}-{what}", self.bp.name))
+    }
+}
+
+/// Renders a validated blueprint into an app of stacks.
+pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
+    let mut ctx = Context::new(bp);
+    let net = network::render(&mut ctx)?;
+    let cluster = cluster::render(&mut ctx, &net)?;
+    compute::render(&mut ctx, &net, &cluster)?;
+    let mut app = App::new();
+    for (_, stack) in ctx.stacks {
+        app.add_stack(stack)?;
+    }
+    Ok(app)
+}

@@ -1,0 +1,59 @@
+//! # eks-blueprint
+//!
+//! Typed descriptions of Amazon EKS platforms, synthesized into deployable, lint-clean AWS
+//! CloudFormation templates split into stacks by lifecycle, with cross-stack references
+//! resolved automatically.
+//!
+//! ```no_run
+//! use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Format, ManagedNodeGroup, Network};
+//!
+//! # fn main() -> Result<(), eks_blueprint::Error> {
+//! let blueprint = Blueprint::builder("demo")
+//!     .network(Network::builder().cidr("10.0.0.0/16").availability_zones(3))
+//!     .cluster(
+//!         ClusterSpec::builder()
+//!             .public_endpoint(["203.0.113.0/24"])
+//!             .access_entry(
+//!                 AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin),
+//!             ),
+//!     )
+//!     .managed_node_group(ManagedNodeGroup::builder("general").instance_types(["m7i.large"]).min_size(2).max_size(6))
+//!     .build()?;
+//! let assembly = blueprint.synth(Format::Json)?;
+//! assembly.write_to("out").map_err(|source| eks_blueprint::Error::Io { context: "writing out".into(), source })?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Layers, each depending only on the ones above it: [`cfn`] (CloudFormation core),
+//! [`resources`] (typed L1 resources), [`model`] (the platform model and its builders),
+//! constructs (the model rendered into stacks), [`synth`] (cross-stack references, deploy
+//! order, the output directory).
+
+pub mod cfn;
+mod constructs;
+pub mod error;
+pub mod model;
+pub mod resources;
+pub mod synth;
+
+pub use error::{Error, ValidationError, ValidationErrors};
+pub use model::cluster::{
+    AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, EndpointAccess, KubernetesVersion, LogType,
+};
+pub use model::compute::{AmiType, CapacityType, ManagedNodeGroup, Taint, TaintEffect};
+pub use model::network::{NatGateways, Network};
+pub use model::{Blueprint, BlueprintBuilder, StackLayout};
+pub use synth::{App, Assembly, Format};
+
+impl Blueprint {
+    /// The app of stacks this blueprint renders to, before synthesis.
+    pub fn app(&self) -> Result<App, Error> {
+        Ok(constructs::render(self)?)
+    }
+
+    /// Synthesizes the blueprint: templates in deploy order and the manifest, in memory.
+    pub fn synth(&self, format: Format) -> Result<Assembly, Error> {
+        Ok(self.app()?.synth(format)?)
+    }
+}

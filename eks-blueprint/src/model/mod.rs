@@ -1,0 +1,276 @@
+//! The EKS platform model and its builders. It never writes JSON: constructs render it.
+
+pub mod cidr;
+pub mod cluster;
+pub mod compute;
+pub mod defaults;
+pub mod network;
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::error::{Error, ValidationErrors};
+use cluster::{ClusterSpec, KubernetesVersion};
+use compute::{Compute, ManagedNodeGroup};
+use network::{AddressPlan, Network};
+
+/// How the platform is split into CloudFormation stacks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StackLayout {
+    /// One stack per lifecycle: `<name>-network`, `<name>-cluster`, `<name>-compute`
+    /// (AWS CDK best practice: what changes together deploys together). Default.
+    #[default]
+    PerLifecycle,
+    /// Everything in one stack named `<name>`, for small setups.
+    Single,
+}
+
+/// A whole EKS platform: the single source of truth that the Rust builder and the
+/// blueprint file both fill, and that synthesis renders.
+///
+/// Only [`Blueprint::builder`]`(..).build()` and [`Blueprint::from_path`] /
+/// [`Blueprint::from_yaml`] make one, and both validate.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Blueprint {
+    /// The cluster name, also the stack name prefix: letters, digits and `-`, starting with
+    /// a letter, at most 100 characters.
+    pub name: String,
+    /// The Kubernetes version. Default: 1.35.
+    #[serde(default)]
+    pub kubernetes_version: KubernetesVersion,
+    /// How resources are split into stacks. Default: one stack per lifecycle.
+    #[serde(default)]
+    pub stack_layout: StackLayout,
+    /// Tags for every resource that takes tags. Default: none.
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+    /// The VPC.
+    #[serde(default)]
+    pub network: Network,
+    /// The control plane.
+    #[serde(default)]
+    pub cluster: ClusterSpec,
+    /// Node groups.
+    #[serde(default)]
+    pub compute: Compute,
+}
+
+/// The longest blueprint name: EKS cluster names are at most 100 characters.
+pub const MAX_NAME_LEN: usize = 100;
+
+impl Blueprint {
+    /// A builder for a blueprint named `name`, with the secure defaults.
+    pub fn builder(name: impl Into<String>) -> BlueprintBuilder {
+        BlueprintBuilder(Blueprint {
+            name: name.into(),
+            kubernetes_version: KubernetesVersion::default(),
+            stack_layout: StackLayout::default(),
+            tags: IndexMap::new(),
+            network: Network::default(),
+            cluster: ClusterSpec::default(),
+            compute: Compute::default(),
+        })
+    }
+
+    /// Reads a blueprint file: YAML, or JSON (a `.json` file). Unknown fields are errors.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Blueprint, Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Error::Io { context: format!("cannot read {}", path.display()), source })?;
+        let file = path.display().to_string();
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            Self::from_json_named(&text, &file)
+        } else {
+            Self::from_yaml_named(&text, &file)
+        }
+    }
+
+    /// Reads a blueprint from YAML text.
+    pub fn from_yaml(text: &str) -> Result<Blueprint, Error> {
+        Self::from_yaml_named(text, "<input>")
+    }
+
+    /// Reads a blueprint from JSON text.
+    pub fn from_json(text: &str) -> Result<Blueprint, Error> {
+        Self::from_json_named(text, "<input>")
+    }
+
+    fn from_yaml_named(text: &str, file: &str) -> Result<Blueprint, Error> {
+        let de = serde_yaml::Deserializer::from_str(text);
+        let blueprint: Blueprint = serde_path_to_error::deserialize(de).map_err(|e| parse_error(file, e))?;
+        blueprint.validated()
+    }
+
+    fn from_json_named(text: &str, file: &str) -> Result<Blueprint, Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let blueprint: Blueprint = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(file, e))?;
+        blueprint.validated()
+    }
+
+    fn validated(self) -> Result<Blueprint, Error> {
+        let mut errors = ValidationErrors::default();
+        self.validate(&mut errors);
+        errors.into_result().map(|()| self)
+    }
+
+    /// Collects every problem of the blueprint.
+    pub fn validate(&self, errors: &mut ValidationErrors) {
+        let name_ok = self.name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && self.name.len() <= MAX_NAME_LEN
+            && self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !self.name.ends_with('-');
+        if self.name.is_empty() {
+            errors.push("name", "empty", "the blueprint needs a name (it names the cluster and its stacks)");
+        } else if !name_ok {
+            errors.push(
+                "name",
+                "invalid-name",
+                format!(
+                    "`{}` is not a valid name: start with a letter, then letters, digits and '-', at most {MAX_NAME_LEN} characters (it names the cluster and its CloudFormation stacks)",
+                    self.name
+                ),
+            );
+        }
+        self.kubernetes_version.validate(errors);
+        for (key, value) in &self.tags {
+            if key.is_empty() || key.len() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
+                errors.push(
+                    format!("tags.{key}"),
+                    "invalid-tag",
+                    "tag keys are 1 to 128 characters and cannot start with aws:",
+                );
+            }
+            if value.len() > 256 {
+                errors.push(format!("tags.{key}"), "invalid-tag", "tag values are at most 256 characters");
+            }
+        }
+        let _ = self.network.plan(errors);
+        self.cluster.validate(errors);
+        let groups = &self.compute.managed_node_groups;
+        for (i, group) in groups.iter().enumerate() {
+            let path = format!("compute.managedNodeGroups[{i}]");
+            group.validate(&path, errors);
+            let id = crate::cfn::logical_id::pascal_case(&group.name);
+            if let Some(other) = groups[..i].iter().find(|g| crate::cfn::logical_id::pascal_case(&g.name) == id) {
+                errors.push(
+                    format!("{path}.name"),
+                    "duplicate",
+                    format!(
+                        "`{}` clashes with node group `{}`: names must differ in more than '-' and '_'",
+                        group.name, other.name
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The address plan (valid blueprints always have one).
+    pub fn address_plan(&self) -> Option<AddressPlan> {
+        self.network.plan(&mut ValidationErrors::default())
+    }
+}
+
+fn parse_error<E: std::fmt::Display>(file: &str, e: serde_path_to_error::Error<E>) -> Error {
+    let path = e.path().to_string();
+    let path = if path == "." || path.is_empty() { String::new() } else { format!("{path}: ") };
+    Error::Parse { file: file.to_owned(), path, message: e.inner().to_string() }
+}
+
+/// Builds a [`Blueprint`]; every setter documents its default.
+#[derive(Debug, Clone)]
+pub struct BlueprintBuilder(Blueprint);
+
+impl BlueprintBuilder {
+    /// The Kubernetes version. Default: 1.35.
+    pub fn kubernetes_version(mut self, version: KubernetesVersion) -> Self {
+        self.0.kubernetes_version = version;
+        self
+    }
+
+    /// How resources are split into stacks. Default: one stack per lifecycle.
+    pub fn stack_layout(mut self, layout: StackLayout) -> Self {
+        self.0.stack_layout = layout;
+        self
+    }
+
+    /// Adds a tag for every resource that takes tags. Default: none.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// The VPC. Default: [`Network::default`].
+    pub fn network(mut self, network: impl Into<Network>) -> Self {
+        self.0.network = network.into();
+        self
+    }
+
+    /// The control plane. Default: [`ClusterSpec::default`].
+    pub fn cluster(mut self, cluster: impl Into<ClusterSpec>) -> Self {
+        self.0.cluster = cluster.into();
+        self
+    }
+
+    /// Adds a managed node group (appends). Default: none.
+    pub fn managed_node_group(mut self, group: impl Into<ManagedNodeGroup>) -> Self {
+        self.0.compute.managed_node_groups.push(group.into());
+        self
+    }
+
+    /// Validates and returns the blueprint, or every problem found.
+    pub fn build(self) -> Result<Blueprint, Error> {
+        self.0.validated()
+    }
+}
+
+/// Whether `s` is a DNS label (RFC 1123): a Kubernetes namespace name.
+pub(crate) fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// Checks a Kubernetes label (or taint) key: an optional DNS-subdomain prefix and `/`, then
+/// a name of at most 63 characters; the `kubernetes.io` and `k8s.io` prefixes are reserved.
+pub(crate) fn check_label_key(key: &str) -> Result<(), String> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    if let Some(p) = prefix {
+        let ok = !p.is_empty() && p.len() <= 253 && p.split('.').all(is_dns_label);
+        if !ok {
+            return Err(format!("`{key}`: the prefix `{p}` is not a DNS subdomain"));
+        }
+        let reserved = ["kubernetes.io", "k8s.io"].iter().any(|r| p == *r || p.ends_with(&format!(".{r}")));
+        if reserved {
+            return Err(format!("`{key}`: the prefixes kubernetes.io and k8s.io are reserved for Kubernetes"));
+        }
+    }
+    if !is_label_name(name) || name.is_empty() {
+        return Err(format!("`{key}` is not a label key: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit"));
+    }
+    Ok(())
+}
+
+/// Checks a Kubernetes label value (may be empty).
+pub(crate) fn check_label_value(value: &str) -> Result<(), String> {
+    if value.is_empty() || is_label_name(value) {
+        Ok(())
+    } else {
+        Err(format!("`{value}` is not a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit"))
+    }
+}
+
+fn is_label_name(s: &str) -> bool {
+    s.len() <= 63
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+}

@@ -1,0 +1,59 @@
+//! AWS Identity and Access Management resources.
+
+use serde::Serialize;
+use serde_with::skip_serializing_none;
+
+use super::{attributes, resource_type, Tag};
+use crate::cfn::iam::PolicyDocument;
+use crate::cfn::Expr;
+
+/// `AWS::IAM::Role`
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Role {
+    /// The trust policy.
+    pub assume_role_policy_document: PolicyDocument,
+    /// What the role is for.
+    pub description: Option<String>,
+    /// Managed policy ARNs.
+    pub managed_policy_arns: Option<Vec<Expr>>,
+    /// Inline policies.
+    pub policies: Option<Vec<Policy>>,
+    /// The role name (generated when absent).
+    pub role_name: Option<Expr>,
+    /// Tags.
+    pub tags: Option<Vec<Tag>>,
+}
+resource_type!(Role, "AWS::IAM::Role");
+attributes!(Role {
+    /// The role ARN.
+    attr_arn => "Arn",
+});
+
+/// An inline policy of a role (`Policy`).
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Policy {
+    /// The policy document.
+    pub policy_document: PolicyDocument,
+    /// The policy name.
+    pub policy_name: String,
+}
+
+/// `AWS::IAM::InstanceProfile`
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html>
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InstanceProfile {
+    /// The role (exactly one).
+    pub roles: Vec<Expr>,
+}
+resource_type!(InstanceProfile, "AWS::IAM::InstanceProfile");
+attributes!(InstanceProfile {
+    /// The instance profile ARN.
+    attr_arn => "Arn",
+});

@@ -1,0 +1,173 @@
+//! Synthesis: stacks into an assembly.
+//!
+//! An [`App`] holds stacks. [`App::synth`] renders every template, turns each reference
+//! that crosses stacks into an export in the producer and an import in the consumer (in one
+//! pass, like the AWS CDK), checks that every reference resolves, orders the stacks by
+//! their dependencies (a cycle is an error that names the chain), checks CloudFormation's
+//! quotas, and returns an [`Assembly`]: the files of the output directory, in memory.
+//! [`Assembly::write_to`] writes them all or nothing.
+
+mod assembly;
+mod graph;
+mod resolve;
+
+pub use assembly::{Assembly, Format, CLOUD_ASSEMBLY_VERSION};
+pub use resolve::References;
+
+use indexmap::IndexMap;
+
+use crate::cfn::{CfnError, Stack};
+
+/// The most resources one template may hold (CloudFormation quota).
+pub const MAX_RESOURCES: usize = 500;
+/// The most outputs one template may hold (CloudFormation quota).
+pub const MAX_OUTPUTS: usize = 200;
+/// The most parameters one template may hold (CloudFormation quota).
+pub const MAX_PARAMETERS: usize = 200;
+/// The largest template body, in bytes, CloudFormation accepts from S3 (CDK and
+/// `aws cloudformation deploy --s3-bucket` upload it there).
+pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+
+/// An error of synthesis. Each names the stack, the resource and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    /// Building a template failed.
+    #[error(transparent)]
+    Cfn(#[from] CfnError),
+    /// Two stacks with one name.
+    #[error("duplicate stack name `{0}`")]
+    DuplicateStack(String),
+    /// A stack name CloudFormation would refuse.
+    #[error(
+        "invalid stack name `{0}`: a stack name starts with a letter and holds at most 128 letters, digits and hyphens"
+    )]
+    InvalidStackName(String),
+    /// A reference to a stack that is not in the app.
+    #[error("stack `{stack}`: `{from}` refers to `{target}` in stack `{target_stack}`, which is not part of the app")]
+    UnknownStack {
+        /// The referring stack.
+        stack: String,
+        /// Where the reference is (a logical id).
+        from: String,
+        /// The referred logical id.
+        target: String,
+        /// The missing stack.
+        target_stack: String,
+    },
+    /// A reference to a logical id that does not exist.
+    #[error("stack `{stack}`: `{from}` refers to `{target}`, which is not a resource or parameter of stack `{target_stack}`")]
+    UnknownTarget {
+        /// The referring stack.
+        stack: String,
+        /// Where the reference is.
+        from: String,
+        /// The referred logical id.
+        target: String,
+        /// The stack searched.
+        target_stack: String,
+    },
+    /// Stacks that depend on each other in a circle.
+    #[error("stack dependency cycle: {0}")]
+    Cycle(String),
+    /// A CloudFormation quota exceeded.
+    #[error("stack `{stack}`: {what} is {actual}, above CloudFormation's limit of {limit}")]
+    Quota {
+        /// The stack.
+        stack: String,
+        /// What was counted.
+        what: &'static str,
+        /// The count.
+        actual: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Rendering to JSON or YAML failed.
+    #[error("stack `{stack}` could not be rendered: {message}")]
+    Render {
+        /// The stack.
+        stack: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// A set of stacks and extra files (Kubernetes manifests) to synthesize together.
+#[derive(Debug, Default)]
+pub struct App {
+    stacks: IndexMap<String, Stack>,
+    files: IndexMap<String, String>,
+    references: References,
+}
+
+impl App {
+    /// An empty app.
+    pub fn new() -> Self {
+        App::default()
+    }
+
+    /// How references across stacks are rendered. Default: [`References::Exports`].
+    pub fn references(mut self, references: References) -> Self {
+        self.references = references;
+        self
+    }
+
+    /// Adds a stack.
+    pub fn add_stack(&mut self, stack: Stack) -> Result<(), SynthError> {
+        let name = stack.name().to_owned();
+        if !is_valid_stack_name(&name) {
+            return Err(SynthError::InvalidStackName(name));
+        }
+        if self.stacks.contains_key(&name) {
+            return Err(SynthError::DuplicateStack(name));
+        }
+        self.stacks.insert(name, stack);
+        Ok(())
+    }
+
+    /// The stack with the given name.
+    pub fn stack(&self, name: &str) -> Option<&Stack> {
+        self.stacks.get(name)
+    }
+
+    /// The stacks, in the order they were added.
+    pub fn stacks(&self) -> impl Iterator<Item = &Stack> {
+        self.stacks.values()
+    }
+
+    /// Adds a file to the assembly, e.g. `manifests/karpenter.yaml`.
+    pub fn add_file(&mut self, path: impl Into<String>, content: impl Into<String>) {
+        self.files.insert(path.into(), content.into());
+    }
+
+    /// Synthesizes every stack: cross-stack references, checks, deploy order.
+    pub fn synth(&self, format: Format) -> Result<Assembly, SynthError> {
+        let resolved = resolve::resolve(&self.stacks, self.references)?;
+        let order = graph::deploy_order(&resolved)?;
+        for stack in &resolved {
+            check_quotas(stack)?;
+        }
+        assembly::build(resolved, order, &self.files, format)
+    }
+}
+
+/// CloudFormation stack names: a letter, then letters, digits and hyphens, 128 at most.
+pub fn is_valid_stack_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && name.len() <= 128
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+fn check_quotas(stack: &resolve::ResolvedStack) -> Result<(), SynthError> {
+    let count = |section: &str| stack.template.get(section).and_then(|s| s.as_object()).map_or(0, |m| m.len());
+    for (what, actual, limit) in [
+        ("the number of resources", count("Resources"), MAX_RESOURCES),
+        ("the number of outputs", count("Outputs"), MAX_OUTPUTS),
+        ("the number of parameters", count("Parameters"), MAX_PARAMETERS),
+    ] {
+        if actual > limit {
+            return Err(SynthError::Quota { stack: stack.name.clone(), what, actual, limit });
+        }
+    }
+    Ok(())
+}
