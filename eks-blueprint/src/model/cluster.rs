@@ -105,9 +105,9 @@ impl<'de> Deserialize<'de> for KubernetesVersion {
         match Raw::deserialize(d)? {
             Raw::Text(s) => Ok(KubernetesVersion::of(&s)),
             // `kubernetesVersion: 1.30` in YAML is the number 1.3: refuse rather than guess.
-            Raw::Number(n) => Err(serde::de::Error::custom(format!(
-                "kubernetesVersion must be a quoted string like \"1.33\", not the number {n}"
-            ))),
+            Raw::Number(n) => {
+                Err(serde::de::Error::custom(format!("must be a quoted string like \"1.33\", not the number {n}")))
+            }
         }
     }
 }

@@ -176,8 +176,17 @@ impl Blueprint {
 
 fn parse_error<E: std::fmt::Display>(file: &str, e: serde_path_to_error::Error<E>) -> Error {
     let path = e.path().to_string();
+    // `?` marks a position serde could not name (a syntax error): keep the part before it.
+    let path = path.split(".?").next().unwrap_or_default().trim_end_matches('?').to_owned();
+    let mut message = e.inner().to_string();
+    // serde_yaml starts its messages with the path it knows (a prefix of ours): say it once.
+    if let Some((prefix, rest)) = message.split_once(": ") {
+        if !prefix.contains(' ') && path.starts_with(prefix) {
+            message = rest.to_owned();
+        }
+    }
     let path = if path == "." || path.is_empty() { String::new() } else { format!("{path}: ") };
-    Error::Parse { file: file.to_owned(), path, message: e.inner().to_string() }
+    Error::Parse { file: file.to_owned(), path, message }
 }
 
 /// Builds a [`Blueprint`]; every setter documents its default.
