@@ -3,6 +3,9 @@
 //!
 //! `cargo bench -p eks-blueprint --bench synth`
 
+// criterion_group! generates undocumented items.
+#![allow(missing_docs)]
+
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
