@@ -85,3 +85,12 @@ fn yaml_templates_carry_the_same_content_as_json() {
         }
     }
 }
+
+#[test]
+fn the_single_stack_layout_needs_no_exports() {
+    let blueprint = Blueprint::from_path(examples_dir().join("single-stack.yaml")).expect("valid");
+    let assembly = blueprint.synth(Format::Json).expect("synthesizes");
+    assert_eq!(assembly.stacks().len(), 1);
+    let text = &assembly.files()["sandbox.template.json"];
+    assert!(!text.contains("Fn::ImportValue") && !text.contains("\"Export\""), "single stack has no imports/exports");
+}
