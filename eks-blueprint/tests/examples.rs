@@ -94,3 +94,27 @@ fn the_single_stack_layout_needs_no_exports() {
     let text = &assembly.files()["sandbox.template.json"];
     assert!(!text.contains("Fn::ImportValue") && !text.contains("\"Export\""), "single stack has no imports/exports");
 }
+
+/// Every file under `snapshots/` belongs to a current example or CLI fixture: a renamed or
+/// removed example must not leave a stale snapshot behind that nobody reviews.
+#[test]
+fn no_snapshot_is_unreferenced() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut expected = std::collections::BTreeSet::new();
+    for file in example_files() {
+        let assembly = Blueprint::from_path(&file).and_then(|b| b.synth(Format::Json)).expect("synthesizes");
+        for path in assembly.files().keys() {
+            expected.insert(format!("{}__{}.snap", stem(&file), path.replace('/', "__")));
+        }
+    }
+    for entry in std::fs::read_dir(root.join("eks-blueprint-cli/tests/fixtures/invalid")).expect("fixtures") {
+        expected.insert(format!("cli_invalid__{}.snap", stem(&entry.expect("entry").path())));
+    }
+    let actual: std::collections::BTreeSet<String> = std::fs::read_dir(root.join("snapshots"))
+        .expect("snapshots/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".snap"))
+        .collect();
+    let stale: Vec<&String> = actual.difference(&expected).collect();
+    assert!(stale.is_empty(), "unreferenced snapshots (delete them): {stale:?}");
+}
