@@ -43,7 +43,7 @@ pub use model::cluster::{
 };
 pub use model::compute::{AmiType, CapacityType, ManagedNodeGroup, Taint, TaintEffect};
 pub use model::network::{NatGateways, Network};
-pub use model::{Blueprint, BlueprintBuilder, StackLayout};
+pub use model::{Blueprint, BlueprintBuilder, CrossStackReferences, StackLayout};
 pub use synth::{App, Assembly, Format};
 
 impl Blueprint {

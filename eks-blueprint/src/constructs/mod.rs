@@ -11,9 +11,9 @@ mod network;
 use indexmap::IndexMap;
 
 use crate::cfn::{Expr, Stack};
-use crate::model::{Blueprint, StackLayout};
+use crate::model::{Blueprint, CrossStackReferences, StackLayout};
 use crate::resources::Tag;
-use crate::synth::{App, SynthError};
+use crate::synth::{App, References, SynthError};
 
 /// The lifecycle a resource belongs to, which decides its stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +101,10 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     let cluster = cluster::render(&mut ctx, &net)?;
     compute::render(&mut ctx, &net, &cluster)?;
     let mut app = App::new();
+    app.set_references(match bp.cross_stack_references {
+        CrossStackReferences::Exports => References::Exports,
+        CrossStackReferences::StackOutputs => References::StackOutputs,
+    });
     for (_, stack) in ctx.stacks {
         app.add_stack(stack)?;
     }

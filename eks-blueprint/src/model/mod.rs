@@ -28,6 +28,19 @@ pub enum StackLayout {
     Single,
 }
 
+/// How a value produced by one stack reaches another (see [`crate::synth::References`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CrossStackReferences {
+    /// `Output` + `Export` and `Fn::ImportValue`: CloudFormation refuses to change or delete
+    /// an export in use. Default.
+    #[default]
+    Exports,
+    /// Plain `Output` and `Fn::GetStackOutput`: a weak reference; the producer can change
+    /// freely, and consumers must be deployed again to see the change.
+    StackOutputs,
+}
+
 /// A whole EKS platform: the single source of truth that the Rust builder and the
 /// blueprint file both fill, and that synthesis renders.
 ///
@@ -45,6 +58,10 @@ pub struct Blueprint {
     /// How resources are split into stacks. Default: one stack per lifecycle.
     #[serde(default)]
     pub stack_layout: StackLayout,
+    /// How values cross stacks: `exports` (`Fn::ImportValue`, strong) or `stackOutputs`
+    /// (`Fn::GetStackOutput`, weak). Default: exports.
+    #[serde(default)]
+    pub cross_stack_references: CrossStackReferences,
     /// Tags for every resource that takes tags. Default: none.
     #[serde(default)]
     pub tags: IndexMap<String, String>,
@@ -69,6 +86,7 @@ impl Blueprint {
             name: name.into(),
             kubernetes_version: KubernetesVersion::default(),
             stack_layout: StackLayout::default(),
+            cross_stack_references: CrossStackReferences::default(),
             tags: IndexMap::new(),
             network: Network::default(),
             cluster: ClusterSpec::default(),
@@ -203,6 +221,12 @@ impl BlueprintBuilder {
     /// How resources are split into stacks. Default: one stack per lifecycle.
     pub fn stack_layout(mut self, layout: StackLayout) -> Self {
         self.0.stack_layout = layout;
+        self
+    }
+
+    /// How values cross stacks. Default: exports.
+    pub fn cross_stack_references(mut self, references: CrossStackReferences) -> Self {
+        self.0.cross_stack_references = references;
         self
     }
 

@@ -106,9 +106,8 @@ impl App {
     }
 
     /// How references across stacks are rendered. Default: [`References::Exports`].
-    pub fn references(mut self, references: References) -> Self {
+    pub fn set_references(&mut self, references: References) {
         self.references = references;
-        self
     }
 
     /// Adds a stack.
@@ -227,6 +226,24 @@ mod tests {
             cluster.dependencies["demo-network"],
             vec!["Subnet uses Vpc".to_owned(), "Subnet uses Vpc.CidrBlock".to_owned()]
         );
+    }
+
+    #[test]
+    fn weak_references_read_plain_outputs_with_get_stack_output() {
+        let mut app = two_stacks();
+        app.set_references(References::StackOutputs);
+        let assembly = app.synth(Format::Json).unwrap();
+        let network = &assembly.stack("demo-network").unwrap().template;
+        assert_eq!(
+            network["Outputs"]["OutputVpc"],
+            json!({"Description": "Used by other stacks of this app (Fn::GetStackOutput)", "Value": {"Ref": "Vpc"}})
+        );
+        let cluster = &assembly.stack("demo-cluster").unwrap().template;
+        assert_eq!(
+            cluster["Resources"]["Subnet"]["Properties"]["VpcId"],
+            json!({"Fn::GetStackOutput": {"StackName": "demo-network", "OutputName": "OutputVpc"}})
+        );
+        assert_eq!(assembly.stacks()[0].name, "demo-network", "still a dependency");
     }
 
     #[test]
