@@ -195,6 +195,16 @@ impl Stack {
         })
     }
 
+    /// A handle to a resource already in the stack, when `id` exists with the type `R`:
+    /// lets a construct create a shared resource once and find it on later calls.
+    pub fn handle<R: ResourceType>(&self, id: &str) -> Option<Handle<R>> {
+        let resource = self.template.resources.get(id)?;
+        (resource.resource_type == R::TYPE).then(|| Handle {
+            target: Target { stack: Some(self.name.clone()), logical_id: id.to_owned() },
+            _resource: PhantomData,
+        })
+    }
+
     /// Adds an output.
     pub fn add_output(&mut self, id: &str, output: Output) -> Result<(), CfnError> {
         if !logical_id::is_valid(id) {

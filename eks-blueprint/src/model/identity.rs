@@ -1,0 +1,596 @@
+//! Workload identity: IAM roles for the pods of one Kubernetes service account, through
+//! EKS Pod Identity (the default) or IAM roles for service accounts (IRSA).
+//!
+//! A blueprint file lists them under `identities:`:
+//!
+//! ```yaml
+//! identities:
+//!   - name: reports-reader
+//!     namespace: reports
+//!     serviceAccount: reader
+//!     managedPolicies: [AmazonS3ReadOnlyAccess]
+//!     statements:
+//!       - actions: [s3:GetObject]
+//!         resources: ["arn:aws:s3:::reports-bucket/monthly/*"]
+//! ```
+//!
+//! EKS Pod Identity: <https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html>;
+//! IRSA: <https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html>.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::{defaults, is_dns_label};
+use crate::cfn::logical_id::pascal_case;
+use crate::error::ValidationErrors;
+
+/// An IAM role for the pods that run as one Kubernetes service account.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorkloadIdentity {
+    /// The identity's name: 1 to 64 letters, digits, `-` and `_`, starting with a letter or
+    /// digit, unique in the blueprint. It names the IAM role's logical id
+    /// (`Identity<Name>Role`) and its inline policy.
+    pub name: String,
+    /// The Kubernetes namespace of the service account (a DNS label).
+    pub namespace: String,
+    /// The Kubernetes service account (a DNS subdomain). Each (namespace, service account)
+    /// pair has at most one identity.
+    pub service_account: String,
+    /// How pods get the role's credentials: `podIdentity` or `irsa`. Default: `podIdentity`
+    /// (EKS Pod Identity; no OIDC provider, no service account annotation). Use `irsa` for
+    /// pods on Fargate, which EKS Pod Identity does not support.
+    #[serde(default)]
+    pub mode: IdentityMode,
+    /// Managed policies to attach: an AWS managed policy name such as
+    /// `AmazonS3ReadOnlyAccess` (or `service-role/<name>`), which becomes
+    /// `arn:${AWS::Partition}:iam::aws:policy/<name>`, or a full policy ARN, used as is.
+    /// Default: none.
+    #[serde(default)]
+    pub managed_policies: Vec<String>,
+    /// Statements of the role's inline policy. Default: none. An identity needs at least one
+    /// managed policy or one `Allow` statement.
+    #[serde(default)]
+    pub statements: Vec<PolicyStatement>,
+}
+
+/// How a pod gets the credentials of its service account's role.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum IdentityMode {
+    /// EKS Pod Identity: a role trusting `pods.eks.amazonaws.com` and an
+    /// `AWS::EKS::PodIdentityAssociation`; needs the `eks-pod-identity-agent` add-on (always
+    /// installed) and EC2 Linux nodes. Default.
+    #[default]
+    PodIdentity,
+    /// IAM roles for service accounts: a role trusting the cluster's IAM OIDC provider for
+    /// one service account; the service account needs the annotation
+    /// `eks.amazonaws.com/role-arn: <role ARN>` (an output of the stack). Works on Fargate.
+    Irsa,
+}
+
+impl IdentityMode {
+    /// The name used in the blueprint file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityMode::PodIdentity => "podIdentity",
+            IdentityMode::Irsa => "irsa",
+        }
+    }
+}
+
+/// One statement of an identity's inline IAM policy.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PolicyStatement {
+    /// `Allow` or `Deny`. Default: `Allow`.
+    #[serde(default)]
+    pub effect: StatementEffect,
+    /// Actions as `service:Action`, wildcards allowed in the action (`s3:Get*`); a bare `*`
+    /// is refused (grant named actions).
+    pub actions: Vec<String>,
+    /// Resources: ARNs (wildcards allowed, e.g. `arn:aws:s3:::bucket/prefix/*`) or `*`.
+    /// Written as given (no `${...}` substitution, so IAM policy variables such as
+    /// `${aws:PrincipalTag/team}` work).
+    pub resources: Vec<String>,
+    /// Conditions: operator (`StringEquals`, `ArnLike`, `ForAnyValue:StringLike`, ...) ->
+    /// condition key -> a value or a list of values. Default: none.
+    #[serde(default)]
+    pub conditions: IndexMap<String, IndexMap<String, ConditionValues>>,
+}
+
+/// `Allow` or `Deny`, spelled as in IAM.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum StatementEffect {
+    /// `Allow`. Default.
+    #[default]
+    Allow,
+    /// `Deny`.
+    Deny,
+}
+
+/// The values of one condition key: the file may give one scalar (string, number or
+/// boolean, kept as written) or a list of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionValues(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for ConditionValues {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ConditionValues;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, number or boolean, or a list of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ConditionValues, E> {
+                Ok(ConditionValues(vec![v.to_owned()]))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ConditionValues, E> {
+                Ok(ConditionValues(vec![v.to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ConditionValues, E> {
+                Ok(ConditionValues(vec![v.to_string()]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ConditionValues, E> {
+                Ok(ConditionValues(vec![v.to_string()]))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ConditionValues, E> {
+                Ok(ConditionValues(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ConditionValues, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Scalar(s)) = seq.next_element()? {
+                    out.push(s);
+                }
+                Ok(ConditionValues(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One scalar of a condition value list.
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A managed policy reference: an AWS managed policy name or a policy ARN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManagedPolicyRef<'a> {
+    /// The name (with its path, if any) of an AWS managed policy, e.g.
+    /// `AmazonS3ReadOnlyAccess` or `service-role/AmazonEBSCSIDriverPolicy`.
+    AwsManaged(&'a str),
+    /// A full policy ARN.
+    Arn(&'a str),
+}
+
+impl<'a> ManagedPolicyRef<'a> {
+    /// Reads a reference: an ARN when it starts with `arn:`, otherwise an AWS managed
+    /// policy name; `Err` says what is wrong.
+    pub fn parse(s: &'a str) -> Result<Self, String> {
+        if s.starts_with("arn:") {
+            check_policy_arn(s).map(|()| ManagedPolicyRef::Arn(s))
+        } else if is_policy_path_name(s) {
+            Ok(ManagedPolicyRef::AwsManaged(s))
+        } else {
+            Err(format!(
+                "`{s}` is neither an AWS managed policy name (like AmazonS3ReadOnlyAccess: letters, digits and +=,.@_-, with an optional path such as service-role/) nor a policy ARN (arn:<partition>:iam::<account>:policy/<name>)"
+            ))
+        }
+    }
+}
+
+impl WorkloadIdentity {
+    /// A builder for the identity `name` of the service account `namespace/service_account`.
+    pub fn builder(
+        name: impl Into<String>,
+        namespace: impl Into<String>,
+        service_account: impl Into<String>,
+    ) -> WorkloadIdentityBuilder {
+        WorkloadIdentityBuilder(WorkloadIdentity {
+            name: name.into(),
+            namespace: namespace.into(),
+            service_account: service_account.into(),
+            mode: IdentityMode::default(),
+            managed_policies: Vec::new(),
+            statements: Vec::new(),
+        })
+    }
+
+    pub(crate) fn validate(&self, path: &str, errors: &mut ValidationErrors) {
+        let name_ok = !self.name.is_empty()
+            && self.name.len() <= defaults::MAX_IDENTITY_NAME_LEN
+            && self.name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !name_ok {
+            errors.push(
+                format!("{path}.name"),
+                "invalid-name",
+                format!(
+                    "`{}` is not an identity name: 1 to {} letters, digits, '-' and '_', starting with a letter or digit",
+                    self.name,
+                    defaults::MAX_IDENTITY_NAME_LEN
+                ),
+            );
+        }
+        if !is_dns_label(&self.namespace) {
+            errors.push(
+                format!("{path}.namespace"),
+                "invalid-namespace",
+                format!(
+                    "`{}` is not a Kubernetes namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+                    self.namespace
+                ),
+            );
+        }
+        if !is_dns_subdomain(&self.service_account) {
+            errors.push(
+                format!("{path}.serviceAccount"),
+                "invalid-service-account",
+                format!(
+                    "`{}` is not a Kubernetes service account name: at most 253 lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit",
+                    self.service_account
+                ),
+            );
+        }
+        if let Some((_, _, owner)) = defaults::RESERVED_SERVICE_ACCOUNTS
+            .iter()
+            .find(|(ns, sa, _)| *ns == self.namespace && *sa == self.service_account)
+        {
+            errors.push(
+                format!("{path}.serviceAccount"),
+                "reserved",
+                format!(
+                    "`{}/{}` already gets its role from {owner}: a service account has one role",
+                    self.namespace, self.service_account
+                ),
+            );
+        }
+        if self.managed_policies.len() > defaults::MAX_MANAGED_POLICIES_PER_ROLE {
+            errors.push(
+                format!("{path}.managedPolicies"),
+                "too-many",
+                format!(
+                    "{} managed policies; IAM attaches at most {} to a role (10 unless the quota was raised)",
+                    self.managed_policies.len(),
+                    defaults::MAX_MANAGED_POLICIES_PER_ROLE
+                ),
+            );
+        }
+        for (j, policy) in self.managed_policies.iter().enumerate() {
+            let p = format!("{path}.managedPolicies[{j}]");
+            if let Err(e) = ManagedPolicyRef::parse(policy) {
+                errors.push(p, "invalid-policy", e);
+            } else if self.managed_policies[..j].contains(policy) {
+                errors.push(p, "duplicate", format!("`{policy}` is listed twice"));
+            }
+        }
+        for (k, st) in self.statements.iter().enumerate() {
+            st.validate(&format!("{path}.statements[{k}]"), errors);
+        }
+        let allows = self.statements.iter().any(|s| s.effect == StatementEffect::Allow);
+        if self.managed_policies.is_empty() && !allows {
+            errors.push(
+                path,
+                "no-permissions",
+                format!(
+                    "identity `{}` grants nothing: give at least one managed policy or one Allow statement",
+                    self.name
+                ),
+            );
+        }
+    }
+}
+
+impl PolicyStatement {
+    /// An `Allow` statement for `actions` on `resources`.
+    pub fn allow<A: Into<String>, R: Into<String>>(
+        actions: impl IntoIterator<Item = A>,
+        resources: impl IntoIterator<Item = R>,
+    ) -> Self {
+        PolicyStatement {
+            effect: StatementEffect::Allow,
+            actions: actions.into_iter().map(Into::into).collect(),
+            resources: resources.into_iter().map(Into::into).collect(),
+            conditions: IndexMap::new(),
+        }
+    }
+
+    /// A `Deny` statement for `actions` on `resources`.
+    pub fn deny<A: Into<String>, R: Into<String>>(
+        actions: impl IntoIterator<Item = A>,
+        resources: impl IntoIterator<Item = R>,
+    ) -> Self {
+        PolicyStatement { effect: StatementEffect::Deny, ..PolicyStatement::allow(actions, resources) }
+    }
+
+    /// Adds a condition: `operator` (e.g. `StringEquals`) on `key` with `values` (appends).
+    pub fn condition<S: Into<String>>(
+        mut self,
+        operator: impl Into<String>,
+        key: impl Into<String>,
+        values: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.conditions
+            .entry(operator.into())
+            .or_default()
+            .insert(key.into(), ConditionValues(values.into_iter().map(Into::into).collect()));
+        self
+    }
+
+    fn validate(&self, path: &str, errors: &mut ValidationErrors) {
+        if self.actions.is_empty() {
+            errors.push(format!("{path}.actions"), "empty", "give at least one action, like s3:GetObject");
+        }
+        for (i, action) in self.actions.iter().enumerate() {
+            if !is_action(action) {
+                errors.push(
+                    format!("{path}.actions[{i}]"),
+                    "invalid-action",
+                    format!(
+                        "`{action}` is not an IAM action: write service:Action, like s3:GetObject or s3:Get* (a bare * is not accepted: grant named actions)"
+                    ),
+                );
+            } else if self.actions[..i].contains(action) {
+                errors.push(format!("{path}.actions[{i}]"), "duplicate", format!("`{action}` is listed twice"));
+            }
+        }
+        if self.resources.is_empty() {
+            errors.push(
+                format!("{path}.resources"),
+                "empty",
+                "give at least one resource: an ARN like arn:aws:s3:::bucket/prefix/*, or *",
+            );
+        }
+        for (i, resource) in self.resources.iter().enumerate() {
+            if resource != "*" {
+                if let Err(e) = check_resource_arn(resource) {
+                    errors.push(format!("{path}.resources[{i}]"), "invalid-resource", e);
+                }
+            }
+        }
+        for (operator, keys) in &self.conditions {
+            let p = format!("{path}.conditions.{operator}");
+            if !is_condition_operator(operator) {
+                errors.push(
+                    p.clone(),
+                    "invalid-condition",
+                    format!(
+                        "`{operator}` is not an IAM condition operator: one of {}, optionally prefixed with ForAnyValue: or ForAllValues: and suffixed with IfExists",
+                        CONDITION_OPERATORS.join(", ")
+                    ),
+                );
+            }
+            if keys.is_empty() {
+                errors.push(p.clone(), "empty", "give at least one condition key");
+            }
+            for (key, values) in keys {
+                let key_ok = key.split_once(':').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
+                    && !key.chars().any(char::is_whitespace);
+                if !key_ok {
+                    errors.push(
+                        format!("{p}.{key}"),
+                        "invalid-condition",
+                        format!("`{key}` is not a condition key: write prefix:name, like aws:SourceVpc or s3:prefix"),
+                    );
+                }
+                if values.0.is_empty() {
+                    errors.push(format!("{p}.{key}"), "empty", "give at least one value");
+                }
+            }
+        }
+    }
+}
+
+/// The IAM condition operators
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>).
+pub const CONDITION_OPERATORS: [&str; 27] = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+];
+
+fn is_condition_operator(op: &str) -> bool {
+    let op = op.strip_prefix("ForAnyValue:").or_else(|| op.strip_prefix("ForAllValues:")).unwrap_or(op);
+    let base = if op == "Null" { op } else { op.strip_suffix("IfExists").unwrap_or(op) };
+    CONDITION_OPERATORS.contains(&base)
+}
+
+/// `service:Action`: a service prefix (lowercase letters, digits, `-`) and an action name
+/// (letters, digits, wildcards `*` and `?`).
+fn is_action(s: &str) -> bool {
+    s.split_once(':').is_some_and(|(service, action)| {
+        !service.is_empty()
+            && service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !action.is_empty()
+            && action.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?')
+    })
+}
+
+/// Whether `s` is a partition name (`aws`, `aws-cn`, `aws-us-gov`, ...).
+fn is_partition(s: &str) -> bool {
+    s == "aws"
+        || s.strip_prefix("aws-")
+            .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+}
+
+/// Checks an ARN in a statement's `resources` (wildcards allowed in every part but the
+/// `arn` prefix).
+fn check_resource_arn(s: &str) -> Result<(), String> {
+    let bad = || {
+        format!(
+            "`{s}` is not a resource ARN: write arn:<partition>:<service>:<region>:<account>:<resource> (wildcards allowed, e.g. arn:aws:s3:::bucket/prefix/*), or *"
+        )
+    };
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = parts.as_slice() else { return Err(bad()) };
+    let wild = |p: &str, extra: &dyn Fn(char) -> bool| p.chars().all(|c| c == '*' || c == '?' || extra(c));
+    let ok = *arn == "arn"
+        && (is_partition(partition)
+            || wild(partition, &|c| c.is_ascii_lowercase() || c == '-') && !partition.is_empty())
+        && !service.is_empty()
+        && wild(service, &|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && wild(region, &|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && (*account == "aws" || wild(account, &|c| c.is_ascii_digit()))
+        && !resource.is_empty()
+        && !s.chars().any(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(bad())
+    }
+}
+
+/// Checks a managed policy ARN: `arn:<partition>:iam::<account or aws>:policy/<path/><name>`.
+fn check_policy_arn(s: &str) -> Result<(), String> {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let ok = match parts.as_slice() {
+        ["arn", partition, "iam", "", account, resource] => {
+            is_partition(partition)
+                && (*account == "aws" || (account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())))
+                && resource.strip_prefix("policy/").is_some_and(is_policy_path_name)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{s}` is not a managed policy ARN: write arn:<partition>:iam::<12-digit account or aws>:policy/<name>, like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+        ))
+    }
+}
+
+/// A policy name with an optional path: `/`-separated parts of letters, digits and `+=,.@_-`.
+fn is_policy_path_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 512
+        && s.split('/').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+}
+
+/// Whether `s` is a DNS subdomain (RFC 1123): a Kubernetes service account name.
+pub(crate) fn is_dns_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns_label)
+}
+
+/// Checks the `identities` list: each identity, unique names (as logical ids) and unique
+/// (namespace, service account) pairs.
+pub(crate) fn validate(identities: &[WorkloadIdentity], errors: &mut ValidationErrors) {
+    for (i, identity) in identities.iter().enumerate() {
+        let path = format!("identities[{i}]");
+        identity.validate(&path, errors);
+        let id = pascal_case(&identity.name);
+        if let Some(other) = identities[..i].iter().find(|o| pascal_case(&o.name) == id) {
+            errors.push(
+                format!("{path}.name"),
+                "duplicate",
+                format!(
+                    "`{}` clashes with identity `{}`: names must differ in more than '-' and '_'",
+                    identity.name, other.name
+                ),
+            );
+        }
+        if let Some(other) = identities[..i]
+            .iter()
+            .find(|o| o.namespace == identity.namespace && o.service_account == identity.service_account)
+        {
+            errors.push(
+                format!("{path}.serviceAccount"),
+                "duplicate",
+                format!(
+                    "`{}/{}` already has identity `{}`: a service account has one role",
+                    identity.namespace, identity.service_account, other.name
+                ),
+            );
+        }
+    }
+}
+
+/// Builds a [`WorkloadIdentity`]; every setter documents its default.
+#[derive(Debug, Clone)]
+pub struct WorkloadIdentityBuilder(WorkloadIdentity);
+
+impl WorkloadIdentityBuilder {
+    /// How pods get the credentials. Default: [`IdentityMode::PodIdentity`].
+    pub fn mode(mut self, mode: IdentityMode) -> Self {
+        self.0.mode = mode;
+        self
+    }
+
+    /// Attaches a managed policy: an AWS managed policy name or a policy ARN (appends).
+    /// Default: none.
+    pub fn managed_policy(mut self, policy: impl Into<String>) -> Self {
+        self.0.managed_policies.push(policy.into());
+        self
+    }
+
+    /// Adds a statement to the inline policy (appends). Default: none.
+    pub fn statement(mut self, statement: PolicyStatement) -> Self {
+        self.0.statements.push(statement);
+        self
+    }
+
+    /// The identity. Validation happens in [`crate::BlueprintBuilder::build`].
+    pub fn build(self) -> WorkloadIdentity {
+        self.0
+    }
+}
+
+impl From<WorkloadIdentityBuilder> for WorkloadIdentity {
+    fn from(b: WorkloadIdentityBuilder) -> Self {
+        b.build()
+    }
+}
