@@ -305,4 +305,42 @@ mod tests {
             })
         );
     }
+
+    #[test]
+    fn a_substituted_document_is_one_sub_string_with_generated_variables() {
+        use crate::cfn::{Pseudo, Target};
+        let provider = Expr::GetAtt(Target { stack: Some("s".into()), logical_id: "Provider".into() }, "Arn".into());
+        let doc = PolicyDocument::new([Statement::allow(["sts:AssumeRoleWithWebIdentity"])
+            .principal(Principal::Federated(provider.clone()))
+            .resource(Expr::arn("s3:::${Bucket}/*"))
+            .resource(Expr::sub_with("${Bucket}-logs", [("Bucket", Expr::local_ref("Other"))]))
+            .condition("StringEquals", "${Host}:aud", "sts.amazonaws.com")
+            .condition("StringEquals", "aws:RequestedRegion", Expr::Pseudo(Pseudo::Region))])
+        .substituted([("Host", Expr::from("example.com")), ("Bucket", Expr::local_ref("Logs"))]);
+        assert_eq!(
+            doc.to_json(),
+            json!({"Fn::Sub": [
+                concat!(
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${ProviderArn}"},"#,
+                    r#""Action":"sts:AssumeRoleWithWebIdentity","Resource":["arn:${AWS::Partition}:s3:::${Bucket}/*","${Bucket1}-logs"],"#,
+                    r#""Condition":{"StringEquals":{"${Host}:aud":"sts.amazonaws.com","aws:RequestedRegion":"${AWS::Region}"}}}]}"#
+                ),
+                {
+                    "Host": "example.com",
+                    "Bucket": {"Ref": "Logs"},
+                    "ProviderArn": {"Fn::GetAtt": ["s#Provider", "Arn"]},
+                    // An inlined Fn::Sub whose variable clashes with another is renamed.
+                    "Bucket1": {"Ref": "Other"}
+                }
+            ]})
+        );
+        // Serialization (what a resource property renders) is the same Fn::Sub.
+        assert_eq!(serde_json::to_value(&doc).unwrap(), doc.to_json());
+    }
+
+    #[test]
+    fn a_plain_document_is_unchanged_by_the_sub_form() {
+        let doc = PolicyDocument::trust_services(&["pods.eks.amazonaws.com"], &["sts:AssumeRole"]);
+        assert_eq!(doc.to_json()["Statement"][0]["Principal"], json!({"Service": "pods.eks.amazonaws.com"}));
+    }
 }

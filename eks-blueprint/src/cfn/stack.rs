@@ -255,4 +255,14 @@ mod tests {
         let vpc = vpc.as_ref().map(|h| h.attr_cidr_block().to_json());
         assert_eq!(vpc, Ok(serde_json::json!({"Fn::GetAtt": ["demo-network#Vpc", "CidrBlock"]})));
     }
+
+    #[test]
+    fn handles_are_found_again_by_id_and_type() {
+        let mut stack = Stack::new("demo-network", "test");
+        assert!(stack.add("Vpc", VPC::default()).is_ok());
+        let found = stack.handle::<VPC>("Vpc").map(|h| h.reference().to_json());
+        assert_eq!(found, Some(serde_json::json!({"Ref": "demo-network#Vpc"})));
+        assert!(stack.handle::<Subnet>("Vpc").is_none());
+        assert!(stack.handle::<VPC>("Other").is_none());
+    }
 }

@@ -112,6 +112,7 @@ pub(crate) fn workload_role(
         }
     };
     let tags = ctx.tags(&[]);
+    let tags = (!tags.is_empty()).then_some(tags);
     let stack = ctx.stack(part);
     let role = stack.add(
         &format!("{}Role", spec.id_prefix),
@@ -125,7 +126,7 @@ pub(crate) fn workload_role(
                     policy_name: spec.id_prefix.clone(),
                 }]
             }),
-            tags: Some(tags.clone()),
+            tags: tags.clone(),
             ..Role::default()
         },
     )?;
@@ -137,7 +138,7 @@ pub(crate) fn workload_role(
                 namespace: spec.namespace.clone(),
                 role_arn: role.attr_arn(),
                 service_account: spec.service_account.clone(),
-                tags: Some(tags),
+                tags,
             },
         )?;
     }
@@ -248,5 +249,214 @@ fn identity_role(identity: &WorkloadIdentity, cluster_name: &str) -> WorkloadRol
         managed_policy_arns: identity.managed_policies.iter().map(|p| managed_policy_arn(p)).collect(),
         statements: identity.statements.iter().map(statement).collect(),
         associate: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::constructs::{cluster, network};
+    use crate::synth::App;
+    use crate::{Blueprint, Format};
+
+    const BASE: &str = "name: demo\ncluster:\n  access:\n    bootstrapClusterCreatorAdminPermissions: true\n";
+
+    fn cluster_template(identities: &str) -> Value {
+        let bp = Blueprint::from_yaml(&format!("{BASE}identities:\n{identities}")).unwrap();
+        let assembly = bp.synth(Format::Json).unwrap();
+        assembly.stack("demo-cluster").unwrap().template.clone()
+    }
+
+    /// What an `Fn::Sub` JSON document says once CloudFormation substitutes `values` for its
+    /// variables: the policy IAM receives.
+    fn substitute(sub: &Value, values: &[(&str, &str)]) -> (Value, Value) {
+        let [Value::String(text), vars] = sub["Fn::Sub"].as_array().unwrap().as_slice() else {
+            panic!("not an Fn::Sub with variables: {sub}")
+        };
+        let mut text = text.clone();
+        for (name, value) in values {
+            text = text.replace(&format!("${{{name}}}"), value);
+        }
+        assert!(!text.contains("${"), "unsubstituted variable left in {text}");
+        (serde_json::from_str(&text).unwrap(), vars.clone())
+    }
+
+    #[test]
+    fn pod_identity_roles_trust_pods_of_one_service_account_and_are_associated() {
+        let t = cluster_template(
+            "  - name: reports-reader\n    namespace: reports\n    serviceAccount: reader\n    managedPolicies: [AmazonS3ReadOnlyAccess, 'arn:aws:iam::123456789012:policy/Reports']\n    statements:\n      - actions: [s3:GetObject]\n        resources: ['arn:aws:s3:::reports/monthly/*']\n        conditions: {Bool: {aws:SecureTransport: true}}\n",
+        );
+        let role = &t["Resources"]["IdentityReportsReaderRole"];
+        assert_eq!(role["Type"], "AWS::IAM::Role");
+        assert_eq!(
+            role["Properties"]["AssumeRolePolicyDocument"],
+            json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"Service": "pods.eks.amazonaws.com"},
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                    "Condition": {"StringEquals": {
+                        "aws:RequestTag/eks-cluster-name": {"Ref": "Cluster"},
+                        "aws:RequestTag/kubernetes-namespace": "reports",
+                        "aws:RequestTag/kubernetes-service-account": "reader"
+                    }}
+                }]
+            })
+        );
+        assert_eq!(
+            role["Properties"]["ManagedPolicyArns"],
+            json!([
+                {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+                "arn:aws:iam::123456789012:policy/Reports"
+            ])
+        );
+        assert_eq!(
+            role["Properties"]["Policies"],
+            json!([{
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::reports/monthly/*",
+                        "Condition": {"Bool": {"aws:SecureTransport": "true"}}
+                    }]
+                },
+                "PolicyName": "IdentityReportsReader"
+            }])
+        );
+        assert_eq!(
+            t["Resources"]["IdentityReportsReaderPodIdentityAssociation"],
+            json!({
+                "Type": "AWS::EKS::PodIdentityAssociation",
+                "Properties": {
+                    "ClusterName": {"Ref": "Cluster"},
+                    "Namespace": "reports",
+                    "RoleArn": {"Fn::GetAtt": ["IdentityReportsReaderRole", "Arn"]},
+                    "ServiceAccount": "reader"
+                }
+            })
+        );
+        assert_eq!(
+            t["Outputs"]["IdentityReportsReaderRoleArn"]["Value"],
+            json!({"Fn::GetAtt": ["IdentityReportsReaderRole", "Arn"]})
+        );
+        // No IRSA, no OIDC provider.
+        assert!(t["Resources"].get(OIDC_PROVIDER_ID).is_none());
+    }
+
+    #[test]
+    fn irsa_roles_trust_the_cluster_oidc_provider_for_one_service_account() {
+        let t = cluster_template(
+            "  - {name: batch-writer, namespace: batch, serviceAccount: writer, mode: irsa, managedPolicies: [AmazonSQSFullAccess]}\n  - {name: other, namespace: batch, serviceAccount: other, mode: irsa, managedPolicies: [AmazonSQSFullAccess]}\n",
+        );
+        assert_eq!(
+            t["Resources"][OIDC_PROVIDER_ID],
+            json!({
+                "Type": "AWS::IAM::OIDCProvider",
+                "Properties": {
+                    "ClientIdList": ["sts.amazonaws.com"],
+                    "Tags": [{"Key": "Name", "Value": "demo-irsa"}],
+                    "Url": {"Fn::GetAtt": ["Cluster", "OpenIdConnectIssuerUrl"]}
+                }
+            })
+        );
+        // One provider for the cluster, however many IRSA roles.
+        let providers =
+            t["Resources"].as_object().unwrap().values().filter(|r| r["Type"] == "AWS::IAM::OIDCProvider").count();
+        assert_eq!(providers, 1);
+
+        let trust = &t["Resources"]["IdentityBatchWriterRole"]["Properties"]["AssumeRolePolicyDocument"];
+        let host = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+        let provider = format!("arn:aws:iam::111122223333:oidc-provider/{host}");
+        let (policy, vars) = substitute(trust, &[("IssuerHost", host), ("OidcProviderArn", &provider)]);
+        assert_eq!(
+            policy,
+            json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"Federated": provider},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {"StringEquals": {
+                        format!("{host}:sub"): "system:serviceaccount:batch:writer",
+                        format!("{host}:aud"): "sts.amazonaws.com"
+                    }}
+                }]
+            })
+        );
+        assert_eq!(
+            vars,
+            json!({
+                "IssuerHost": {"Fn::Select": [1, {"Fn::Split": ["//", {"Fn::GetAtt": ["Cluster", "OpenIdConnectIssuerUrl"]}]}]},
+                "OidcProviderArn": {"Fn::GetAtt": ["OidcProvider", "Arn"]}
+            })
+        );
+        // IRSA roles are not associated through EKS Pod Identity.
+        assert!(t["Resources"].get("IdentityBatchWriterPodIdentityAssociation").is_none());
+        assert_eq!(t["Outputs"]["OidcProviderArn"]["Value"], json!({"Fn::GetAtt": ["OidcProvider", "Arn"]}));
+    }
+
+    /// Another construct (add-ons, Karpenter, tenants) calling the API for a role in another
+    /// stack: the cluster references become imports, inside the `Fn::Sub` variables too.
+    #[test]
+    fn workload_roles_in_other_stacks_import_the_cluster_and_provider() {
+        let bp = Blueprint::from_yaml(BASE).unwrap();
+        let mut ctx = Context::new(&bp);
+        let net = network::render(&mut ctx).unwrap();
+        let cluster = cluster::render(&mut ctx, &net).unwrap();
+        let mut spec = WorkloadRole {
+            id_prefix: "Controller".into(),
+            description: "a controller".into(),
+            namespace: "kube-system".into(),
+            service_account: "controller".into(),
+            mode: IdentityMode::Irsa,
+            managed_policy_arns: Vec::new(),
+            statements: vec![Statement::allow(["ec2:DescribeInstances"]).resource("*")],
+            associate: true,
+        };
+        workload_role(&mut ctx, Part::Compute, &cluster, &spec).unwrap();
+        spec.id_prefix = "Agent".into();
+        spec.mode = IdentityMode::PodIdentity;
+        spec.associate = false;
+        workload_role(&mut ctx, Part::Compute, &cluster, &spec).unwrap();
+        let mut app = App::new();
+        for (_, stack) in ctx.stacks {
+            app.add_stack(stack).unwrap();
+        }
+        let assembly = app.synth(Format::Json).unwrap();
+        let compute = &assembly.stack("demo-compute").unwrap().template;
+        let trust = &compute["Resources"]["ControllerRole"]["Properties"]["AssumeRolePolicyDocument"];
+        assert_eq!(
+            trust["Fn::Sub"][1],
+            json!({
+                "IssuerHost": {"Fn::Select": [1, {"Fn::Split": ["//", {"Fn::ImportValue": "demo-cluster:Cluster-OpenIdConnectIssuerUrl"}]}]},
+                "OidcProviderArn": {"Fn::ImportValue": "demo-cluster:OidcProvider-Arn"}
+            })
+        );
+        assert_eq!(
+            compute["Resources"]["ControllerRole"]["Properties"]["Policies"][0]["PolicyName"],
+            json!("Controller")
+        );
+        // `associate: false`: the caller wires the role (e.g. into an AWS::EKS::Addon).
+        assert!(compute["Resources"].get("AgentPodIdentityAssociation").is_none());
+        assert!(compute["Resources"].get("ControllerPodIdentityAssociation").is_none());
+        let cluster_stack = &assembly.stack("demo-cluster").unwrap().template;
+        assert_eq!(cluster_stack["Resources"][OIDC_PROVIDER_ID]["Type"], "AWS::IAM::OIDCProvider");
+    }
+
+    #[test]
+    fn the_oidc_provider_is_created_once() {
+        let bp = Blueprint::from_yaml(BASE).unwrap();
+        let mut ctx = Context::new(&bp);
+        let net = network::render(&mut ctx).unwrap();
+        let cluster = cluster::render(&mut ctx, &net).unwrap();
+        let a = oidc_provider(&mut ctx, &cluster).unwrap();
+        let b = oidc_provider(&mut ctx, &cluster).unwrap();
+        assert_eq!(a.target(), b.target());
+        assert_eq!(a.logical_id(), OIDC_PROVIDER_ID);
     }
 }

@@ -594,3 +594,190 @@ impl From<WorkloadIdentityBuilder> for WorkloadIdentity {
         b.build()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Blueprint, Error};
+
+    const BASE: &str = "name: demo\ncluster:\n  access:\n    bootstrapClusterCreatorAdminPermissions: true\n";
+
+    fn parse(identities: &str) -> Result<Blueprint, Error> {
+        Blueprint::from_yaml(&format!("{BASE}identities:\n{identities}"))
+    }
+
+    /// The validation errors of `identities` as `path: message` lines.
+    fn errors(identities: &str) -> Vec<String> {
+        match parse(identities) {
+            Err(Error::Invalid(errs)) => errs.iter().map(ToString::to_string).collect(),
+            Err(e) => vec![format!("not a validation error: {e}")],
+            Ok(_) => Vec::new(),
+        }
+    }
+
+    fn codes(identities: &str) -> Vec<&'static str> {
+        match parse(identities) {
+            Err(Error::Invalid(errs)) => errs.iter().map(|e| e.code).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_file_fills_the_model_with_its_defaults() {
+        let bp = parse(
+            "  - name: reader\n    namespace: reports\n    serviceAccount: reader\n    managedPolicies: [AmazonS3ReadOnlyAccess]\n    statements:\n      - actions: [s3:GetObject]\n        resources: [\"arn:aws:s3:::b/p/*\"]\n        conditions:\n          Bool: {aws:SecureTransport: true}\n          NumericLessThan: {s3:max-keys: 10}\n          StringLike: {s3:prefix: [a/*, b/*]}\n",
+        )
+        .unwrap();
+        let id = &bp.identities[0];
+        assert_eq!(id.mode, IdentityMode::PodIdentity);
+        assert_eq!(id.managed_policies, ["AmazonS3ReadOnlyAccess"]);
+        let st = &id.statements[0];
+        assert_eq!(st.effect, StatementEffect::Allow);
+        assert_eq!(st.conditions["Bool"]["aws:SecureTransport"], ConditionValues(vec!["true".into()]));
+        assert_eq!(st.conditions["NumericLessThan"]["s3:max-keys"], ConditionValues(vec!["10".into()]));
+        assert_eq!(st.conditions["StringLike"]["s3:prefix"], ConditionValues(vec!["a/*".into(), "b/*".into()]));
+    }
+
+    #[test]
+    fn the_builder_and_the_file_make_the_same_model() {
+        let built = Blueprint::builder("demo")
+            .cluster(crate::ClusterSpec::builder().bootstrap_cluster_creator_admin_permissions(true))
+            .identity(
+                WorkloadIdentity::builder("writer", "batch", "writer")
+                    .mode(IdentityMode::Irsa)
+                    .statement(PolicyStatement::allow(["sqs:SendMessage"], ["arn:aws:sqs:*:123456789012:jobs"])),
+            )
+            .build()
+            .unwrap();
+        let parsed = parse(
+            "  - {name: writer, namespace: batch, serviceAccount: writer, mode: irsa, statements: [{actions: [sqs:SendMessage], resources: [\"arn:aws:sqs:*:123456789012:jobs\"]}]}\n",
+        )
+        .unwrap();
+        assert_eq!(built.identities, parsed.identities);
+    }
+
+    #[test]
+    fn unknown_modes_and_keys_are_parse_errors() {
+        let err = parse("  - {name: a, namespace: b, serviceAccount: c, mode: kiam}\n").unwrap_err().to_string();
+        assert!(err.contains("identities[0].mode: unknown variant `kiam`, expected `podIdentity` or `irsa`"), "{err}");
+        let err = parse("  - {name: a, namespace: b, serviceAccount: c, role: x}\n").unwrap_err().to_string();
+        assert!(err.contains("unknown field `role`"), "{err}");
+        let err = parse(
+            "  - {name: a, namespace: b, serviceAccount: c, statements: [{actions: [s3:GetObject], resources: ['*'], conditions: {Bool: {aws:SecureTransport: {x: 1}}}}]}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("expected a string, number or boolean, or a list of them"), "{err}");
+    }
+
+    #[test]
+    fn names_namespaces_and_service_accounts_are_checked() {
+        assert_eq!(
+            errors("  - {name: -bad, namespace: Reports, serviceAccount: my_sa, managedPolicies: [ReadOnlyAccess]}\n"),
+            [
+                "identities[0].name: `-bad` is not an identity name: 1 to 64 letters, digits, '-' and '_', starting with a letter or digit",
+                "identities[0].namespace: `Reports` is not a Kubernetes namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+                "identities[0].serviceAccount: `my_sa` is not a Kubernetes service account name: at most 253 lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit",
+            ]
+        );
+        assert!(errors("  - {name: a, namespace: b, serviceAccount: x.y-z, managedPolicies: [ReadOnlyAccess]}\n")
+            .is_empty());
+    }
+
+    #[test]
+    fn names_and_service_accounts_are_unique() {
+        assert_eq!(
+            errors(
+                "  - {name: s3-reader, namespace: a, serviceAccount: sa, managedPolicies: [ReadOnlyAccess]}\n  - {name: s3_reader, namespace: a, serviceAccount: sa, managedPolicies: [ReadOnlyAccess]}\n"
+            ),
+            [
+                "identities[1].name: `s3_reader` clashes with identity `s3-reader`: names must differ in more than '-' and '_'",
+                "identities[1].serviceAccount: `a/sa` already has identity `s3-reader`: a service account has one role",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_vpc_cni_service_account_is_reserved() {
+        assert_eq!(
+            errors("  - {name: cni, namespace: kube-system, serviceAccount: aws-node, managedPolicies: [AmazonEKS_CNI_Policy]}\n"),
+            ["identities[0].serviceAccount: `kube-system/aws-node` already gets its role from the vpc-cni add-on (AddonVpcCni, EKS Pod Identity): a service account has one role"]
+        );
+    }
+
+    #[test]
+    fn an_identity_must_grant_something() {
+        assert_eq!(
+            errors("  - {name: a, namespace: b, serviceAccount: c, statements: [{effect: Deny, actions: ['s3:*'], resources: ['*']}]}\n"),
+            ["identities[0]: identity `a` grants nothing: give at least one managed policy or one Allow statement"]
+        );
+        assert_eq!(codes("  - {name: a, namespace: b, serviceAccount: c}\n"), ["no-permissions"]);
+    }
+
+    #[test]
+    fn managed_policies_are_names_or_arns() {
+        assert!(errors(
+            "  - {name: a, namespace: b, serviceAccount: c, managedPolicies: [AmazonS3ReadOnlyAccess, service-role/AmazonEBSCSIDriverPolicy, 'arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws-cn:iam::123456789012:policy/team/Reports']}\n"
+        )
+        .is_empty());
+        assert_eq!(
+            errors(
+                "  - {name: a, namespace: b, serviceAccount: c, managedPolicies: ['arn:aws:iam::12345:policy/X', 'arn:aws:s3:::bucket', 'Amazon S3', ReadOnlyAccess, ReadOnlyAccess]}\n"
+            ),
+            [
+                "identities[0].managedPolicies[0]: `arn:aws:iam::12345:policy/X` is not a managed policy ARN: write arn:<partition>:iam::<12-digit account or aws>:policy/<name>, like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                "identities[0].managedPolicies[1]: `arn:aws:s3:::bucket` is not a managed policy ARN: write arn:<partition>:iam::<12-digit account or aws>:policy/<name>, like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                "identities[0].managedPolicies[2]: `Amazon S3` is neither an AWS managed policy name (like AmazonS3ReadOnlyAccess: letters, digits and +=,.@_-, with an optional path such as service-role/) nor a policy ARN (arn:<partition>:iam::<account>:policy/<name>)",
+                "identities[0].managedPolicies[4]: `ReadOnlyAccess` is listed twice",
+            ]
+        );
+        let many: Vec<String> = (0..21).map(|i| format!("P{i}")).collect();
+        assert_eq!(
+            errors(&format!("  - {{name: a, namespace: b, serviceAccount: c, managedPolicies: [{}]}}\n", many.join(", "))),
+            ["identities[0].managedPolicies: 21 managed policies; IAM attaches at most 20 to a role (10 unless the quota was raised)"]
+        );
+    }
+
+    #[test]
+    fn statements_need_service_actions_and_resource_arns() {
+        assert_eq!(
+            errors(
+                "  - {name: a, namespace: b, serviceAccount: c, statements: [{actions: ['*', GetObject, 's3:Get Object', s3:GetObject, s3:GetObject], resources: ['arn:aws:s3:::b/*', 'bucket', 'arn:aws:s3', '*']}, {actions: [], resources: []}]}\n"
+            ),
+            [
+                "identities[0].statements[0].actions[0]: `*` is not an IAM action: write service:Action, like s3:GetObject or s3:Get* (a bare * is not accepted: grant named actions)",
+                "identities[0].statements[0].actions[1]: `GetObject` is not an IAM action: write service:Action, like s3:GetObject or s3:Get* (a bare * is not accepted: grant named actions)",
+                "identities[0].statements[0].actions[2]: `s3:Get Object` is not an IAM action: write service:Action, like s3:GetObject or s3:Get* (a bare * is not accepted: grant named actions)",
+                "identities[0].statements[0].actions[4]: `s3:GetObject` is listed twice",
+                "identities[0].statements[0].resources[1]: `bucket` is not a resource ARN: write arn:<partition>:<service>:<region>:<account>:<resource> (wildcards allowed, e.g. arn:aws:s3:::bucket/prefix/*), or *",
+                "identities[0].statements[0].resources[2]: `arn:aws:s3` is not a resource ARN: write arn:<partition>:<service>:<region>:<account>:<resource> (wildcards allowed, e.g. arn:aws:s3:::bucket/prefix/*), or *",
+                "identities[0].statements[1].actions: give at least one action, like s3:GetObject",
+                "identities[0].statements[1].resources: give at least one resource: an ARN like arn:aws:s3:::bucket/prefix/*, or *",
+            ]
+        );
+        assert!(errors(
+            "  - {name: a, namespace: b, serviceAccount: c, statements: [{actions: ['s3:*', 'ec2:Describe*'], resources: ['arn:aws:sqs:*:123456789012:q', 'arn:*:s3:::b/${aws:PrincipalTag/team}/*', 'arn:aws:iam::aws:policy/X']}]}\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn conditions_use_iam_operators_and_keys() {
+        assert_eq!(
+            errors(
+                "  - {name: a, namespace: b, serviceAccount: c, statements: [{actions: [s3:GetObject], resources: ['*'], conditions: {StringEqual: {aws:SourceVpc: vpc-1}, StringLike: {prefix: [], 'aws:x y': a}, Bool: {}}}]}\n"
+            ),
+            [
+                format!("identities[0].statements[0].conditions.StringEqual: `StringEqual` is not an IAM condition operator: one of {}, optionally prefixed with ForAnyValue: or ForAllValues: and suffixed with IfExists", CONDITION_OPERATORS.join(", ")),
+                "identities[0].statements[0].conditions.StringLike.prefix: `prefix` is not a condition key: write prefix:name, like aws:SourceVpc or s3:prefix".to_owned(),
+                "identities[0].statements[0].conditions.StringLike.prefix: give at least one value".to_owned(),
+                "identities[0].statements[0].conditions.StringLike.aws:x y: `aws:x y` is not a condition key: write prefix:name, like aws:SourceVpc or s3:prefix".to_owned(),
+                "identities[0].statements[0].conditions.Bool: give at least one condition key".to_owned(),
+            ]
+        );
+        assert!(errors(
+            "  - {name: a, namespace: b, serviceAccount: c, statements: [{actions: [s3:GetObject], resources: ['*'], conditions: {ForAnyValue:StringLikeIfExists: {aws:TagKeys: [a]}, Null: {aws:TokenIssueTime: 'true'}}}]}\n"
+        )
+        .is_empty());
+    }
+}
