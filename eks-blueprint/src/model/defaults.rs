@@ -86,9 +86,10 @@ pub const MAX_IDENTITY_NAME_LEN: usize = 64;
 
 /// Service accounts whose role the blueprint already manages: (namespace, service account,
 /// owner). A workload identity for one of them would be a second association for the same
-/// service account, which EKS refuses.
-pub const RESERVED_SERVICE_ACCOUNTS: [(&str, &str, &str); 1] =
-    [("kube-system", "aws-node", "the vpc-cni add-on (AddonVpcCni, EKS Pod Identity)")];
+/// service account, which EKS refuses. Features that always bind a service account add it
+/// here.
+pub const RESERVED_SERVICE_ACCOUNTS: &[(&str, &str, &str)] =
+    &[("kube-system", "aws-node", "the vpc-cni add-on (AddonVpcCni, EKS Pod Identity)")];
 
 /// The audience of IRSA tokens and the client id of the cluster's IAM OIDC provider:
 /// `sts.amazonaws.com`
