@@ -19,7 +19,7 @@ use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::logical_id::logical_id;
 use crate::cfn::{Expr, Handle, Output};
 use crate::model::defaults::IRSA_AUDIENCE;
-use crate::model::identity::{IdentityMode, ManagedPolicyRef, PolicyStatement, StatementEffect, WorkloadIdentity};
+use crate::model::identity::{IdentityMode, ManagedPolicyRef, PolicyStatement, WorkloadIdentity};
 use crate::resources::eks::PodIdentityAssociation;
 use crate::resources::iam::{OIDCProvider, Policy, Role};
 use crate::synth::SynthError;
@@ -189,27 +189,6 @@ fn managed_policy_arn(policy: &str) -> Expr {
     }
 }
 
-/// A model statement as a typed IAM statement.
-fn statement(st: &PolicyStatement) -> Statement {
-    let mut out = match st.effect {
-        StatementEffect::Allow => Statement::allow(st.actions.iter().cloned()),
-        StatementEffect::Deny => Statement::deny(st.actions.iter().cloned()),
-    };
-    for resource in &st.resources {
-        out = out.resource(resource.as_str());
-    }
-    for (operator, keys) in &st.conditions {
-        for (key, values) in keys {
-            let value = match values.0.as_slice() {
-                [one] => Expr::from(one.as_str()),
-                many => Expr::str_list(many.iter().cloned()),
-            };
-            out = out.condition(operator.clone(), key.clone(), value);
-        }
-    }
-    out
-}
-
 /// Renders the blueprint's `identities` into the cluster stack: a role per identity, its
 /// Pod Identity association or the shared OIDC provider, and an output with the role ARN.
 pub(crate) fn render(ctx: &mut Context, cluster: &ClusterRefs) -> Result<(), SynthError> {
@@ -247,7 +226,7 @@ fn identity_role(identity: &WorkloadIdentity, cluster_name: &str) -> WorkloadRol
         service_account: identity.service_account.clone(),
         mode: identity.mode,
         managed_policy_arns: identity.managed_policies.iter().map(|p| managed_policy_arn(p)).collect(),
-        statements: identity.statements.iter().map(statement).collect(),
+        statements: identity.statements.iter().map(PolicyStatement::to_statement).collect(),
         associate: true,
     }
 }

@@ -80,6 +80,11 @@ pub const MAX_TAINTS: usize = 50;
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
 pub const MAX_MANAGED_POLICIES_PER_ROLE: usize = 20;
 
+/// Largest inline policy of a role: 10,240 characters, IAM's quota for the aggregate size
+/// of a role's inline policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
+pub const MAX_ROLE_INLINE_POLICY_CHARS: usize = 10_240;
+
 /// Longest workload identity name: 64 characters, so `Identity<Name>PodIdentityAssociation`
 /// stays a readable logical id and the inline policy name stays within IAM's 128.
 pub const MAX_IDENTITY_NAME_LEN: usize = 64;

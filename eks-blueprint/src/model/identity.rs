@@ -24,7 +24,9 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::{defaults, is_dns_label};
+use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::logical_id::pascal_case;
+use crate::cfn::Expr;
 use crate::error::ValidationErrors;
 
 /// An IAM role for the pods that run as one Kubernetes service account.
@@ -297,6 +299,19 @@ impl WorkloadIdentity {
         for (k, st) in self.statements.iter().enumerate() {
             st.validate(&format!("{path}.statements[{k}]"), errors);
         }
+        if !self.statements.is_empty() {
+            let size = self.inline_policy().to_json().to_string().len();
+            if size > defaults::MAX_ROLE_INLINE_POLICY_CHARS {
+                errors.push(
+                    format!("{path}.statements"),
+                    "too-large",
+                    format!(
+                        "the inline policy is {size} characters; IAM allows {} per role: merge statements, use wildcards in actions or resources, or attach a managed policy",
+                        defaults::MAX_ROLE_INLINE_POLICY_CHARS
+                    ),
+                );
+            }
+        }
         let allows = self.statements.iter().any(|s| s.effect == StatementEffect::Allow);
         if self.managed_policies.is_empty() && !allows {
             errors.push(
@@ -311,7 +326,36 @@ impl WorkloadIdentity {
     }
 }
 
+impl WorkloadIdentity {
+    /// The role's inline policy: the statements as an IAM policy document.
+    pub fn inline_policy(&self) -> PolicyDocument {
+        PolicyDocument::new(self.statements.iter().map(PolicyStatement::to_statement))
+    }
+}
+
 impl PolicyStatement {
+    /// The statement as a typed IAM statement. Resources and condition values are literal
+    /// strings (no `Fn::Sub`), so IAM policy variables pass through.
+    pub fn to_statement(&self) -> Statement {
+        let mut out = match self.effect {
+            StatementEffect::Allow => Statement::allow(self.actions.iter().cloned()),
+            StatementEffect::Deny => Statement::deny(self.actions.iter().cloned()),
+        };
+        for resource in &self.resources {
+            out = out.resource(resource.as_str());
+        }
+        for (operator, keys) in &self.conditions {
+            for (key, values) in keys {
+                let value = match values.0.as_slice() {
+                    [one] => Expr::from(one.as_str()),
+                    many => Expr::str_list(many.iter().cloned()),
+                };
+                out = out.condition(operator.clone(), key.clone(), value);
+            }
+        }
+        out
+    }
+
     /// An `Allow` statement for `actions` on `resources`.
     pub fn allow<A: Into<String>, R: Into<String>>(
         actions: impl IntoIterator<Item = A>,
@@ -779,5 +823,17 @@ mod tests {
             "  - {name: a, namespace: b, serviceAccount: c, statements: [{actions: [s3:GetObject], resources: ['*'], conditions: {ForAnyValue:StringLikeIfExists: {aws:TagKeys: [a]}, Null: {aws:TokenIssueTime: 'true'}}}]}\n"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn inline_policies_stay_within_the_iam_size_quota() {
+        let resources: Vec<String> = (0..400).map(|i| format!("'arn:aws:s3:::bucket-{i:04}/*'")).collect();
+        assert_eq!(
+            errors(&format!(
+                "  - {{name: a, namespace: b, serviceAccount: c, statements: [{{actions: [s3:GetObject], resources: [{}]}}]}}\n",
+                resources.join(", ")
+            )),
+            ["identities[0].statements: the inline policy is 11694 characters; IAM allows 10240 per role: merge statements, use wildcards in actions or resources, or attach a managed policy"]
+        );
     }
 }
