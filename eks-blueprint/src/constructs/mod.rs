@@ -6,6 +6,7 @@
 
 mod cluster;
 mod compute;
+mod identity;
 mod network;
 
 use indexmap::IndexMap;
@@ -99,6 +100,7 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     let mut ctx = Context::new(bp);
     let net = network::render(&mut ctx)?;
     let cluster = cluster::render(&mut ctx, &net)?;
+    identity::render(&mut ctx, &cluster)?;
     compute::render(&mut ctx, &net, &cluster)?;
     let mut app = App::new();
     app.set_references(match bp.cross_stack_references {

@@ -74,3 +74,29 @@ pub const IMDS_HOP_LIMIT: i64 = 1;
 
 /// Most taints on one managed node group (EKS quota).
 pub const MAX_TAINTS: usize = 50;
+
+/// Most managed policies attached to one IAM role: 20, IAM's maximum for the
+/// "managed policies per role" quota, whose default is 10
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
+pub const MAX_MANAGED_POLICIES_PER_ROLE: usize = 20;
+
+/// Largest inline policy of a role: 10,240 characters, IAM's quota for the aggregate size
+/// of a role's inline policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
+pub const MAX_ROLE_INLINE_POLICY_CHARS: usize = 10_240;
+
+/// Longest workload identity name: 64 characters, so `Identity<Name>PodIdentityAssociation`
+/// stays a readable logical id and the inline policy name stays within IAM's 128.
+pub const MAX_IDENTITY_NAME_LEN: usize = 64;
+
+/// Service accounts whose role the blueprint already manages: (namespace, service account,
+/// owner). A workload identity for one of them would be a second association for the same
+/// service account, which EKS refuses. Features that always bind a service account add it
+/// here.
+pub const RESERVED_SERVICE_ACCOUNTS: &[(&str, &str, &str)] =
+    &[("kube-system", "aws-node", "the vpc-cni add-on (AddonVpcCni, EKS Pod Identity)")];
+
+/// The audience of IRSA tokens and the client id of the cluster's IAM OIDC provider:
+/// `sts.amazonaws.com`
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/enable-iam-roles-for-service-accounts.html>).
+pub const IRSA_AUDIENCE: &str = "sts.amazonaws.com";

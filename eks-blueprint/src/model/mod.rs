@@ -4,6 +4,7 @@ pub mod cidr;
 pub mod cluster;
 pub mod compute;
 pub mod defaults;
+pub mod identity;
 pub mod network;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use crate::error::{Error, ValidationErrors};
 use cluster::{ClusterSpec, KubernetesVersion};
 use compute::{Compute, ManagedNodeGroup};
+use identity::WorkloadIdentity;
 use network::{AddressPlan, Network};
 
 /// How the platform is split into CloudFormation stacks.
@@ -74,6 +76,10 @@ pub struct Blueprint {
     /// Node groups.
     #[serde(default)]
     pub compute: Compute,
+    /// Workload identities: an IAM role per Kubernetes service account, through EKS Pod
+    /// Identity or IRSA. Default: none.
+    #[serde(default)]
+    pub identities: Vec<WorkloadIdentity>,
 }
 
 /// The longest blueprint name: EKS cluster names are at most 100 characters.
@@ -91,6 +97,7 @@ impl Blueprint {
             network: Network::default(),
             cluster: ClusterSpec::default(),
             compute: Compute::default(),
+            identities: Vec::new(),
         })
     }
 
@@ -184,6 +191,7 @@ impl Blueprint {
                 );
             }
         }
+        identity::validate(&self.identities, errors);
     }
 
     /// The address plan (valid blueprints always have one).
@@ -251,6 +259,12 @@ impl BlueprintBuilder {
     /// Adds a managed node group (appends). Default: none.
     pub fn managed_node_group(mut self, group: impl Into<ManagedNodeGroup>) -> Self {
         self.0.compute.managed_node_groups.push(group.into());
+        self
+    }
+
+    /// Adds a workload identity (appends). Default: none.
+    pub fn identity(mut self, identity: impl Into<WorkloadIdentity>) -> Self {
+        self.0.identities.push(identity.into());
         self
     }
 
