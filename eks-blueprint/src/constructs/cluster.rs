@@ -133,7 +133,6 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             log_group_name: Some(Expr::from(log_group_name.as_str())),
             retention_in_days: Some(spec.log_retention_days),
             tags: Some(tags.clone()),
-            ..LogGroup::default()
         },
         ResourceOptions::new().retain(),
     )?;
