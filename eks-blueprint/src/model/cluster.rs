@@ -551,7 +551,8 @@ impl ClusterSpec {
                 }
             }
             for (j, p) in entry.policies.iter().enumerate() {
-                if entry.policies[..j].iter().any(|q| q.policy == p.policy) {
+                // Reported once, at the first repetition.
+                if entry.policies[..j].iter().filter(|q| q.policy == p.policy).count() == 1 {
                     errors.push(
                         format!("{path}.policies[{j}]"),
                         "duplicate",
@@ -580,7 +581,9 @@ impl ClusterSpec {
         }
         let ids = access_entry_logical_ids(&access.entries);
         for (i, id) in ids.iter().enumerate() {
-            if let Some(j) = ids[..i].iter().position(|other| other == id) {
+            let same_id = ids[..i].iter().position(|other| other == id);
+            // The same ARN twice is reported above as a duplicate.
+            if let Some(j) = same_id.filter(|&j| access.entries[j].principal_arn != access.entries[i].principal_arn) {
                 errors.push(
                     format!("cluster.access.entries[{i}].principalArn"),
                     "logical-id-clash",
