@@ -172,13 +172,16 @@ pub struct ClusterSpec {
     pub zonal_shift: bool,
     /// Encrypt the control-plane log group with a dedicated KMS key created in the cluster
     /// stack (rotation on, retained on stack deletion), usable only by CloudWatch Logs for
-    /// this log group. Default: on.
+    /// this log group. Off leaves the group with CloudWatch Logs' own encryption (and
+    /// checkov's CKV_AWS_158 flags it). Default: on.
     pub log_encryption: bool,
     /// The KMS key for envelope encryption of Kubernetes secrets. Default: a new key in the
-    /// cluster stack (rotation on, retained on stack deletion).
+    /// cluster stack (rotation on, retained on stack deletion). Fixed at cluster creation:
+    /// changing it later would make CloudFormation replace the cluster.
     pub secrets_encryption: SecretsEncryption,
     /// The IP family of pods and services. `ipv6` needs IPv6 CIDR blocks on the VPC and its
-    /// subnets. Default: `ipv4`.
+    /// subnets, which the network does not offer yet, so `ipv6` is refused. Fixed at
+    /// cluster creation. Default: `ipv4`.
     pub ip_family: IpFamily,
     /// The CIDR block Kubernetes service addresses come from (fixed at creation): inside
     /// 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, /12 to /24, not overlapping the VPC.
