@@ -96,6 +96,9 @@ pub enum Effect {
 pub enum Principal {
     /// `{"Service": [...]}`, e.g. `eks.amazonaws.com`.
     Service(Vec<String>),
+    /// `{"Service": [...]}` with expressions, for Regional service principals such as
+    /// `logs.${AWS::Region}.amazonaws.com`.
+    ServiceExpr(Vec<Expr>),
     /// `{"AWS": [...]}`: account roots, roles or users (ARNs as expressions).
     Aws(Vec<Expr>),
     /// `{"Federated": ...}`: an OIDC or SAML provider ARN.
@@ -174,6 +177,7 @@ impl Statement {
         if let Some(principal) = &self.principal {
             let (key, value) = match principal {
                 Principal::Service(s) => ("Service", one_or_many(s.iter().map(|s| Value::from(s.as_str())))),
+                Principal::ServiceExpr(s) => ("Service", one_or_many(s.iter().map(&mut *value))),
                 Principal::Aws(a) => ("AWS", one_or_many(a.iter().map(&mut *value))),
                 Principal::Federated(f) => ("Federated", value(f)),
             };
