@@ -63,6 +63,9 @@ pub enum Principal {
     Aws(Vec<Expr>),
     /// `{"Federated": ...}`: an OIDC or SAML provider ARN.
     Federated(Expr),
+    /// `{"Service": [...]}` with expressions, for regional service principals such as
+    /// `logs.${AWS::Region}.amazonaws.com`.
+    ServiceExpr(Vec<Expr>),
 }
 
 /// One policy statement.
@@ -139,6 +142,7 @@ impl Statement {
                 Principal::Service(s) => ("Service", one_or_many(s.iter().map(|s| Value::from(s.as_str())))),
                 Principal::Aws(a) => ("AWS", one_or_many(a.iter().map(Expr::to_json))),
                 Principal::Federated(f) => ("Federated", f.to_json()),
+                Principal::ServiceExpr(s) => ("Service", one_or_many(s.iter().map(Expr::to_json))),
             };
             let mut p = Map::new();
             p.insert(key.into(), value);

@@ -109,7 +109,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 endpoint_public_access: Some(endpoint.public),
                 public_access_cidrs: endpoint.public.then(|| endpoint.public_access_cidrs.clone()),
                 security_group_ids: None,
-                subnet_ids: net.private_subnets.iter().map(Handle::reference).collect(),
+                subnet_ids: net.private_subnets.clone(),
             },
             role_arn: role.attr_arn(),
             tags: Some(tags.clone()),
