@@ -228,30 +228,38 @@ impl VpcEndpointService {
 }
 
 /// The VPC endpoints of the network: a list of services, or the `privateCluster` preset.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "VpcEndpointsInput")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VpcEndpoints(pub Vec<VpcEndpointService>);
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum VpcEndpointsInput {
-    Preset(String),
-    List(Vec<VpcEndpointService>),
-}
+impl<'de> Deserialize<'de> for VpcEndpoints {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VpcEndpoints;
 
-impl TryFrom<VpcEndpointsInput> for VpcEndpoints {
-    type Error = String;
-
-    fn try_from(input: VpcEndpointsInput) -> Result<Self, String> {
-        match input {
-            VpcEndpointsInput::List(list) => Ok(VpcEndpoints(list)),
-            VpcEndpointsInput::Preset(name) if name == PRIVATE_CLUSTER_PRESET => {
-                Ok(VpcEndpoints(PRIVATE_CLUSTER_ENDPOINTS.to_vec()))
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "`{PRIVATE_CLUSTER_PRESET}` or a list of service names such as [s3, ecr.api, ecr.dkr]")
             }
-            VpcEndpointsInput::Preset(name) => Err(format!(
-                "unknown preset `{name}`: write `{PRIVATE_CLUSTER_PRESET}` or a list of services such as [s3, ecr.api, ecr.dkr]"
-            )),
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<VpcEndpoints, E> {
+                if name == PRIVATE_CLUSTER_PRESET {
+                    Ok(VpcEndpoints(PRIVATE_CLUSTER_ENDPOINTS.to_vec()))
+                } else {
+                    Err(E::custom(format!(
+                        "unknown preset `{name}`: write `{PRIVATE_CLUSTER_PRESET}` or a list of services such as [s3, ecr.api, ecr.dkr]"
+                    )))
+                }
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<VpcEndpoints, A::Error> {
+                let mut out = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    out.push(VpcEndpointService::from(name));
+                }
+                Ok(VpcEndpoints(out))
+            }
         }
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -261,13 +269,10 @@ impl TryFrom<VpcEndpointsInput> for VpcEndpoints {
 pub enum TrafficType {
     /// Accepted and rejected traffic. Default.
     #[default]
-    #[serde(alias = "ALL")]
     All,
     /// Accepted traffic only.
-    #[serde(alias = "ACCEPT")]
     Accept,
     /// Rejected traffic only.
-    #[serde(alias = "REJECT")]
     Reject,
 }
 
@@ -873,5 +878,284 @@ impl NetworkBuilder {
 impl From<NetworkBuilder> for Network {
     fn from(b: NetworkBuilder) -> Self {
         b.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Blueprint, Error};
+
+    /// A blueprint with this `network:` body (indented by two spaces).
+    fn parse(network: &str) -> Result<Blueprint, Error> {
+        Blueprint::from_yaml(&format!(
+            "name: demo\ncluster:\n  access:\n    bootstrapClusterCreatorAdminPermissions: true\nnetwork:\n{network}"
+        ))
+    }
+
+    /// Every validation error, as `path: message [code]`.
+    fn errors(network: &str) -> Vec<String> {
+        match parse(network) {
+            Err(Error::Invalid(errors)) => errors.iter().map(|e| format!("{e} [{}]", e.code)).collect(),
+            Err(other) => vec![other.to_string()],
+            Ok(_) => Vec::new(),
+        }
+    }
+
+    fn plan(network: &str) -> AddressPlan {
+        parse(network).unwrap().address_plan().unwrap()
+    }
+
+    fn strings(blocks: &[Ipv4Cidr]) -> Vec<String> {
+        blocks.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn zone_count_is_two_to_six() {
+        assert_eq!(
+            errors("  availabilityZones: 1\n"),
+            ["network.availabilityZones: 1 Availability Zones requested; EKS needs subnets in at least 2, and a blueprint spreads over at most 6 [az-count]"]
+        );
+        assert_eq!(
+            errors("  availabilityZones: 7\n"),
+            ["network.availabilityZones: 7 Availability Zones requested; EKS needs subnets in at least 2, and a blueprint spreads over at most 6 [az-count]"]
+        );
+        assert_eq!(plan("  availabilityZones: 2\n").private.len(), 2);
+        let six = plan("  availabilityZones: 6\n");
+        assert_eq!(strings(&six.private)[5], "10.0.160.0/19");
+        assert_eq!(strings(&six.public)[5], "10.0.197.0/24");
+    }
+
+    #[test]
+    fn zone_names_are_checked() {
+        assert_eq!(
+            errors("  availabilityZones: [eu-west-1a, EU-WEST-1B, eu-west-1a]\n"),
+            [
+                "network.availabilityZones[1]: `EU-WEST-1B` is not an Availability Zone name like eu-west-1a [az-name]",
+                "network.availabilityZones[2]: `eu-west-1a` is listed twice [az-duplicate]",
+            ]
+        );
+    }
+
+    #[test]
+    fn default_plan_is_stable() {
+        let plan = plan("  cidr: 10.0.0.0/16\n");
+        assert_eq!(strings(&plan.private), ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
+        assert_eq!(strings(&plan.public), ["10.0.96.0/24", "10.0.97.0/24", "10.0.98.0/24"]);
+        assert!(plan.isolated.is_empty());
+        assert!(plan.pods.is_empty());
+        assert_eq!(plan.pod_cidr, None);
+    }
+
+    #[test]
+    fn explicit_subnets_must_lie_inside_the_vpc_and_not_overlap() {
+        assert_eq!(
+            errors(
+                "  subnets:\n    private:\n      cidrs: [10.0.0.0/19, 10.0.32.0/19, 10.1.0.0/19]\n    public:\n      cidrs: [10.0.16.0/24, 10.0.200.0/24, 10.0.201.0/24]\n"
+            ),
+            [
+                "network.subnets.private.cidrs[2]: 10.1.0.0/19 is not inside the VPC CIDR 10.0.0.0/16 [subnet-outside-vpc]",
+                "network.subnets.public.cidrs[0]: 10.0.16.0/24 overlaps 10.0.0.0/19 [subnet-overlap]",
+            ]
+        );
+        assert_eq!(
+            errors("  subnets:\n    public:\n      prefixLength: 24\n      cidrs: [10.0.200.0/24, 10.0.201.0/24]\n"),
+            [
+                "network.subnets.public: give either prefixLength or cidrs, not both [subnet-conflict]",
+                "network.subnets.public.cidrs: 2 CIDRs for 3 Availability Zones; give one per zone [subnet-count]",
+            ]
+        );
+        assert_eq!(
+            errors("  cidr: 10.0.0.0/24\n  subnets:\n    private:\n      prefixLength: 25\n"),
+            ["network.subnets.private.prefixLength: 3 private subnets of /25 do not fit in the VPC 10.0.0.0/24 beside the other subnets; use a larger VPC CIDR or a longer prefix [subnet-space]"]
+        );
+        assert_eq!(
+            errors("  cidr: 10.0.0.0/8\n"),
+            ["network.cidr: 10.0.0.0/8: a VPC CIDR block must be between /16 and /28 [vpc-size]"]
+        );
+    }
+
+    #[test]
+    fn isolated_tier_is_off_by_default_and_sized_like_public() {
+        let plan = plan("  subnets:\n    isolated: {}\n");
+        assert_eq!(strings(&plan.isolated), ["10.0.99.0/24", "10.0.100.0/24", "10.0.101.0/24"]);
+        let plan = super::tests::plan("  subnets:\n    isolated: {prefixLength: 22}\n");
+        assert_eq!(strings(&plan.isolated), ["10.0.100.0/22", "10.0.104.0/22", "10.0.108.0/22"]);
+        assert_eq!(
+            errors("  subnets:\n    isolated:\n      cidrs: [10.0.96.0/24, 10.0.150.0/24, 10.9.0.0/24]\n"),
+            ["network.subnets.isolated.cidrs[2]: 10.9.0.0/24 is not inside the VPC CIDR 10.0.0.0/16 [subnet-outside-vpc]"]
+        );
+        assert_eq!(
+            errors(
+                "  subnets:
+    isolated:
+      cidrs: [10.0.96.0/24, 10.0.150.0/24, 10.0.151.0/24]
+    public:
+      cidrs: [10.0.96.0/24, 10.0.200.0/24, 10.0.201.0/24]
+"
+            ),
+            ["network.subnets.isolated.cidrs[0]: 10.0.96.0/24 overlaps 10.0.96.0/24 [subnet-overlap]"]
+        );
+    }
+
+    #[test]
+    fn pod_cidr_is_split_per_zone() {
+        let plan = plan("  podCidr: 100.64.0.0/16\n");
+        assert_eq!(plan.pod_cidr.map(|c| c.to_string()).as_deref(), Some("100.64.0.0/16"));
+        assert_eq!(strings(&plan.pods), ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]);
+        let two = super::tests::plan("  availabilityZones: 2\n  podCidr: 198.19.0.0/16\n");
+        assert_eq!(strings(&two.pods), ["198.19.0.0/17", "198.19.128.0/17"]);
+        // The VPC's own RFC 1918 range is allowed too, outside the VPC CIDR.
+        let same_range = super::tests::plan("  podCidr: 10.1.0.0/16\n");
+        assert_eq!(strings(&same_range.pods)[0], "10.1.0.0/18");
+    }
+
+    #[test]
+    fn pod_cidr_must_be_allowed_and_separate() {
+        assert_eq!(
+            errors("  podCidr: 172.16.0.0/16\n"),
+            ["network.podCidr: 172.16.0.0/16 cannot be added to a VPC whose CIDR is 10.0.0.0/16: a secondary block must lie in 100.64.0.0/10, 198.19.0.0/16, 10.0.0.0/8 (100.64.0.0/10 is the usual choice for pods) [pod-cidr-range]"]
+        );
+        assert_eq!(
+            errors("  podCidr: 10.0.128.0/17\n"),
+            ["network.podCidr: 10.0.128.0/17 overlaps the VPC CIDR 10.0.0.0/16; pods need a separate block such as 100.64.0.0/16 [pod-cidr-overlap]"]
+        );
+        assert_eq!(
+            errors("  podCidr: 100.64.0.0/10\n"),
+            ["network.podCidr: 100.64.0.0/10: a VPC CIDR block must be between /16 and /28 [pod-cidr-size]"]
+        );
+        assert_eq!(
+            errors("  availabilityZones: 3\n  podCidr: 100.64.0.0/27\n"),
+            ["network.podCidr: 100.64.0.0/27 is too small for 3 pod subnets of at least /28; use a larger block [pod-cidr-size]"]
+        );
+        assert_eq!(
+            errors("  podCidr: 100.64.0.1/16\n"),
+            ["network.podCidr: `100.64.0.1/16` has host bits set: the block starting at that address is 100.64.0.0/16 [invalid-cidr]"]
+        );
+    }
+
+    #[test]
+    fn no_nat_needs_endpoints() {
+        assert_eq!(
+            errors("  natGateways: none\n"),
+            ["network.vpcEndpoints: natGateways is none and no VPC endpoints are given: nodes in the private subnets could not pull images or join the cluster. Add `vpcEndpoints: privateCluster` (s3, ecr.api, ecr.dkr, ec2, sts, eks, eks-auth, elasticloadbalancing, logs) or list the endpoints they need, or use natGateways: single or perAz [no-egress]"]
+        );
+        assert!(errors("  natGateways: none\n  vpcEndpoints: privateCluster\n").is_empty());
+        assert!(errors("  natGateways: none\n  vpcEndpoints: [s3, ecr.api, ecr.dkr]\n").is_empty());
+    }
+
+    #[test]
+    fn endpoints_preset_list_and_escape_hatch() {
+        let bp = parse("  vpcEndpoints: privateCluster\n").unwrap();
+        assert_eq!(bp.network.vpc_endpoints.0, PRIVATE_CLUSTER_ENDPOINTS.to_vec());
+        let bp = parse("  vpcEndpoints: [s3, ssm, ssmmessages, ec2messages, elasticfilesystem]\n").unwrap();
+        assert_eq!(
+            bp.network.vpc_endpoints.0,
+            [
+                VpcEndpointService::S3,
+                VpcEndpointService::Ssm,
+                VpcEndpointService::SsmMessages,
+                VpcEndpointService::Ec2Messages,
+                VpcEndpointService::Other("elasticfilesystem".into()),
+            ]
+        );
+        assert_eq!(
+            errors("  vpcEndpoints: [s3, ecr.api, s3, com.amazonaws.eu-west-1.sqs, Bad_Name]\n"),
+            [
+                "network.vpcEndpoints[2]: `s3` is listed twice [endpoint-duplicate]",
+                "network.vpcEndpoints[3]: `com.amazonaws.eu-west-1.sqs`: give the service name without `com.amazonaws.<region>.`, e.g. `elasticfilesystem`; the region is added at deploy time [endpoint-name]",
+                "network.vpcEndpoints[4]: `Bad_Name` is not a service name like `ecr.api` or `elasticfilesystem` (lowercase letters, digits, '.' and '-') [endpoint-name]",
+            ]
+        );
+        let err = parse("  vpcEndpoints: everything\n").unwrap_err().to_string();
+        assert!(
+            err.contains("unknown preset `everything`: write `privateCluster` or a list of services such as [s3, ecr.api, ecr.dkr]"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn flow_logs_are_configurable() {
+        let bp = parse("  flowLogs: {retentionDays: 365, trafficType: reject}\n").unwrap();
+        assert_eq!(
+            bp.network.flow_logs,
+            FlowLogs { enabled: true, retention_days: 365, traffic_type: TrafficType::Reject }
+        );
+        assert_eq!(
+            Network::default().flow_logs,
+            FlowLogs { enabled: true, retention_days: 90, traffic_type: TrafficType::All }
+        );
+        assert_eq!(
+            errors("  flowLogs: {retentionDays: 100}\n"),
+            ["network.flowLogs.retentionDays: 100 days is not a retention period CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 [retention]"]
+        );
+        let err = parse("  flowLogs: {trafficType: some}\n").unwrap_err().to_string();
+        assert!(err.contains("unknown variant `some`, expected one of `all`, `accept`, `reject`"), "{err}");
+    }
+
+    #[test]
+    fn existing_vpc_ids_are_checked() {
+        assert!(errors(
+            "  existing:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [subnet-0123456789abcdef0, subnet-11111111]\n"
+        )
+        .is_empty());
+        assert_eq!(
+            errors(
+                "  existing:\n    vpcId: vpc-XYZ\n    privateSubnetIds: [subnet-0123456789abcdef0]\n    publicSubnetIds: [sg-12345678, subnet-22222222, subnet-22222222]\n"
+            ),
+            [
+                "network.existing.vpcId: `vpc-XYZ` is not a VPC id like vpc-0123456789abcdef0 [invalid-id]",
+                "network.existing.publicSubnetIds[0]: `sg-12345678` is not a subnet id like subnet-0123456789abcdef0 [invalid-id]",
+                "network.existing.publicSubnetIds[2]: `subnet-22222222` is listed twice [duplicate]",
+                "network.existing.privateSubnetIds: 1 private subnets given; EKS needs subnets in at least 2 Availability Zones [subnet-count]",
+            ]
+        );
+    }
+
+    #[test]
+    fn existing_vpc_excludes_settings_of_a_new_vpc() {
+        assert_eq!(
+            errors(
+                "  cidr: 10.1.0.0/16\n  vpcEndpoints: [s3]\n  existing:\n    vpcId: vpc-01234567\n    privateSubnetIds: [subnet-01234567, subnet-89abcdef]\n"
+            ),
+            [
+                "network.cidr: describes a VPC to create, but network.existing uses a VPC that already exists (no network stack is created); remove it [existing-vpc-conflict]",
+                "network.vpcEndpoints: describes a VPC to create, but network.existing uses a VPC that already exists (no network stack is created); remove it [existing-vpc-conflict]",
+            ]
+        );
+    }
+
+    #[test]
+    fn builder_and_file_fill_the_same_model() {
+        let from_file = parse(
+            "  cidr: 10.20.0.0/16\n  availabilityZones: [eu-west-1a, eu-west-1b]\n  natGateways: single\n  podCidr: 100.64.0.0/16\n  vpcEndpoints: [s3, ecr.api]\n  subnets:\n    isolated: {prefixLength: 26}\n  flowLogs: {retentionDays: 30, trafficType: accept}\n",
+        )
+        .unwrap()
+        .network;
+        let built = Network::builder()
+            .cidr("10.20.0.0/16")
+            .availability_zone_names(["eu-west-1a", "eu-west-1b"])
+            .nat_gateways(NatGateways::Single)
+            .pod_cidr("100.64.0.0/16")
+            .vpc_endpoint(VpcEndpointService::S3)
+            .vpc_endpoint("ecr.api")
+            .isolated_subnet_prefix_length(26)
+            .flow_log_retention_days(30)
+            .flow_log_traffic_type(TrafficType::Accept)
+            .build();
+        assert_eq!(built, from_file);
+
+        let existing =
+            parse("  existing:\n    vpcId: vpc-01234567\n    privateSubnetIds: [subnet-01234567, subnet-89abcdef]\n")
+                .unwrap()
+                .network;
+        let built = Network::builder()
+            .existing(ExistingVpc::new("vpc-01234567").private_subnet_ids(["subnet-01234567", "subnet-89abcdef"]))
+            .build();
+        assert_eq!(built, existing);
+        let private =
+            Network::builder().nat_gateways(NatGateways::None).private_cluster_endpoints().without_flow_logs().build();
+        assert_eq!(private.vpc_endpoints.0.len(), 9);
+        assert!(!private.flow_logs.enabled);
     }
 }
