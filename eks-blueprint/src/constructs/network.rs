@@ -28,6 +28,18 @@ pub(crate) struct NetworkRefs {
     pub public_subnets: Vec<Expr>,
 }
 
+/// The options of a subnet. Zones named in the blueprint are hard-coded on purpose (the
+/// user chose them), so cfn-lint's W3010 ("avoid hardcoding availability zones") is
+/// suppressed on those subnets only; zones by count use `Fn::GetAZs`.
+fn subnet_options(bp: &crate::model::Blueprint) -> ResourceOptions {
+    match bp.network.availability_zones {
+        AvailabilityZones::Names(_) => {
+            ResourceOptions::new().metadata(serde_json::json!({"cfn-lint": {"config": {"ignore_checks": ["W3010"]}}}))
+        }
+        AvailabilityZones::Count(_) => ResourceOptions::new(),
+    }
+}
+
 fn invalid(message: &str) -> SynthError {
     SynthError::Render { stack: "network".into(), message: message.into() }
 }
@@ -101,7 +113,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
             ("karpenter.sh/discovery", Expr::from(bp.name.as_str())),
         ]);
         let stack = ctx.stack(Part::Network);
-        let public = stack.add(
+        let public = stack.add_with(
             &format!("PublicSubnet{n}"),
             Subnet {
                 vpc_id: vpc.reference(),
@@ -112,12 +124,13 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
                 map_public_ip_on_launch: Some(false),
                 tags: Some(public_tags),
             },
+            subnet_options(bp),
         )?;
         stack.add(
             &format!("PublicSubnet{n}RouteTableAssociation"),
             SubnetRouteTableAssociation { route_table_id: public_rt.reference(), subnet_id: public.reference() },
         )?;
-        let private = stack.add(
+        let private = stack.add_with(
             &format!("PrivateSubnet{n}"),
             Subnet {
                 vpc_id: vpc.reference(),
@@ -126,6 +139,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
                 map_public_ip_on_launch: Some(false),
                 tags: Some(private_tags),
             },
+            subnet_options(bp),
         )?;
         public_subnets.push(public);
         private_subnets.push(private);
@@ -208,6 +222,7 @@ fn pod_subnets(
     zone: &dyn Fn(usize) -> Expr,
 ) -> Result<(), SynthError> {
     let Some(pod_cidr) = plan.pod_cidr else { return Ok(()) };
+    let bp = ctx.bp;
     let cluster_tag = format!("kubernetes.io/cluster/{}", ctx.bp.name);
     let stack = ctx.stack(Part::Network);
     let block = stack.add(
@@ -228,7 +243,7 @@ fn pod_subnets(
                 map_public_ip_on_launch: Some(false),
                 tags: Some(tags),
             },
-            ResourceOptions::new().depends_on(&block),
+            subnet_options(bp).depends_on(&block),
         )?;
         stack.add(
             &format!("PodSubnet{n}RouteTableAssociation"),
@@ -248,6 +263,7 @@ fn isolated_subnets(
     if plan.isolated.is_empty() {
         return Ok(None);
     }
+    let bp = ctx.bp;
     let rt_tags = ctx.tags(&[("Name", ctx.name_tag("isolated"))]);
     let stack = ctx.stack(Part::Network);
     let rt = stack.add("IsolatedRouteTable", RouteTable { vpc_id: vpc.reference(), tags: Some(rt_tags) })?;
@@ -255,7 +271,7 @@ fn isolated_subnets(
         let n = i + 1;
         let tags = ctx.tags(&[("Name", ctx.name_tag(&format!("isolated-{n}")))]);
         let stack = ctx.stack(Part::Network);
-        let subnet = stack.add(
+        let subnet = stack.add_with(
             &format!("IsolatedSubnet{n}"),
             Subnet {
                 vpc_id: vpc.reference(),
@@ -264,6 +280,7 @@ fn isolated_subnets(
                 map_public_ip_on_launch: Some(false),
                 tags: Some(tags),
             },
+            subnet_options(bp),
         )?;
         stack.add(
             &format!("IsolatedSubnet{n}RouteTableAssociation"),
@@ -458,4 +475,260 @@ fn flow_logs(ctx: &mut Context, vpc: &Handle<VPC>) -> Result<(), SynthError> {
         },
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::{Blueprint, Format};
+
+    const ACCESS: &str = "cluster:\n  access:\n    bootstrapClusterCreatorAdminPermissions: true\n";
+
+    /// The templates of a blueprint with this `network:` body (indented by two spaces), by
+    /// stack name.
+    fn synth(network: &str) -> indexmap::IndexMap<String, Value> {
+        let bp = Blueprint::from_yaml(&format!(
+            "name: demo\n{ACCESS}compute:\n  managedNodeGroups:\n    - name: general\nnetwork:\n{network}"
+        ))
+        .unwrap();
+        let assembly = bp.synth(Format::Json).unwrap();
+        assembly.stacks().iter().map(|s| (s.name.clone(), s.template.clone())).collect()
+    }
+
+    fn network(network: &str) -> Value {
+        synth(network)["demo-network"]["Resources"].clone()
+    }
+
+    /// The logical ids of resources of a type.
+    fn ids_of(resources: &Value, ty: &str) -> Vec<String> {
+        resources.as_object().unwrap().iter().filter(|(_, r)| r["Type"] == ty).map(|(id, _)| id.clone()).collect()
+    }
+
+    fn tag<'a>(resource: &'a Value, key: &str) -> Option<&'a Value> {
+        resource["Properties"]["Tags"].as_array().unwrap().iter().find(|t| t["Key"] == key).map(|t| &t["Value"])
+    }
+
+    #[test]
+    fn zones_come_from_get_azs_or_names() {
+        let r = network("  availabilityZones: 2\n");
+        assert_eq!(
+            ids_of(&r, "AWS::EC2::Subnet"),
+            ["PublicSubnet1", "PrivateSubnet1", "PublicSubnet2", "PrivateSubnet2"]
+        );
+        assert_eq!(
+            r["PrivateSubnet2"]["Properties"]["AvailabilityZone"],
+            json!({"Fn::Select": [1, {"Fn::GetAZs": ""}]})
+        );
+        let r =
+            network("  availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c, eu-west-1d, eu-west-1e, eu-west-1f]\n");
+        assert_eq!(ids_of(&r, "AWS::EC2::Subnet").len(), 12);
+        assert_eq!(r["PrivateSubnet6"]["Properties"]["AvailabilityZone"], "eu-west-1f");
+        // Named zones are deliberate: cfn-lint's W3010 is silenced on those subnets only.
+        assert_eq!(r["PublicSubnet1"]["Metadata"], json!({"cfn-lint": {"config": {"ignore_checks": ["W3010"]}}}));
+        assert_eq!(ids_of(&r, "AWS::EC2::NatGateway").len(), 6);
+    }
+
+    #[test]
+    fn subnets_carry_the_load_balancer_cluster_and_karpenter_tags() {
+        let r = network("  cidr: 10.0.0.0/16\n");
+        let public = &r["PublicSubnet1"];
+        assert_eq!(tag(public, "kubernetes.io/role/elb"), Some(&json!("1")));
+        assert_eq!(tag(public, "kubernetes.io/cluster/demo"), Some(&json!("shared")));
+        assert_eq!(tag(public, "karpenter.sh/discovery"), None);
+        let private = &r["PrivateSubnet3"];
+        assert_eq!(tag(private, "Name"), Some(&json!("demo-private-3")));
+        assert_eq!(tag(private, "kubernetes.io/role/internal-elb"), Some(&json!("1")));
+        assert_eq!(tag(private, "kubernetes.io/cluster/demo"), Some(&json!("shared")));
+        assert_eq!(tag(private, "karpenter.sh/discovery"), Some(&json!("demo")));
+        assert_eq!(private["Properties"]["CidrBlock"], "10.0.64.0/19");
+        assert_eq!(private["Properties"]["MapPublicIpOnLaunch"], false);
+    }
+
+    #[test]
+    fn nat_per_az_single_and_none() {
+        let r = network("  natGateways: perAz\n");
+        assert_eq!(ids_of(&r, "AWS::EC2::NatGateway"), ["NatGateway1", "NatGateway2", "NatGateway3"]);
+        assert_eq!(r["PrivateDefaultRoute3"]["Properties"]["NatGatewayId"], json!({"Ref": "NatGateway3"}));
+
+        let r = network("  natGateways: single\n");
+        assert_eq!(ids_of(&r, "AWS::EC2::NatGateway"), ["NatGateway1"]);
+        for n in 1..=3 {
+            assert_eq!(
+                r[format!("PrivateDefaultRoute{n}")]["Properties"]["NatGatewayId"],
+                json!({"Ref": "NatGateway1"})
+            );
+        }
+
+        let r = network("  natGateways: none\n  vpcEndpoints: privateCluster\n");
+        assert!(ids_of(&r, "AWS::EC2::NatGateway").is_empty());
+        assert!(ids_of(&r, "AWS::EC2::EIP").is_empty());
+        // The only route left is the public subnets' route to the internet gateway.
+        assert_eq!(ids_of(&r, "AWS::EC2::Route"), ["PublicDefaultRoute"]);
+        assert_eq!(
+            ids_of(&r, "AWS::EC2::RouteTable"),
+            ["PublicRouteTable", "PrivateRouteTable1", "PrivateRouteTable2", "PrivateRouteTable3"]
+        );
+    }
+
+    #[test]
+    fn isolated_subnets_have_no_route_out_and_only_a_name() {
+        let r = network("  subnets:\n    isolated: {}\n");
+        assert_eq!(ids_of(&r, "AWS::EC2::Subnet").iter().filter(|id| id.starts_with("Isolated")).count(), 3);
+        let subnet = &r["IsolatedSubnet2"];
+        assert_eq!(subnet["Properties"]["CidrBlock"], "10.0.100.0/24");
+        assert_eq!(subnet["Properties"]["Tags"], json!([{"Key": "Name", "Value": "demo-isolated-2"}]));
+        assert_eq!(
+            r["IsolatedSubnet2RouteTableAssociation"]["Properties"],
+            json!({"RouteTableId": {"Ref": "IsolatedRouteTable"}, "SubnetId": {"Ref": "IsolatedSubnet2"}})
+        );
+        let routes_to_isolated = r
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|v| {
+                v["Type"] == "AWS::EC2::Route"
+                    && v["Properties"]["RouteTableId"] == json!({"Ref": "IsolatedRouteTable"})
+            })
+            .count();
+        assert_eq!(routes_to_isolated, 0);
+    }
+
+    #[test]
+    fn pod_cidr_adds_a_block_and_pod_subnets_routed_privately() {
+        let r = network("  podCidr: 100.64.0.0/16\n  vpcEndpoints: [sts]\n");
+        assert_eq!(
+            r["PodCidrBlock"],
+            json!({"Type": "AWS::EC2::VPCCidrBlock", "Properties": {"CidrBlock": "100.64.0.0/16", "VpcId": {"Ref": "Vpc"}}})
+        );
+        let subnet = &r["PodSubnet2"];
+        assert_eq!(subnet["DependsOn"], json!(["PodCidrBlock"]));
+        assert_eq!(subnet["Properties"]["CidrBlock"], "100.64.64.0/18");
+        assert_eq!(subnet["Properties"]["AvailabilityZone"], json!({"Fn::Select": [1, {"Fn::GetAZs": ""}]}));
+        assert_eq!(
+            subnet["Properties"]["Tags"],
+            json!([{"Key": "Name", "Value": "demo-pods-2"}, {"Key": "kubernetes.io/cluster/demo", "Value": "shared"}])
+        );
+        assert_eq!(
+            r["PodSubnet2RouteTableAssociation"]["Properties"]["RouteTableId"],
+            json!({"Ref": "PrivateRouteTable2"})
+        );
+        // Pods calling AWS services through the endpoints come from the pod block.
+        let ingress = &r["VpcEndpointSecurityGroup"]["Properties"]["SecurityGroupIngress"];
+        assert_eq!(ingress[1]["CidrIp"], "100.64.0.0/16");
+    }
+
+    #[test]
+    fn endpoints_gateway_for_s3_and_interfaces_behind_one_https_group() {
+        let r = network("  cidr: 10.20.0.0/16\n  natGateways: none\n  vpcEndpoints: [s3, ecr.api, eks-auth, elasticfilesystem]\n  subnets:\n    isolated: {}\n");
+        assert_eq!(
+            r["VpcEndpointS3"]["Properties"],
+            json!({
+                "RouteTableIds": [
+                    {"Ref": "PrivateRouteTable1"}, {"Ref": "PrivateRouteTable2"}, {"Ref": "PrivateRouteTable3"},
+                    {"Ref": "IsolatedRouteTable"}
+                ],
+                "ServiceName": {"Fn::Sub": "com.amazonaws.${AWS::Region}.s3"},
+                "Tags": [{"Key": "Name", "Value": "demo-s3"}],
+                "VpcEndpointType": "Gateway",
+                "VpcId": {"Ref": "Vpc"}
+            })
+        );
+        assert_eq!(
+            r["VpcEndpointEcrApi"]["Properties"],
+            json!({
+                "PrivateDnsEnabled": true,
+                "SecurityGroupIds": [{"Fn::GetAtt": ["VpcEndpointSecurityGroup", "GroupId"]}],
+                "ServiceName": {"Fn::Sub": "com.amazonaws.${AWS::Region}.ecr.api"},
+                "SubnetIds": [{"Ref": "PrivateSubnet1"}, {"Ref": "PrivateSubnet2"}, {"Ref": "PrivateSubnet3"}],
+                "Tags": [{"Key": "Name", "Value": "demo-ecr.api"}],
+                "VpcEndpointType": "Interface",
+                "VpcId": {"Ref": "Vpc"}
+            })
+        );
+        assert_eq!(
+            r["VpcEndpointEksAuth"]["Properties"]["ServiceName"],
+            json!({"Fn::Sub": "com.amazonaws.${AWS::Region}.eks-auth"})
+        );
+        assert_eq!(
+            r["VpcEndpointElasticfilesystem"]["Properties"]["ServiceName"],
+            json!({"Fn::Sub": "com.amazonaws.${AWS::Region}.elasticfilesystem"})
+        );
+        assert_eq!(ids_of(&r, "AWS::EC2::SecurityGroup"), ["VpcEndpointSecurityGroup"]);
+        let group = &r["VpcEndpointSecurityGroup"]["Properties"];
+        assert_eq!(
+            group["SecurityGroupIngress"],
+            json!([{"CidrIp": "10.20.0.0/16", "Description": "HTTPS to AWS services from the VPC", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}])
+        );
+        assert_eq!(group["SecurityGroupEgress"][0]["CidrIp"], "255.255.255.255/32");
+    }
+
+    #[test]
+    fn no_endpoints_no_security_group() {
+        let r = network("  cidr: 10.0.0.0/16\n");
+        assert!(ids_of(&r, "AWS::EC2::VPCEndpoint").is_empty());
+        assert!(ids_of(&r, "AWS::EC2::SecurityGroup").is_empty());
+        assert!(ids_of(&r, "AWS::EC2::VPCCidrBlock").is_empty());
+    }
+
+    #[test]
+    fn flow_logs_are_encrypted_with_a_retained_rotating_key() {
+        let r = network("  flowLogs: {retentionDays: 365, trafficType: reject}\n");
+        let key = &r["FlowLogKey"];
+        assert_eq!(key["DeletionPolicy"], "Retain");
+        assert_eq!(key["UpdateReplacePolicy"], "Retain");
+        assert_eq!(key["Properties"]["EnableKeyRotation"], true);
+        assert_eq!(
+            key["Properties"]["KeyPolicy"]["Statement"],
+            json!([
+                {
+                    "Sid": "AccountAdministersKeyThroughIam",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                    "Action": "kms:*",
+                    "Resource": "*"
+                },
+                {
+                    "Sid": "CloudWatchLogsEncryptsLogGroupsOfThisAccount",
+                    "Effect": "Allow",
+                    "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
+                    "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    "Resource": "*",
+                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {
+                        "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+                    }}}
+                }
+            ])
+        );
+        assert_eq!(r["FlowLogKeyAlias"]["Properties"]["AliasName"], "alias/eks/demo/flow-logs");
+        let group = &r["FlowLogGroup"];
+        assert_eq!(group["DeletionPolicy"], "Retain");
+        assert_eq!(group["Properties"]["KmsKeyId"], json!({"Fn::GetAtt": ["FlowLogKey", "Arn"]}));
+        assert_eq!(group["Properties"]["RetentionInDays"], 365);
+        assert_eq!(r["FlowLog"]["Properties"]["TrafficType"], "REJECT");
+        assert_eq!(r["FlowLog"]["Properties"]["LogDestination"], json!({"Fn::GetAtt": ["FlowLogGroup", "Arn"]}));
+    }
+
+    #[test]
+    fn flow_logs_can_be_turned_off() {
+        let r = network("  flowLogs: {enabled: false}\n");
+        for ty in ["AWS::EC2::FlowLog", "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::IAM::Role"] {
+            assert!(ids_of(&r, ty).is_empty(), "{ty}");
+        }
+    }
+
+    #[test]
+    fn existing_vpc_creates_no_network_stack_and_passes_literal_ids() {
+        let stacks = synth(
+            "  existing:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]\n    publicSubnetIds: [subnet-0123456789abcdef2]\n",
+        );
+        assert_eq!(stacks.keys().collect::<Vec<_>>(), ["demo-cluster", "demo-compute"]);
+        let subnets = json!(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]);
+        let cluster = &stacks["demo-cluster"]["Resources"]["Cluster"]["Properties"];
+        assert_eq!(cluster["ResourcesVpcConfig"]["SubnetIds"], subnets);
+        let compute = &stacks["demo-compute"]["Resources"];
+        let group = compute.as_object().unwrap().values().find(|r| r["Type"] == "AWS::EKS::Nodegroup").unwrap();
+        assert_eq!(group["Properties"]["Subnets"], subnets);
+        assert!(!stacks["demo-cluster"].to_string().contains("demo-network"));
+    }
 }
