@@ -731,4 +731,26 @@ mod tests {
         assert_eq!(group["Properties"]["Subnets"], subnets);
         assert!(!stacks["demo-cluster"].to_string().contains("demo-network"));
     }
+
+    #[test]
+    fn private_cluster_example_has_no_egress_and_a_private_api() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/private-cluster.yaml");
+        let bp = Blueprint::from_path(path).unwrap();
+        let built = crate::Network::builder()
+            .cidr("10.20.0.0/16")
+            .availability_zones(3)
+            .nat_gateways(crate::NatGateways::None)
+            .private_cluster_endpoints()
+            .isolated_subnets()
+            .flow_log_retention_days(365)
+            .build();
+        assert_eq!(bp.network, built);
+        let assembly = bp.synth(Format::Json).unwrap();
+        let net = &assembly.stack("private-network").unwrap().template["Resources"];
+        assert!(ids_of(net, "AWS::EC2::NatGateway").is_empty());
+        assert_eq!(ids_of(net, "AWS::EC2::VPCEndpoint").len(), 9);
+        let cluster = &assembly.stack("private-cluster").unwrap().template["Resources"]["Cluster"]["Properties"];
+        assert_eq!(cluster["ResourcesVpcConfig"]["EndpointPublicAccess"], false);
+        assert_eq!(cluster["ResourcesVpcConfig"]["EndpointPrivateAccess"], true);
+    }
 }
