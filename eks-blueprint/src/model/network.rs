@@ -1075,6 +1075,25 @@ mod tests {
     }
 
     #[test]
+    fn json_blueprints_take_the_same_keys() {
+        let bp = Blueprint::from_json(
+            r#"{"name": "demo", "cluster": {"access": {"bootstrapClusterCreatorAdminPermissions": true}},
+                "network": {"natGateways": "none", "vpcEndpoints": "privateCluster", "podCidr": "100.64.0.0/16",
+                            "subnets": {"isolated": {}}, "flowLogs": {"trafficType": "accept"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(bp.network.vpc_endpoints.0, PRIVATE_CLUSTER_ENDPOINTS.to_vec());
+        assert_eq!(bp.network.flow_logs.traffic_type, TrafficType::Accept);
+        assert_eq!(bp.address_plan().unwrap().isolated.len(), 3);
+        let list = Blueprint::from_json(
+            r#"{"name": "demo", "cluster": {"access": {"bootstrapClusterCreatorAdminPermissions": true}},
+                "network": {"vpcEndpoints": ["s3", "eks-auth"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(list.network.vpc_endpoints.0, [VpcEndpointService::S3, VpcEndpointService::EksAuth]);
+    }
+
+    #[test]
     fn flow_logs_are_configurable() {
         let bp = parse("  flowLogs: {retentionDays: 365, trafficType: reject}\n").unwrap();
         assert_eq!(
