@@ -16,12 +16,42 @@ pub const POLICY_VERSION: &str = "2012-10-17";
 pub struct PolicyDocument {
     /// The statements, in order.
     pub statements: Vec<Statement>,
+    /// When set, the document renders as one `Fn::Sub` JSON string with these variables
+    /// (see [`PolicyDocument::substituted`]).
+    sub_variables: Option<IndexMap<String, Expr>>,
 }
 
 impl PolicyDocument {
     /// A document with the given statements.
     pub fn new(statements: impl IntoIterator<Item = Statement>) -> Self {
-        PolicyDocument { statements: statements.into_iter().collect() }
+        PolicyDocument { statements: statements.into_iter().collect(), sub_variables: None }
+    }
+
+    /// The same document, rendered as one `Fn::Sub` string holding its JSON text.
+    ///
+    /// Policy grammar puts some values in JSON *keys* (condition keys such as
+    /// `oidc.eks.<region>.amazonaws.com/id/<id>:sub`), and a key cannot be an intrinsic
+    /// function. A document that needs a deploy-time value in a key is rendered as a JSON
+    /// string through `Fn::Sub` instead; `AWS::IAM::Role` `AssumeRolePolicyDocument` and
+    /// inline `PolicyDocument` accept a string as well as an object.
+    ///
+    /// In this form every string of the document (keys and literal values) is `Fn::Sub`
+    /// template text: `${Name}` names one of `variables` or a pseudo parameter, and `${!X}`
+    /// is a literal `${X}`. Values that are intrinsic functions (`Ref`, `Fn::GetAtt`,
+    /// `Fn::ImportValue`, ...) become further variables, named after what they reference,
+    /// so cross-stack references inside the document still resolve.
+    pub fn substituted<K: Into<String>>(mut self, variables: impl IntoIterator<Item = (K, Expr)>) -> Self {
+        self.sub_variables = Some(variables.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// The document as an `Fn::Sub` expression whose template is the document's JSON text,
+    /// with `variables` (see [`PolicyDocument::substituted`]).
+    pub fn to_sub(&self, variables: &IndexMap<String, Expr>) -> Expr {
+        let mut vars = variables.clone();
+        let mut generated = 0usize;
+        let doc = self.render(&mut |e| sub_text(e, &mut vars, &mut generated));
+        Expr::Sub(doc.to_string(), vars)
     }
 
     /// A trust policy that lets the given AWS services assume a role with the given actions.
@@ -30,11 +60,18 @@ impl PolicyDocument {
             .principal(Principal::Service(services.iter().map(|s| (*s).to_owned()).collect()))])
     }
 
-    /// The JSON form of the document.
+    /// The JSON form of the document (an `Fn::Sub` for a [`PolicyDocument::substituted`] one).
     pub fn to_json(&self) -> Value {
+        match &self.sub_variables {
+            Some(vars) => self.to_sub(vars).to_json(),
+            None => self.render(&mut Expr::to_json),
+        }
+    }
+
+    fn render(&self, value: &mut dyn FnMut(&Expr) -> Value) -> Value {
         let mut doc = Map::new();
         doc.insert("Version".into(), Value::from(POLICY_VERSION));
-        doc.insert("Statement".into(), Value::Array(self.statements.iter().map(Statement::to_json).collect()));
+        doc.insert("Statement".into(), Value::Array(self.statements.iter().map(|st| st.render(value)).collect()));
         Value::Object(doc)
     }
 }
@@ -59,13 +96,13 @@ pub enum Effect {
 pub enum Principal {
     /// `{"Service": [...]}`, e.g. `eks.amazonaws.com`.
     Service(Vec<String>),
+    /// `{"Service": [...]}` with expressions, for Regional service principals such as
+    /// `logs.${AWS::Region}.amazonaws.com`.
+    ServiceExpr(Vec<Expr>),
     /// `{"AWS": [...]}`: account roots, roles or users (ARNs as expressions).
     Aws(Vec<Expr>),
     /// `{"Federated": ...}`: an OIDC or SAML provider ARN.
     Federated(Expr),
-    /// `{"Service": [...]}` with expressions, for regional service principals such as
-    /// `logs.${AWS::Region}.amazonaws.com`.
-    ServiceExpr(Vec<Expr>),
 }
 
 /// One policy statement.
@@ -127,7 +164,7 @@ impl Statement {
         self
     }
 
-    fn to_json(&self) -> Value {
+    fn render(&self, value: &mut dyn FnMut(&Expr) -> Value) -> Value {
         let mut st = Map::new();
         if let Some(sid) = &self.sid {
             st.insert("Sid".into(), Value::from(sid.as_str()));
@@ -140,9 +177,9 @@ impl Statement {
         if let Some(principal) = &self.principal {
             let (key, value) = match principal {
                 Principal::Service(s) => ("Service", one_or_many(s.iter().map(|s| Value::from(s.as_str())))),
-                Principal::Aws(a) => ("AWS", one_or_many(a.iter().map(Expr::to_json))),
-                Principal::Federated(f) => ("Federated", f.to_json()),
-                Principal::ServiceExpr(s) => ("Service", one_or_many(s.iter().map(Expr::to_json))),
+                Principal::ServiceExpr(s) => ("Service", one_or_many(s.iter().map(&mut *value))),
+                Principal::Aws(a) => ("AWS", one_or_many(a.iter().map(&mut *value))),
+                Principal::Federated(f) => ("Federated", value(f)),
             };
             let mut p = Map::new();
             p.insert(key.into(), value);
@@ -150,14 +187,14 @@ impl Statement {
         }
         st.insert("Action".into(), one_or_many(self.actions.iter().map(|a| Value::from(a.as_str()))));
         if !self.resources.is_empty() {
-            st.insert("Resource".into(), one_or_many(self.resources.iter().map(Expr::to_json)));
+            st.insert("Resource".into(), one_or_many(self.resources.iter().map(&mut *value)));
         }
         if !self.conditions.is_empty() {
             let conds: Map<String, Value> = self
                 .conditions
                 .iter()
                 .map(|(op, kv)| {
-                    let kv: Map<String, Value> = kv.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+                    let kv: Map<String, Value> = kv.iter().map(|(k, v)| (k.clone(), value(v))).collect();
                     (op.clone(), Value::Object(kv))
                 })
                 .collect();
@@ -165,6 +202,62 @@ impl Statement {
         }
         Value::Object(st)
     }
+}
+
+/// The text an expression contributes to an `Fn::Sub` template: literals and `Fn::Sub`
+/// templates as they are, pseudo parameters as `${AWS::...}`, any other intrinsic as a
+/// variable added to `vars`.
+fn sub_text(expr: &Expr, vars: &mut IndexMap<String, Expr>, generated: &mut usize) -> Value {
+    match expr {
+        Expr::Str(s) => Value::from(s.as_str()),
+        Expr::Int(n) => Value::from(*n),
+        Expr::Bool(b) => Value::from(*b),
+        Expr::Json(v) => v.clone(),
+        Expr::List(items) => Value::Array(items.iter().map(|e| sub_text(e, vars, generated)).collect()),
+        Expr::Pseudo(p) => Value::from(format!("${{{}}}", p.as_str())),
+        Expr::Sub(template, inner) => {
+            let mut template = template.clone();
+            for (name, value) in inner {
+                match vars.get(name) {
+                    None => {
+                        vars.insert(name.clone(), value.clone());
+                    }
+                    Some(existing) if existing == value => {}
+                    Some(_) => {
+                        let renamed = variable_name(name, value, vars, generated);
+                        template = template.replace(&format!("${{{name}}}"), &format!("${{{renamed}}}"));
+                    }
+                }
+            }
+            Value::from(template)
+        }
+        other => {
+            let base = match other {
+                Expr::Ref(t) => t.logical_id.clone(),
+                Expr::GetAtt(t, attr) => {
+                    format!("{}{}", t.logical_id, attr.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
+                }
+                _ => "Value".to_owned(),
+            };
+            let name = variable_name(&base, other, vars, generated);
+            Value::from(format!("${{{name}}}"))
+        }
+    }
+}
+
+/// A variable for `value` named `base` (or `base<n>` when `base` holds something else),
+/// reusing an existing variable with the same value.
+fn variable_name(base: &str, value: &Expr, vars: &mut IndexMap<String, Expr>, generated: &mut usize) -> String {
+    if let Some((name, _)) = vars.iter().find(|(_, v)| *v == value) {
+        return name.clone();
+    }
+    let mut name = base.to_owned();
+    while vars.contains_key(&name) {
+        *generated += 1;
+        name = format!("{base}{generated}");
+    }
+    vars.insert(name.clone(), value.clone());
+    name
 }
 
 /// A single value stays a scalar, as people write policies; several become a list.
@@ -215,5 +308,43 @@ mod tests {
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}
             })
         );
+    }
+
+    #[test]
+    fn a_substituted_document_is_one_sub_string_with_generated_variables() {
+        use crate::cfn::{Pseudo, Target};
+        let provider = Expr::GetAtt(Target { stack: Some("s".into()), logical_id: "Provider".into() }, "Arn".into());
+        let doc = PolicyDocument::new([Statement::allow(["sts:AssumeRoleWithWebIdentity"])
+            .principal(Principal::Federated(provider.clone()))
+            .resource(Expr::arn("s3:::${Bucket}/*"))
+            .resource(Expr::sub_with("${Bucket}-logs", [("Bucket", Expr::local_ref("Other"))]))
+            .condition("StringEquals", "${Host}:aud", "sts.amazonaws.com")
+            .condition("StringEquals", "aws:RequestedRegion", Expr::Pseudo(Pseudo::Region))])
+        .substituted([("Host", Expr::from("example.com")), ("Bucket", Expr::local_ref("Logs"))]);
+        assert_eq!(
+            doc.to_json(),
+            json!({"Fn::Sub": [
+                concat!(
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${ProviderArn}"},"#,
+                    r#""Action":"sts:AssumeRoleWithWebIdentity","Resource":["arn:${AWS::Partition}:s3:::${Bucket}/*","${Bucket1}-logs"],"#,
+                    r#""Condition":{"StringEquals":{"${Host}:aud":"sts.amazonaws.com","aws:RequestedRegion":"${AWS::Region}"}}}]}"#
+                ),
+                {
+                    "Host": "example.com",
+                    "Bucket": {"Ref": "Logs"},
+                    "ProviderArn": {"Fn::GetAtt": ["s#Provider", "Arn"]},
+                    // An inlined Fn::Sub whose variable clashes with another is renamed.
+                    "Bucket1": {"Ref": "Other"}
+                }
+            ]})
+        );
+        // Serialization (what a resource property renders) is the same Fn::Sub.
+        assert_eq!(serde_json::to_value(&doc).unwrap(), doc.to_json());
+    }
+
+    #[test]
+    fn a_plain_document_is_unchanged_by_the_sub_form() {
+        let doc = PolicyDocument::trust_services(&["pods.eks.amazonaws.com"], &["sts:AssumeRole"]);
+        assert_eq!(doc.to_json()["Statement"][0]["Principal"], json!({"Service": "pods.eks.amazonaws.com"}));
     }
 }

@@ -195,6 +195,16 @@ impl Stack {
         })
     }
 
+    /// A handle to a resource already in the stack, when `id` exists with the type `R`:
+    /// lets a construct create a shared resource once and find it on later calls.
+    pub fn handle<R: ResourceType>(&self, id: &str) -> Option<Handle<R>> {
+        let resource = self.template.resources.get(id)?;
+        (resource.resource_type == R::TYPE).then(|| Handle {
+            target: Target { stack: Some(self.name.clone()), logical_id: id.to_owned() },
+            _resource: PhantomData,
+        })
+    }
+
     /// Adds an output.
     pub fn add_output(&mut self, id: &str, output: Output) -> Result<(), CfnError> {
         if !logical_id::is_valid(id) {
@@ -244,5 +254,15 @@ mod tests {
         let vpc = stack.add("Vpc", VPC::default()).map_err(|e| e.to_string());
         let vpc = vpc.as_ref().map(|h| h.attr_cidr_block().to_json());
         assert_eq!(vpc, Ok(serde_json::json!({"Fn::GetAtt": ["demo-network#Vpc", "CidrBlock"]})));
+    }
+
+    #[test]
+    fn handles_are_found_again_by_id_and_type() {
+        let mut stack = Stack::new("demo-network", "test");
+        assert!(stack.add("Vpc", VPC::default()).is_ok());
+        let found = stack.handle::<VPC>("Vpc").map(|h| h.reference().to_json());
+        assert_eq!(found, Some(serde_json::json!({"Ref": "demo-network#Vpc"})));
+        assert!(stack.handle::<Subnet>("Vpc").is_none());
+        assert!(stack.handle::<VPC>("Other").is_none());
     }
 }

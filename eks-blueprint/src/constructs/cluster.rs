@@ -4,12 +4,15 @@
 use super::network::NetworkRefs;
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
-use crate::cfn::logical_id::pascal_case;
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
+use crate::model::cluster::{access_entry_logical_ids, IpFamily};
+use crate::resources::ecr::{RegistryScanningConfiguration, RepositoryFilter, ScanningRule};
 use crate::resources::eks::{
     AccessConfig, AccessEntry, AccessPolicy, AccessScope, Addon, AddonPodIdentityAssociation, Cluster, ClusterLogging,
-    EncryptionConfig, Logging, LoggingTypeConfig, Provider, ResourcesVpcConfig,
+    EncryptionConfig, KubernetesNetworkConfig, Logging, LoggingTypeConfig, Provider, ResourcesVpcConfig, UpgradePolicy,
+    ZonalShiftConfig,
 };
+use crate::resources::guardduty::{Detector, FeatureAdditionalConfiguration, FeatureConfiguration};
 use crate::resources::iam::Role;
 use crate::resources::kms::{Alias, Key};
 use crate::resources::logs::LogGroup;
@@ -23,6 +26,15 @@ pub(crate) struct ClusterRefs {
 /// The trust policy of a role for EKS Pod Identity.
 pub(crate) fn pod_identity_trust() -> PolicyDocument {
     PolicyDocument::trust_services(&["pods.eks.amazonaws.com"], &["sts:AssumeRole", "sts:TagSession"])
+}
+
+/// The key policy statement that lets the account administer (and use) a key through IAM
+/// policies, as the default KMS key policy does; no other principal gets `kms:*`.
+fn account_administers_key() -> Statement {
+    Statement::allow(["kms:*"])
+        .sid("AccountAdministersKeyThroughIam")
+        .principal(Principal::Aws(vec![Expr::arn("iam::${AWS::AccountId}:root")]))
+        .resource("*")
 }
 
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs, SynthError> {
@@ -47,33 +59,80 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         },
     )?;
 
-    let key = stack.add_with(
-        "SecretsKey",
-        Key {
-            description: Some(format!("Envelope encryption of Kubernetes secrets of EKS cluster {}", bp.name)),
-            enable_key_rotation: Some(true),
-            key_policy: Some(PolicyDocument::new([Statement::allow(["kms:*"])
-                .sid("AccountAdministersKeyThroughIam")
-                .principal(Principal::Aws(vec![Expr::arn("iam::${AWS::AccountId}:root")]))
-                .resource("*")])),
-            tags: Some(tags.clone()),
-            ..Key::default()
-        },
-        ResourceOptions::new().retain(),
-    )?;
-    stack.add(
-        "SecretsKeyAlias",
-        Alias { alias_name: Expr::from(format!("alias/eks/{}/secrets", bp.name)), target_key_id: key.reference() },
-    )?;
+    let secrets_key_arn = match &spec.secrets_encryption.key_arn {
+        Some(arn) => Expr::from(arn.as_str()),
+        None => {
+            let key = stack.add_with(
+                "SecretsKey",
+                Key {
+                    description: Some(format!("Envelope encryption of Kubernetes secrets of EKS cluster {}", bp.name)),
+                    enable_key_rotation: Some(true),
+                    key_policy: Some(PolicyDocument::new([account_administers_key()])),
+                    tags: Some(tags.clone()),
+                    ..Key::default()
+                },
+                ResourceOptions::new().retain(),
+            )?;
+            stack.add(
+                "SecretsKeyAlias",
+                Alias {
+                    alias_name: Expr::from(format!("alias/eks/{}/secrets", bp.name)),
+                    target_key_id: key.reference(),
+                },
+            )?;
+            key.attr_arn()
+        }
+    };
 
+    // The name EKS writes to; creating it first gives it a retention period and a key.
+    let log_group_name = format!("/aws/eks/{}/cluster", bp.name);
+    let log_key = if spec.log_encryption {
+        let key = stack.add_with(
+            "ControlPlaneLogKey",
+            Key {
+                description: Some(format!("Encryption of the control-plane logs of EKS cluster {}", bp.name)),
+                enable_key_rotation: Some(true),
+                key_policy: Some(PolicyDocument::new([
+                    account_administers_key(),
+                    // As the CloudWatch Logs guide "Encrypt log data in CloudWatch Logs using
+                    // AWS KMS" shows: the Regional logs principal, limited by the encryption
+                    // context to this one log group.
+                    Statement::allow([
+                        "kms:Encrypt*",
+                        "kms:Decrypt*",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:Describe*",
+                    ])
+                    .sid("CloudWatchLogsUsesKeyForControlPlaneLogGroup")
+                    .principal(Principal::ServiceExpr(vec![Expr::sub("logs.${AWS::Region}.amazonaws.com")]))
+                    .resource("*")
+                    .condition(
+                        "ArnLike",
+                        "kms:EncryptionContext:aws:logs:arn",
+                        Expr::arn(&format!("logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}")),
+                    ),
+                ])),
+                tags: Some(tags.clone()),
+                ..Key::default()
+            },
+            ResourceOptions::new().retain(),
+        )?;
+        stack.add(
+            "ControlPlaneLogKeyAlias",
+            Alias { alias_name: Expr::from(format!("alias/eks/{}/logs", bp.name)), target_key_id: key.reference() },
+        )?;
+        Some(key)
+    } else {
+        None
+    };
     let log_group = stack.add_with(
         "ControlPlaneLogGroup",
         LogGroup {
-            // The name EKS writes to; creating it first gives it a retention period.
-            log_group_name: Some(Expr::from(format!("/aws/eks/{}/cluster", bp.name))),
+            kms_key_id: log_key.as_ref().map(|k| k.attr_arn()),
+            log_group_name: Some(Expr::from(log_group_name.as_str())),
             retention_in_days: Some(spec.log_retention_days),
             tags: Some(tags.clone()),
-            ..LogGroup::default()
         },
         ResourceOptions::new().retain(),
     )?;
@@ -90,10 +149,19 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             }),
             // The core add-ons are managed below as AWS::EKS::Addon; no unmanaged copies.
             bootstrap_self_managed_addons: Some(false),
+            deletion_protection: Some(spec.deletion_protection),
             encryption_config: Some(vec![EncryptionConfig {
-                provider: Provider { key_arn: key.attr_arn() },
+                provider: Provider { key_arn: secrets_key_arn },
                 resources: vec!["secrets".into()],
             }]),
+            // Only when set: both properties are fixed at creation, so writing the defaults
+            // out would make CloudFormation replace clusters created without them.
+            kubernetes_network_config: (spec.ip_family != IpFamily::Ipv4 || spec.service_ipv4_cidr.is_some()).then(
+                || KubernetesNetworkConfig {
+                    ip_family: (spec.ip_family != IpFamily::Ipv4).then(|| spec.ip_family.as_str().to_owned()),
+                    service_ipv4_cidr: spec.service_ipv4_cidr.clone(),
+                },
+            ),
             logging: Some(Logging {
                 cluster_logging: ClusterLogging {
                     enabled_types: spec
@@ -108,20 +176,21 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 endpoint_private_access: Some(endpoint.private),
                 endpoint_public_access: Some(endpoint.public),
                 public_access_cidrs: endpoint.public.then(|| endpoint.public_access_cidrs.clone()),
-                security_group_ids: None,
+                security_group_ids: (!spec.security_group_ids.is_empty())
+                    .then(|| spec.security_group_ids.iter().map(|id| Expr::from(id.as_str())).collect()),
                 subnet_ids: net.private_subnets.clone(),
             },
             role_arn: role.attr_arn(),
             tags: Some(tags.clone()),
+            upgrade_policy: Some(UpgradePolicy { support_type: Some(spec.upgrade_policy.as_str().to_owned()) }),
             version: Some(Expr::from(bp.kubernetes_version.as_str())),
-            ..Cluster::default()
+            zonal_shift_config: Some(ZonalShiftConfig { enabled: Some(spec.zonal_shift) }),
         },
         ResourceOptions::new().retain().depends_on(&log_group),
     )?;
 
-    for entry in &spec.access.entries {
-        let resource = entry.principal_arn.splitn(6, ':').nth(5).unwrap_or_default();
-        let id = format!("AccessEntry{}", pascal_case(resource));
+    let entry_ids = access_entry_logical_ids(&spec.access.entries);
+    for (entry, id) in spec.access.entries.iter().zip(&entry_ids) {
         let policies: Vec<AccessPolicy> = entry
             .policies
             .iter()
@@ -135,7 +204,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             })
             .collect();
         stack.add(
-            &id,
+            id,
             AccessEntry {
                 access_policies: (!policies.is_empty()).then_some(policies),
                 cluster_name: cluster.reference(),
@@ -143,6 +212,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 principal_arn: Expr::from(entry.principal_arn.as_str()),
                 tags: Some(tags.clone()),
                 entry_type: Some("STANDARD".into()),
+                username: entry.username.clone(),
             },
         )?;
     }
@@ -193,10 +263,52 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             addon_name: "kube-proxy".into(),
             cluster_name: cluster.reference(),
             resolve_conflicts: Some("OVERWRITE".into()),
-            tags: Some(tags),
+            tags: Some(tags.clone()),
             ..Addon::default()
         },
     )?;
+
+    if let Some(gd) = &spec.guard_duty {
+        let status = |on: bool| if on { "ENABLED" } else { "DISABLED" }.to_owned();
+        stack.add(
+            "GuardDutyDetector",
+            Detector {
+                enable: true,
+                features: Some(vec![
+                    FeatureConfiguration {
+                        additional_configuration: None,
+                        name: "EKS_AUDIT_LOGS".into(),
+                        status: status(gd.eks_audit_logs),
+                    },
+                    FeatureConfiguration {
+                        // GuardDuty installs and updates the aws-guardduty-agent add-on itself.
+                        additional_configuration: gd.runtime_monitoring.then(|| {
+                            vec![FeatureAdditionalConfiguration {
+                                name: Some("EKS_ADDON_MANAGEMENT".into()),
+                                status: Some("ENABLED".into()),
+                            }]
+                        }),
+                        name: "RUNTIME_MONITORING".into(),
+                        status: status(gd.runtime_monitoring),
+                    },
+                ]),
+                finding_publishing_frequency: None,
+                tags: Some(tags.clone()),
+            },
+        )?;
+    }
+    if spec.ecr_enhanced_scanning {
+        stack.add(
+            "EcrRegistryScanning",
+            RegistryScanningConfiguration {
+                rules: vec![ScanningRule {
+                    repository_filters: vec![RepositoryFilter { filter: "*".into(), filter_type: "WILDCARD".into() }],
+                    scan_frequency: "CONTINUOUS_SCAN".into(),
+                }],
+                scan_type: "ENHANCED".into(),
+            },
+        )?;
+    }
 
     stack.add_output("ClusterName", Output::new(cluster.reference(), "The EKS cluster name"))?;
     stack.add_output("ClusterArn", Output::new(cluster.attr_arn(), "The EKS cluster ARN"))?;

@@ -6,14 +6,15 @@
 
 mod cluster;
 mod compute;
+mod identity;
 mod network;
 
 use indexmap::IndexMap;
 
 use crate::cfn::{Expr, Stack};
-use crate::model::{Blueprint, StackLayout};
+use crate::model::{Blueprint, CrossStackReferences, StackLayout};
 use crate::resources::Tag;
-use crate::synth::{App, SynthError};
+use crate::synth::{App, References, SynthError};
 
 /// The lifecycle a resource belongs to, which decides its stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +100,13 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     let mut ctx = Context::new(bp);
     let net = network::render(&mut ctx)?;
     let cluster = cluster::render(&mut ctx, &net)?;
+    identity::render(&mut ctx, &cluster)?;
     compute::render(&mut ctx, &net, &cluster)?;
     let mut app = App::new();
+    app.set_references(match bp.cross_stack_references {
+        CrossStackReferences::Exports => References::Exports,
+        CrossStackReferences::StackOutputs => References::StackOutputs,
+    });
     for (_, stack) in ctx.stacks {
         app.add_stack(stack)?;
     }

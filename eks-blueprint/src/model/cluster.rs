@@ -4,7 +4,10 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer};
 
+use super::cidr::Ipv4Cidr;
 use super::defaults;
+use super::network::Network;
+use crate::cfn::logical_id::pascal_case;
 use crate::error::ValidationErrors;
 
 /// A Kubernetes minor version EKS supports, with an escape hatch for newer ones.
@@ -105,9 +108,9 @@ impl<'de> Deserialize<'de> for KubernetesVersion {
         match Raw::deserialize(d)? {
             Raw::Text(s) => Ok(KubernetesVersion::of(&s)),
             // `kubernetesVersion: 1.30` in YAML is the number 1.3: refuse rather than guess.
-            Raw::Number(n) => Err(serde::de::Error::custom(format!(
-                "kubernetesVersion must be a quoted string like \"1.33\", not the number {n}"
-            ))),
+            Raw::Number(n) => {
+                Err(serde::de::Error::custom(format!("must be a quoted string like \"1.33\", not the number {n}")))
+            }
         }
     }
 }
@@ -153,6 +156,50 @@ pub struct ClusterSpec {
     pub log_retention_days: u32,
     /// Authentication mode, creator admin and access entries.
     pub access: Access,
+    /// What happens when the Kubernetes version leaves EKS standard support. Default:
+    /// `STANDARD`, the cluster is upgraded automatically: `EXTENDED` keeps the version 12
+    /// more months at an additional cost per cluster-hour, and is what EKS itself picks
+    /// when the policy is left out.
+    pub upgrade_policy: UpgradePolicy,
+    /// EKS deletion protection: `DeleteCluster` fails while it is on. Default: on. Turn it
+    /// off (and deploy) before deleting the cluster on purpose.
+    pub deletion_protection: bool,
+    /// Register the cluster with Amazon Application Recovery Controller (ARC) zonal shift, so
+    /// traffic inside the cluster and through its load balancers can be moved away from an
+    /// impaired Availability Zone (by you, or by zonal autoshift, configured in ARC). Enable
+    /// it when workloads run replicas in several zones and the remaining zones have the
+    /// capacity to take a zone's load. Default: off.
+    pub zonal_shift: bool,
+    /// Encrypt the control-plane log group with a dedicated KMS key created in the cluster
+    /// stack (rotation on, retained on stack deletion), usable only by CloudWatch Logs for
+    /// this log group. Off leaves the group with CloudWatch Logs' own encryption (and
+    /// checkov's CKV_AWS_158 flags it). Default: on.
+    pub log_encryption: bool,
+    /// The KMS key for envelope encryption of Kubernetes secrets. Default: a new key in the
+    /// cluster stack (rotation on, retained on stack deletion). Fixed at cluster creation:
+    /// changing it later would make CloudFormation replace the cluster.
+    pub secrets_encryption: SecretsEncryption,
+    /// The IP family of pods and services. `ipv6` needs IPv6 CIDR blocks on the VPC and its
+    /// subnets, which the network does not offer yet, so `ipv6` is refused. Fixed at
+    /// cluster creation. Default: `ipv4`.
+    pub ip_family: IpFamily,
+    /// The CIDR block Kubernetes service addresses come from (fixed at creation): inside
+    /// 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, /12 to /24, not overlapping the VPC.
+    /// Default: EKS picks 10.100.0.0/16 or 172.20.0.0/16.
+    pub service_ipv4_cidr: Option<String>,
+    /// Additional security groups (`sg-...`) for the control-plane network interfaces, on
+    /// top of the cluster security group EKS creates. Default: none.
+    pub security_group_ids: Vec<String>,
+    /// Amazon GuardDuty threat detection: creates the account's GuardDuty detector in the
+    /// Region with EKS audit log monitoring and EKS Runtime Monitoring. A detector is one per
+    /// account and Region: deploying fails where one exists (then enable the features on
+    /// that detector instead). Default: off.
+    pub guard_duty: Option<GuardDuty>,
+    /// Amazon Inspector enhanced scanning of every ECR repository of the account in the
+    /// Region, continuously. The registry scanning configuration is account-wide (it
+    /// replaces the registry's current one, and affects repositories of other teams) and
+    /// billed by Amazon Inspector per image scanned. Default: off.
+    pub ecr_enhanced_scanning: bool,
 }
 
 impl Default for ClusterSpec {
@@ -162,7 +209,88 @@ impl Default for ClusterSpec {
             logging: defaults::LOG_TYPES.to_vec(),
             log_retention_days: defaults::LOG_RETENTION_DAYS,
             access: Access::default(),
+            upgrade_policy: defaults::UPGRADE_POLICY,
+            deletion_protection: defaults::DELETION_PROTECTION,
+            zonal_shift: defaults::ZONAL_SHIFT,
+            log_encryption: defaults::LOG_ENCRYPTION,
+            secrets_encryption: SecretsEncryption::default(),
+            ip_family: IpFamily::default(),
+            service_ipv4_cidr: None,
+            security_group_ids: Vec::new(),
+            guard_duty: None,
+            ecr_enhanced_scanning: false,
         }
+    }
+}
+
+/// What happens at the end of standard support of the cluster's Kubernetes version.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UpgradePolicy {
+    /// EKS upgrades the cluster to the next version. Default.
+    #[default]
+    Standard,
+    /// The cluster enters extended support (12 more months, extra cost per cluster-hour).
+    Extended,
+}
+
+impl UpgradePolicy {
+    /// The name CloudFormation uses (`SupportType`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpgradePolicy::Standard => "STANDARD",
+            UpgradePolicy::Extended => "EXTENDED",
+        }
+    }
+}
+
+/// The IP family of pods and services.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IpFamily {
+    /// IPv4. Default.
+    #[default]
+    Ipv4,
+    /// IPv6 (needs a dual-stack VPC).
+    Ipv6,
+}
+
+impl IpFamily {
+    /// The name CloudFormation uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IpFamily::Ipv4 => "ipv4",
+            IpFamily::Ipv6 => "ipv6",
+        }
+    }
+}
+
+/// Which KMS key encrypts Kubernetes secrets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct SecretsEncryption {
+    /// An existing symmetric KMS key in the cluster's Region, by ARN
+    /// (`arn:aws:kms:<region>:<account>:key/<id>`). The identity deploying the stack needs
+    /// `kms:DescribeKey` and `kms:CreateGrant` on it. Default: a new key in the cluster stack.
+    pub key_arn: Option<String>,
+}
+
+/// Amazon GuardDuty protection plans for EKS.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct GuardDuty {
+    /// EKS Protection: GuardDuty analyses the cluster's Kubernetes audit logs (from the
+    /// control plane, independent of `logging`). Default: on.
+    pub eks_audit_logs: bool,
+    /// Runtime Monitoring of nodes and containers, with automated agent management:
+    /// GuardDuty installs the `aws-guardduty-agent` add-on and a VPC endpoint for it.
+    /// Default: on.
+    pub runtime_monitoring: bool,
+}
+
+impl Default for GuardDuty {
+    fn default() -> Self {
+        GuardDuty { eks_audit_logs: true, runtime_monitoring: true }
     }
 }
 
@@ -232,12 +360,28 @@ pub struct AccessEntrySpec {
     /// Kubernetes groups (for RBAC bindings of your own). Default: none.
     #[serde(default)]
     pub kubernetes_groups: Vec<String>,
+    /// The Kubernetes username, as seen in audit logs and RBAC subjects. It can't start
+    /// with `system:`, `eks:`, `aws:`, `amazon:` or `iam:`. Default: generated by EKS from
+    /// the ARN (recommended).
+    #[serde(default)]
+    pub username: Option<String>,
 }
 
 impl AccessEntrySpec {
     /// An entry for a principal, with no policies yet.
     pub fn new(principal_arn: impl Into<String>) -> Self {
-        AccessEntrySpec { principal_arn: principal_arn.into(), policies: Vec::new(), kubernetes_groups: Vec::new() }
+        AccessEntrySpec {
+            principal_arn: principal_arn.into(),
+            policies: Vec::new(),
+            kubernetes_groups: Vec::new(),
+            username: None,
+        }
+    }
+
+    /// Sets the Kubernetes username. Default: generated by EKS from the ARN.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
     }
 
     /// Adds an access policy for the whole cluster (appends).
@@ -409,7 +553,51 @@ impl ClusterSpec {
                     );
                 }
             }
+            for (j, p) in entry.policies.iter().enumerate() {
+                // Reported once, at the first repetition.
+                if entry.policies[..j].iter().filter(|q| q.policy == p.policy).count() == 1 {
+                    errors.push(
+                        format!("{path}.policies[{j}]"),
+                        "duplicate",
+                        format!(
+                            "`{}` is associated twice; list its namespaces in one association",
+                            p.policy.policy_name()
+                        ),
+                    );
+                }
+            }
+            if let Some(name) = &entry.username {
+                if let Some(prefix) = RESERVED_USERNAME_PREFIXES.iter().find(|p| name.starts_with(*p)) {
+                    errors.push(
+                        format!("{path}.username"),
+                        "reserved-username",
+                        format!("`{name}`: EKS refuses usernames starting with {prefix}; leave username out to let EKS generate one"),
+                    );
+                } else if name.is_empty() {
+                    errors.push(
+                        format!("{path}.username"),
+                        "empty",
+                        "the username is empty; leave it out to let EKS generate one from the ARN",
+                    );
+                }
+            }
         }
+        let ids = access_entry_logical_ids(&access.entries);
+        for (i, id) in ids.iter().enumerate() {
+            let same_id = ids[..i].iter().position(|other| other == id);
+            // The same ARN twice is reported above as a duplicate.
+            if let Some(j) = same_id.filter(|&j| access.entries[j].principal_arn != access.entries[i].principal_arn) {
+                errors.push(
+                    format!("cluster.access.entries[{i}].principalArn"),
+                    "logical-id-clash",
+                    format!(
+                        "`{}` and `{}` (entries[{j}]) differ only in punctuation and would share the logical id {id}",
+                        access.entries[i].principal_arn, access.entries[j].principal_arn
+                    ),
+                );
+            }
+        }
+        self.validate_options(errors);
         let anyone = access.bootstrap_cluster_creator_admin_permissions
             || access.authentication_mode == AuthenticationMode::ApiAndConfigMap
             || access.entries.iter().any(|e| !e.policies.is_empty() || !e.kubernetes_groups.is_empty());
@@ -421,6 +609,138 @@ impl ClusterSpec {
             );
         }
     }
+}
+
+/// Username prefixes EKS refuses in access entries
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/set-custom-username.html>).
+const RESERVED_USERNAME_PREFIXES: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
+
+/// The logical ids of the access entries, in order: `AccessEntry` + the ARN's resource in
+/// PascalCase (`AccessEntryRoleAdmin`); an entry whose id an earlier entry already has
+/// (the same name in another account) gets its account too
+/// (`AccessEntry210987654321RoleAdmin`), so adding an entry never renames an earlier one.
+pub(crate) fn access_entry_logical_ids(entries: &[AccessEntrySpec]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let parts: Vec<&str> = entry.principal_arn.splitn(6, ':').collect();
+        let account = parts.get(4).copied().unwrap_or_default();
+        let resource = parts.get(5).copied().unwrap_or_default();
+        let plain = format!("AccessEntry{}", pascal_case(resource));
+        let id = if ids.contains(&plain) { format!("AccessEntry{account}{}", pascal_case(resource)) } else { plain };
+        ids.push(id);
+    }
+    ids
+}
+
+impl ClusterSpec {
+    /// Checks the options beyond endpoint, logging and access.
+    fn validate_options(&self, errors: &mut ValidationErrors) {
+        if let Some(arn) = &self.secrets_encryption.key_arn {
+            if !is_kms_key_arn(arn) {
+                errors.push(
+                    "cluster.secretsEncryption.keyArn",
+                    "invalid-key-arn",
+                    format!("`{arn}` is not a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases are not accepted)"),
+                );
+            }
+        }
+        for (i, id) in self.security_group_ids.iter().enumerate() {
+            let path = format!("cluster.securityGroupIds[{i}]");
+            if !is_security_group_id(id) {
+                errors.push(
+                    path,
+                    "invalid-security-group",
+                    format!("`{id}` is not a security group id like sg-0123456789abcdef0"),
+                );
+            } else if self.security_group_ids[..i].contains(id) {
+                errors.push(path, "duplicate", format!("`{id}` is listed twice"));
+            }
+        }
+        if let Some(text) = &self.service_ipv4_cidr {
+            let path = "cluster.serviceIpv4Cidr";
+            if self.ip_family == IpFamily::Ipv6 {
+                errors.push(
+                    path,
+                    "service-cidr-ipv6",
+                    "an ipv6 cluster takes its service addresses from fc00::/7; remove serviceIpv4Cidr or use ipFamily: ipv4",
+                );
+            }
+            match text.parse::<Ipv4Cidr>() {
+                Err(e) => errors.push(path, "invalid-cidr", e),
+                Ok(block) => {
+                    let ranges = defaults::SERVICE_IPV4_RANGES.iter().filter_map(|r| r.parse::<Ipv4Cidr>().ok());
+                    if !ranges.clone().any(|r| r.contains(block)) {
+                        errors.push(
+                            path,
+                            "service-cidr-range",
+                            format!(
+                                "{block} is not inside {}, the private ranges EKS takes service addresses from",
+                                defaults::SERVICE_IPV4_RANGES.join(", ")
+                            ),
+                        );
+                    }
+                    let (min, max) = (defaults::SERVICE_IPV4_MIN_PREFIX, defaults::SERVICE_IPV4_MAX_PREFIX);
+                    if !(min..=max).contains(&block.prefix()) {
+                        errors.push(
+                            path,
+                            "service-cidr-size",
+                            format!("{block}: EKS needs a service CIDR between /{min} and /{max}"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(gd) = &self.guard_duty {
+            if !gd.eks_audit_logs && !gd.runtime_monitoring {
+                errors.push(
+                    "cluster.guardDuty",
+                    "guardduty-empty",
+                    "both eksAuditLogs and runtimeMonitoring are off, so the detector would watch nothing of the cluster; turn one on or remove guardDuty",
+                );
+            }
+        }
+    }
+
+    /// Checks what depends on the network: the IP family and the service CIDR against the VPC.
+    pub(crate) fn validate_with_network(&self, network: &Network, errors: &mut ValidationErrors) {
+        if self.ip_family == IpFamily::Ipv6 {
+            // The network model has no IPv6 CIDR blocks yet; an ipv6 cluster in an IPv4-only
+            // VPC fails at deploy time, so refuse it here.
+            errors.push(
+                "cluster.ipFamily",
+                "ipv6-needs-ipv6-network",
+                "ipv6 needs IPv6 CIDR blocks on the VPC and its subnets, and this blueprint's network is IPv4 only; use ipv4 (the default)",
+            );
+        }
+        let (Some(service), Ok(vpc)) = (
+            self.service_ipv4_cidr.as_ref().and_then(|c| c.parse::<Ipv4Cidr>().ok()),
+            network.cidr.parse::<Ipv4Cidr>(),
+        ) else {
+            return;
+        };
+        if service.overlaps(vpc) {
+            errors.push(
+                "cluster.serviceIpv4Cidr",
+                "service-cidr-overlap",
+                format!("{service} overlaps the VPC CIDR {vpc}; pick a block outside the VPC (and outside networks peered or connected to it)"),
+            );
+        }
+    }
+}
+
+fn is_kms_key_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", partition, "kms", region, account, resource]
+        if partition.starts_with("aws")
+            && !region.is_empty() && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())
+            && resource.strip_prefix("key/").is_some_and(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')))
+}
+
+fn is_security_group_id(id: &str) -> bool {
+    id.strip_prefix("sg-").is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    })
 }
 
 fn is_iam_principal_arn(arn: &str) -> bool {
@@ -483,6 +803,67 @@ impl ClusterSpecBuilder {
     /// Adds an access entry (appends).
     pub fn access_entry(mut self, entry: AccessEntrySpec) -> Self {
         self.0.access.entries.push(entry);
+        self
+    }
+
+    /// What happens at the end of standard support. Default: `STANDARD` (automatic upgrade,
+    /// no extended-support charges).
+    pub fn upgrade_policy(mut self, policy: UpgradePolicy) -> Self {
+        self.0.upgrade_policy = policy;
+        self
+    }
+
+    /// EKS deletion protection. Default: on.
+    pub fn deletion_protection(mut self, on: bool) -> Self {
+        self.0.deletion_protection = on;
+        self
+    }
+
+    /// ARC zonal shift. Default: off.
+    pub fn zonal_shift(mut self, on: bool) -> Self {
+        self.0.zonal_shift = on;
+        self
+    }
+
+    /// KMS encryption of the control-plane log group with a dedicated key. Default: on.
+    pub fn log_encryption(mut self, on: bool) -> Self {
+        self.0.log_encryption = on;
+        self
+    }
+
+    /// Encrypts secrets with an existing KMS key. Default: a new key in the cluster stack.
+    pub fn secrets_key_arn(mut self, arn: impl Into<String>) -> Self {
+        self.0.secrets_encryption.key_arn = Some(arn.into());
+        self
+    }
+
+    /// The IP family. Default: `ipv4`.
+    pub fn ip_family(mut self, family: IpFamily) -> Self {
+        self.0.ip_family = family;
+        self
+    }
+
+    /// The service IPv4 CIDR. Default: chosen by EKS.
+    pub fn service_ipv4_cidr(mut self, cidr: impl Into<String>) -> Self {
+        self.0.service_ipv4_cidr = Some(cidr.into());
+        self
+    }
+
+    /// Adds control-plane security groups (appends). Default: none.
+    pub fn security_group_ids<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        self.0.security_group_ids.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Creates a GuardDuty detector with these EKS protections. Default: none.
+    pub fn guard_duty(mut self, guard_duty: GuardDuty) -> Self {
+        self.0.guard_duty = Some(guard_duty);
+        self
+    }
+
+    /// ECR enhanced scanning of every repository (account-wide). Default: off.
+    pub fn ecr_enhanced_scanning(mut self, on: bool) -> Self {
+        self.0.ecr_enhanced_scanning = on;
         self
     }
 

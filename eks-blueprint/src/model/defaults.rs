@@ -1,7 +1,7 @@
 //! Every default of the model, named, with its source. Builders and the blueprint file
 //! both read these, so a default is never applied in one path only.
 
-use super::cluster::LogType;
+use super::cluster::{LogType, UpgradePolicy};
 
 /// The Kubernetes version of a new cluster: `1.35`, in EKS standard support until
 /// 2027-03-27 (<https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html>).
@@ -87,3 +87,57 @@ pub const IMDS_HOP_LIMIT: i64 = 1;
 
 /// Most taints on one managed node group (EKS quota).
 pub const MAX_TAINTS: usize = 50;
+
+/// Most managed policies attached to one IAM role: 20, IAM's maximum for the
+/// "managed policies per role" quota, whose default is 10
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
+pub const MAX_MANAGED_POLICIES_PER_ROLE: usize = 20;
+
+/// Largest inline policy of a role: 10,240 characters, IAM's quota for the aggregate size
+/// of a role's inline policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
+pub const MAX_ROLE_INLINE_POLICY_CHARS: usize = 10_240;
+
+/// Longest workload identity name: 64 characters, so `Identity<Name>PodIdentityAssociation`
+/// stays a readable logical id and the inline policy name stays within IAM's 128.
+pub const MAX_IDENTITY_NAME_LEN: usize = 64;
+
+/// Service accounts whose role the blueprint already manages: (namespace, service account,
+/// owner). A workload identity for one of them would be a second association for the same
+/// service account, which EKS refuses. Features that always bind a service account add it
+/// here.
+pub const RESERVED_SERVICE_ACCOUNTS: &[(&str, &str, &str)] =
+    &[("kube-system", "aws-node", "the vpc-cni add-on (AddonVpcCni, EKS Pod Identity)")];
+
+/// The audience of IRSA tokens and the client id of the cluster's IAM OIDC provider:
+/// `sts.amazonaws.com`
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/enable-iam-roles-for-service-accounts.html>).
+pub const IRSA_AUDIENCE: &str = "sts.amazonaws.com";
+
+/// Upgrade policy: `STANDARD`. EKS upgrades a cluster whose version leaves standard support
+/// (14 months after release) instead of moving it into extended support, which costs extra
+/// per cluster-hour; EKS's own default outside the console is `EXTENDED`
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html>).
+pub const UPGRADE_POLICY: UpgradePolicy = UpgradePolicy::Standard;
+
+/// Deletion protection of the cluster: on, so a deleted stack or a stray `DeleteCluster`
+/// cannot take the cluster down
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html>).
+pub const DELETION_PROTECTION: bool = true;
+
+/// ARC zonal shift: off; it only helps workloads spread over zones with spare capacity
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/zone-shift.html>).
+pub const ZONAL_SHIFT: bool = false;
+
+/// KMS encryption of the control-plane log group: on (audit logs name users, roles and
+/// objects; checkov CKV_AWS_158).
+pub const LOG_ENCRYPTION: bool = true;
+
+/// The private ranges a service IPv4 CIDR must lie in (EKS `KubernetesNetworkConfigRequest`).
+pub const SERVICE_IPV4_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/// The largest service CIDR EKS accepts: `/12`.
+pub const SERVICE_IPV4_MIN_PREFIX: u8 = 12;
+
+/// The smallest service CIDR EKS accepts: `/24`.
+pub const SERVICE_IPV4_MAX_PREFIX: u8 = 24;

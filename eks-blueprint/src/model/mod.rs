@@ -4,6 +4,7 @@ pub mod cidr;
 pub mod cluster;
 pub mod compute;
 pub mod defaults;
+pub mod identity;
 pub mod network;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use crate::error::{Error, ValidationErrors};
 use cluster::{ClusterSpec, KubernetesVersion};
 use compute::{Compute, ManagedNodeGroup};
+use identity::WorkloadIdentity;
 use network::{AddressPlan, Network};
 
 /// How the platform is split into CloudFormation stacks.
@@ -26,6 +28,19 @@ pub enum StackLayout {
     PerLifecycle,
     /// Everything in one stack named `<name>`, for small setups.
     Single,
+}
+
+/// How a value produced by one stack reaches another (see [`crate::synth::References`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CrossStackReferences {
+    /// `Output` + `Export` and `Fn::ImportValue`: CloudFormation refuses to change or delete
+    /// an export in use. Default.
+    #[default]
+    Exports,
+    /// Plain `Output` and `Fn::GetStackOutput`: a weak reference; the producer can change
+    /// freely, and consumers must be deployed again to see the change.
+    StackOutputs,
 }
 
 /// A whole EKS platform: the single source of truth that the Rust builder and the
@@ -45,6 +60,10 @@ pub struct Blueprint {
     /// How resources are split into stacks. Default: one stack per lifecycle.
     #[serde(default)]
     pub stack_layout: StackLayout,
+    /// How values cross stacks: `exports` (`Fn::ImportValue`, strong) or `stackOutputs`
+    /// (`Fn::GetStackOutput`, weak). Default: exports.
+    #[serde(default)]
+    pub cross_stack_references: CrossStackReferences,
     /// Tags for every resource that takes tags. Default: none.
     #[serde(default)]
     pub tags: IndexMap<String, String>,
@@ -57,6 +76,10 @@ pub struct Blueprint {
     /// Node groups.
     #[serde(default)]
     pub compute: Compute,
+    /// Workload identities: an IAM role per Kubernetes service account, through EKS Pod
+    /// Identity or IRSA. Default: none.
+    #[serde(default)]
+    pub identities: Vec<WorkloadIdentity>,
 }
 
 /// The longest blueprint name: EKS cluster names are at most 100 characters.
@@ -69,10 +92,12 @@ impl Blueprint {
             name: name.into(),
             kubernetes_version: KubernetesVersion::default(),
             stack_layout: StackLayout::default(),
+            cross_stack_references: CrossStackReferences::default(),
             tags: IndexMap::new(),
             network: Network::default(),
             cluster: ClusterSpec::default(),
             compute: Compute::default(),
+            identities: Vec::new(),
         })
     }
 
@@ -150,6 +175,7 @@ impl Blueprint {
         }
         let _ = self.network.plan(errors);
         self.cluster.validate(errors);
+        self.cluster.validate_with_network(&self.network, errors);
         let groups = &self.compute.managed_node_groups;
         for (i, group) in groups.iter().enumerate() {
             let path = format!("compute.managedNodeGroups[{i}]");
@@ -166,6 +192,7 @@ impl Blueprint {
                 );
             }
         }
+        identity::validate(&self.identities, errors);
     }
 
     /// The address plan (valid blueprints always have one).
@@ -176,8 +203,17 @@ impl Blueprint {
 
 fn parse_error<E: std::fmt::Display>(file: &str, e: serde_path_to_error::Error<E>) -> Error {
     let path = e.path().to_string();
+    // `?` marks a position serde could not name (a syntax error): keep the part before it.
+    let path = path.split(".?").next().unwrap_or_default().trim_end_matches('?').to_owned();
+    let mut message = e.inner().to_string();
+    // serde_yaml starts its messages with the path it knows (a prefix of ours): say it once.
+    if let Some((prefix, rest)) = message.split_once(": ") {
+        if !prefix.contains(' ') && path.starts_with(prefix) {
+            message = rest.to_owned();
+        }
+    }
     let path = if path == "." || path.is_empty() { String::new() } else { format!("{path}: ") };
-    Error::Parse { file: file.to_owned(), path, message: e.inner().to_string() }
+    Error::Parse { file: file.to_owned(), path, message }
 }
 
 /// Builds a [`Blueprint`]; every setter documents its default.
@@ -194,6 +230,12 @@ impl BlueprintBuilder {
     /// How resources are split into stacks. Default: one stack per lifecycle.
     pub fn stack_layout(mut self, layout: StackLayout) -> Self {
         self.0.stack_layout = layout;
+        self
+    }
+
+    /// How values cross stacks. Default: exports.
+    pub fn cross_stack_references(mut self, references: CrossStackReferences) -> Self {
+        self.0.cross_stack_references = references;
         self
     }
 
@@ -218,6 +260,12 @@ impl BlueprintBuilder {
     /// Adds a managed node group (appends). Default: none.
     pub fn managed_node_group(mut self, group: impl Into<ManagedNodeGroup>) -> Self {
         self.0.compute.managed_node_groups.push(group.into());
+        self
+    }
+
+    /// Adds a workload identity (appends). Default: none.
+    pub fn identity(mut self, identity: impl Into<WorkloadIdentity>) -> Self {
+        self.0.identities.push(identity.into());
         self
     }
 

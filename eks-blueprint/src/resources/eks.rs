@@ -296,6 +296,8 @@ pub struct AccessEntry {
     /// `STANDARD`, `EC2_LINUX`, `EC2_WINDOWS`, `FARGATE_LINUX`, ...
     #[serde(rename = "Type")]
     pub entry_type: Option<String>,
+    /// The Kubernetes username (EKS generates one from the ARN when absent).
+    pub username: Option<String>,
 }
 resource_type!(AccessEntry, "AWS::EKS::AccessEntry");
 

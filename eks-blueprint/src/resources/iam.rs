@@ -57,3 +57,28 @@ attributes!(InstanceProfile {
     /// The instance profile ARN.
     attr_arn => "Arn",
 });
+
+/// `AWS::IAM::OIDCProvider`: an OpenID Connect identity provider IAM trusts, such as an
+/// EKS cluster's service account token issuer (IRSA).
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-oidcprovider.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OIDCProvider {
+    /// The audiences (client ids) tokens must carry.
+    pub client_id_list: Option<Vec<String>>,
+    /// Tags.
+    pub tags: Option<Vec<Tag>>,
+    /// Server certificate thumbprints. Optional: IAM verifies the JWKS endpoint's TLS
+    /// certificate against its library of trusted root CAs and uses thumbprints only for
+    /// providers whose certificate no such CA signs.
+    pub thumbprint_list: Option<Vec<String>>,
+    /// The issuer URL (`https://...`).
+    pub url: Option<Expr>,
+}
+resource_type!(OIDCProvider, "AWS::IAM::OIDCProvider");
+attributes!(OIDCProvider {
+    /// The provider ARN (`arn:<partition>:iam::<account>:oidc-provider/<host>/<path>`).
+    attr_arn => "Arn",
+});

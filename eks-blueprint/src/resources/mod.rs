@@ -7,7 +7,9 @@
 //! [`crate::cfn::Stack::add`] refuses.
 
 pub mod ec2;
+pub mod ecr;
 pub mod eks;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod logs;

@@ -106,9 +106,8 @@ impl App {
     }
 
     /// How references across stacks are rendered. Default: [`References::Exports`].
-    pub fn references(mut self, references: References) -> Self {
+    pub fn set_references(&mut self, references: References) {
         self.references = references;
-        self
     }
 
     /// Adds a stack.
@@ -170,4 +169,154 @@ fn check_quotas(stack: &resolve::ResolvedStack) -> Result<(), SynthError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::cfn::{Expr, Output, ResourceOptions};
+    use crate::resources::ec2::{Subnet, VPC};
+
+    fn two_stacks() -> App {
+        let mut network = Stack::new("demo-network", "network");
+        let vpc = network.add("Vpc", VPC { cidr_block: Some("10.0.0.0/16".into()), ..VPC::default() }).unwrap();
+        let mut cluster = Stack::new("demo-cluster", "cluster");
+        let subnet = cluster
+            .add(
+                "Subnet",
+                Subnet { vpc_id: vpc.reference(), cidr_block: Some(vpc.attr_cidr_block()), ..Subnet::default() },
+            )
+            .unwrap();
+        cluster.add_output("SubnetId", Output::new(subnet.reference(), "the subnet")).unwrap();
+        let mut app = App::new();
+        // Added consumer first: the deploy order must still put the producer first.
+        app.add_stack(cluster).unwrap();
+        app.add_stack(network).unwrap();
+        app
+    }
+
+    #[test]
+    fn a_reference_across_stacks_becomes_an_export_and_an_import() {
+        let assembly = two_stacks().synth(Format::Json).unwrap();
+        let names: Vec<&str> = assembly.stacks().iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["demo-network", "demo-cluster"]);
+        let network = &assembly.stack("demo-network").unwrap().template;
+        assert_eq!(
+            network["Outputs"]["ExportVpc"],
+            json!({
+                "Description": "Used by other stacks of this app (export demo-network:Vpc)",
+                "Value": {"Ref": "Vpc"},
+                "Export": {"Name": "demo-network:Vpc"}
+            })
+        );
+        assert_eq!(network["Outputs"]["ExportVpcCidrBlock"]["Value"], json!({"Fn::GetAtt": ["Vpc", "CidrBlock"]}));
+        let cluster = assembly.stack("demo-cluster").unwrap();
+        assert_eq!(
+            cluster.template["Resources"]["Subnet"]["Properties"]["VpcId"],
+            json!({"Fn::ImportValue": "demo-network:Vpc"})
+        );
+        assert_eq!(
+            cluster.template["Resources"]["Subnet"]["Properties"]["CidrBlock"],
+            json!({"Fn::ImportValue": "demo-network:Vpc-CidrBlock"})
+        );
+        assert_eq!(cluster.template["Outputs"]["SubnetId"]["Value"], json!({"Ref": "Subnet"}));
+        assert_eq!(
+            cluster.dependencies["demo-network"],
+            vec!["Subnet uses Vpc".to_owned(), "Subnet uses Vpc.CidrBlock".to_owned()]
+        );
+    }
+
+    #[test]
+    fn weak_references_read_plain_outputs_with_get_stack_output() {
+        let mut app = two_stacks();
+        app.set_references(References::StackOutputs);
+        let assembly = app.synth(Format::Json).unwrap();
+        let network = &assembly.stack("demo-network").unwrap().template;
+        assert_eq!(
+            network["Outputs"]["OutputVpc"],
+            json!({"Description": "Used by other stacks of this app (Fn::GetStackOutput)", "Value": {"Ref": "Vpc"}})
+        );
+        let cluster = &assembly.stack("demo-cluster").unwrap().template;
+        assert_eq!(
+            cluster["Resources"]["Subnet"]["Properties"]["VpcId"],
+            json!({"Fn::GetStackOutput": {"StackName": "demo-network", "OutputName": "OutputVpc"}})
+        );
+        assert_eq!(assembly.stacks()[0].name, "demo-network", "still a dependency");
+    }
+
+    #[test]
+    fn a_cycle_between_stacks_is_an_error_naming_the_chain() {
+        let mut a = Stack::new("a", "a");
+        let mut b = Stack::new("b", "b");
+        let va = a.add("VpcA", VPC::default()).unwrap();
+        let vb = b.add("VpcB", VPC::default()).unwrap();
+        a.add("SubnetA", Subnet { vpc_id: vb.reference(), ..Subnet::default() }).unwrap();
+        b.add("SubnetB", Subnet { vpc_id: va.reference(), ..Subnet::default() }).unwrap();
+        let mut app = App::new();
+        app.add_stack(a).unwrap();
+        app.add_stack(b).unwrap();
+        let err = app.synth(Format::Json).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            err,
+            Err("stack dependency cycle: a -> b (SubnetA uses VpcB), b -> a (SubnetB uses VpcA)".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_dependency_on_another_stack_orders_the_stacks() {
+        let mut a = Stack::new("a", "a");
+        let va = a.add("Vpc", VPC::default()).unwrap();
+        let mut b = Stack::new("b", "b");
+        b.add_with("Other", VPC::default(), ResourceOptions::new().depends_on(&va)).unwrap();
+        let mut app = App::new();
+        app.add_stack(b).unwrap();
+        app.add_stack(a).unwrap();
+        let assembly = app.synth(Format::Json).unwrap();
+        let b = assembly.stack("b").unwrap();
+        assert_eq!(b.dependencies["a"], vec!["Other depends on Vpc".to_owned()]);
+        assert!(b.template["Resources"]["Other"].get("DependsOn").is_none(), "no cross-stack DependsOn");
+        assert_eq!(assembly.stacks()[0].name, "a");
+    }
+
+    #[test]
+    fn unresolvable_references_fail_at_synthesis_not_at_deploy() {
+        let mut s = Stack::new("s", "s");
+        s.add("Subnet", Subnet { vpc_id: Expr::local_ref("Missing"), ..Subnet::default() }).unwrap();
+        let mut app = App::new();
+        app.add_stack(s).unwrap();
+        let err = app.synth(Format::Json).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            err,
+            Err("stack `s`: `Subnet` refers to `Missing`, which is not a resource or parameter of stack `s`".into())
+        );
+
+        let mut s = Stack::new("s", "s");
+        s.add_output("Bad", Output::new(Expr::sub("${Nope.Arn} in ${AWS::Region}"), "x")).unwrap();
+        let mut app = App::new();
+        app.add_stack(s).unwrap();
+        let err = app.synth(Format::Json).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            err,
+            Err("stack `s`: `Bad` refers to `Nope.Arn`, which is not a resource or parameter of stack `s`".into())
+        );
+    }
+
+    #[test]
+    fn stack_names_and_quotas_are_checked() {
+        let mut app = App::new();
+        assert!(matches!(app.add_stack(Stack::new("1bad", "x")), Err(SynthError::InvalidStackName(_))));
+        app.add_stack(Stack::new("ok", "x")).unwrap();
+        assert!(matches!(app.add_stack(Stack::new("ok", "x")), Err(SynthError::DuplicateStack(_))));
+
+        let mut big = Stack::new("big", "x");
+        for i in 0..=MAX_RESOURCES {
+            big.add(&format!("Vpc{i}"), VPC::default()).unwrap();
+        }
+        let mut app = App::new();
+        app.add_stack(big).unwrap();
+        let err = app.synth(Format::Json).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(err, Err("stack `big`: the number of resources is 501, above CloudFormation's limit of 500".into()));
+    }
 }

@@ -15,6 +15,12 @@ pub enum References {
     /// makes some producer changes a two-step deployment. Default.
     #[default]
     Exports,
+    /// An `Output` (no export) in the producer and `Fn::GetStackOutput` in the consumer. A
+    /// weak reference: the value is read when the consumer is created or updated, and
+    /// CloudFormation does not stop the producer from changing or deleting the output, so
+    /// deploy consumers again after such a change.
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html>)
+    StackOutputs,
 }
 
 /// A stack after resolution: its rendered template and what it depends on.
@@ -28,16 +34,18 @@ pub(crate) struct ResolvedStack {
 
 struct Export {
     value: Value,
-    name: String,
+    /// The export name; `None` for a plain output read with `Fn::GetStackOutput`.
+    name: Option<String>,
 }
 
 struct Resolver<'a> {
     stacks: &'a IndexMap<String, Stack>,
+    mode: References,
     exports: Vec<IndexMap<String, Export>>,
     dependencies: Vec<IndexMap<String, Vec<String>>>,
 }
 
-pub(crate) fn resolve(stacks: &IndexMap<String, Stack>, _mode: References) -> Result<Vec<ResolvedStack>, SynthError> {
+pub(crate) fn resolve(stacks: &IndexMap<String, Stack>, mode: References) -> Result<Vec<ResolvedStack>, SynthError> {
     let mut rendered = Vec::with_capacity(stacks.len());
     for stack in stacks.values() {
         let value = serde_json::to_value(stack.template())
@@ -46,6 +54,7 @@ pub(crate) fn resolve(stacks: &IndexMap<String, Stack>, _mode: References) -> Re
     }
     let mut resolver = Resolver {
         stacks,
+        mode,
         exports: (0..stacks.len()).map(|_| IndexMap::new()).collect(),
         dependencies: (0..stacks.len()).map(|_| IndexMap::new()).collect(),
     };
@@ -165,22 +174,33 @@ impl Resolver<'_> {
             return Ok(local_reference(id, attr));
         }
         let suffix: String = attr.unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).collect();
-        let output_id = format!("Export{id}{suffix}");
+        let prefix = match self.mode {
+            References::Exports => "Export",
+            References::StackOutputs => "Output",
+        };
+        let output_id = format!("{prefix}{id}{suffix}");
         let name = match attr {
             None => format!("{producer}:{id}"),
             Some(_) => format!("{producer}:{id}-{suffix}"),
         };
+        let export_name = (self.mode == References::Exports).then(|| name.clone());
         self.exports[j]
-            .entry(output_id)
-            .or_insert_with(|| Export { value: local_reference(id, attr), name: name.clone() });
+            .entry(output_id.clone())
+            .or_insert_with(|| Export { value: local_reference(id, attr), name: export_name });
         let what = match attr {
             None => id.to_owned(),
             Some(attr) => format!("{id}.{attr}"),
         };
         self.dependencies[i].entry(producer.to_owned()).or_default().push(format!("{from} uses {what}"));
-        let mut import = Map::with_capacity(1);
-        import.insert("Fn::ImportValue".into(), Value::from(name));
-        Ok(Value::Object(import))
+        let mut reference = Map::with_capacity(1);
+        match self.mode {
+            References::Exports => reference.insert("Fn::ImportValue".into(), Value::from(name)),
+            References::StackOutputs => reference.insert(
+                "Fn::GetStackOutput".into(),
+                serde_json::json!({"StackName": producer, "OutputName": output_id}),
+            ),
+        };
+        Ok(Value::Object(reference))
     }
 }
 
@@ -199,14 +219,18 @@ fn add_exports(stack: &str, template: &mut Value, exports: IndexMap<String, Expo
         if outputs.contains_key(&id) {
             return Err(crate::cfn::CfnError::DuplicateLogicalId { stack: stack.to_owned(), id }.into());
         }
-        outputs.insert(
-            id,
-            serde_json::json!({
-                "Description": format!("Used by other stacks of this app (export {})", export.name),
+        let output = match export.name {
+            Some(name) => serde_json::json!({
+                "Description": format!("Used by other stacks of this app (export {name})"),
                 "Value": export.value,
-                "Export": {"Name": export.name},
+                "Export": {"Name": name},
             }),
-        );
+            None => serde_json::json!({
+                "Description": "Used by other stacks of this app (Fn::GetStackOutput)",
+                "Value": export.value,
+            }),
+        };
+        outputs.insert(id, output);
     }
     Ok(())
 }
