@@ -657,7 +657,10 @@ impl Network {
             errors.push(
                 "network.existing.privateSubnetIds",
                 "subnet-count",
-                format!("{count} private subnets given; EKS needs subnets in at least {min} Availability Zones"),
+                format!(
+                    "{count} private {} given; EKS needs subnets in at least {min} Availability Zones",
+                    if count == 1 { "subnet" } else { "subnets" }
+                ),
             );
         }
         let default = Network::default();
@@ -1126,7 +1129,7 @@ mod tests {
                 "network.existing.vpcId: `vpc-XYZ` is not a VPC id like vpc-0123456789abcdef0 [invalid-id]",
                 "network.existing.publicSubnetIds[0]: `sg-12345678` is not a subnet id like subnet-0123456789abcdef0 [invalid-id]",
                 "network.existing.publicSubnetIds[2]: `subnet-22222222` is listed twice [duplicate]",
-                "network.existing.privateSubnetIds: 1 private subnets given; EKS needs subnets in at least 2 Availability Zones [subnet-count]",
+                "network.existing.privateSubnetIds: 1 private subnet given; EKS needs subnets in at least 2 Availability Zones [subnet-count]",
             ]
         );
     }
