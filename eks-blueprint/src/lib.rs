@@ -43,6 +43,7 @@ pub use model::cluster::{
 };
 pub use model::compute::{AmiType, CapacityType, ManagedNodeGroup, Taint, TaintEffect};
 pub use model::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
+pub use model::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
 pub use model::network::{NatGateways, Network};
 pub use model::{Blueprint, BlueprintBuilder, CrossStackReferences, StackLayout};
 pub use synth::{App, Assembly, Format};

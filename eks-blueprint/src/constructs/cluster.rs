@@ -178,7 +178,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 public_access_cidrs: endpoint.public.then(|| endpoint.public_access_cidrs.clone()),
                 security_group_ids: (!spec.security_group_ids.is_empty())
                     .then(|| spec.security_group_ids.iter().map(|id| Expr::from(id.as_str())).collect()),
-                subnet_ids: net.private_subnets.iter().map(Handle::reference).collect(),
+                subnet_ids: net.private_subnets.clone(),
             },
             role_arn: role.attr_arn(),
             tags: Some(tags.clone()),

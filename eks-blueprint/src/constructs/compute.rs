@@ -134,7 +134,7 @@ fn nodegroup(
                 max_size: group.max_size,
                 min_size: group.min_size,
             }),
-            subnets: net.private_subnets.iter().map(Handle::reference).collect(),
+            subnets: net.private_subnets.clone(),
             tags: Some(ng_tags),
             taints: (!taints.is_empty()).then_some(taints),
             update_config: Some(UpdateConfig { max_unavailable: Some(1), max_unavailable_percentage: None }),

@@ -29,6 +29,19 @@ pub const PRIVATE_SUBNET_EXTRA_BITS: u8 = 3;
 /// load balancers and NAT gateways.
 pub const PUBLIC_SUBNET_EXTRA_BITS: u8 = 8;
 
+/// Isolated subnets, when enabled, are the VPC prefix plus this many bits (`/24` in a
+/// `/16`), the size of public subnets: they hold databases and caches, not pods.
+pub const ISOLATED_SUBNET_EXTRA_BITS: u8 = 8;
+
+/// The RFC 1918 private ranges. A secondary VPC CIDR may come from the one the VPC CIDR
+/// lies in (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>).
+pub const RFC1918: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/// The non-RFC 1918 ranges a secondary VPC CIDR for pods may come from: the shared address
+/// space `100.64.0.0/10` and `198.19.0.0/16`, which EKS supports for additional VPC CIDR
+/// blocks (<https://docs.aws.amazon.com/eks/latest/best-practices/custom-networking.html>).
+pub const POD_CIDR_RANGES: [&str; 2] = ["100.64.0.0/10", "198.19.0.0/16"];
+
 /// The smallest subnet AWS allows: `/28`
 /// (<https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>).
 pub const MAX_SUBNET_PREFIX: u8 = 28;

@@ -1,4 +1,5 @@
-//! The network: a VPC across Availability Zones with public and private subnets.
+//! The network: a VPC across Availability Zones with public, private and optional isolated
+//! and pod subnets, NAT, VPC endpoints and flow logs; or an existing VPC.
 
 use serde::Deserialize;
 
@@ -18,8 +19,32 @@ pub struct Network {
     /// NAT gateways for the private subnets' egress. Default: one per zone.
     pub nat_gateways: NatGateways,
     /// Subnet sizes or explicit CIDRs per tier. Default: private subnets 3 bits longer than
-    /// the VPC prefix (`/19` in a `/16`), public subnets 8 bits longer (`/24`).
+    /// the VPC prefix (`/19` in a `/16`), public subnets 8 bits longer (`/24`), no isolated
+    /// subnets.
     pub subnets: Subnets,
+    /// A secondary VPC CIDR block for pods (VPC CNI custom networking), e.g. `100.64.0.0/16`:
+    /// one pod subnet per zone is carved from it, tagged for the cluster and routed through the
+    /// private route tables. It must lie in `100.64.0.0/10`, `198.19.0.0/16`, or the RFC 1918
+    /// range of the VPC CIDR, and not overlap the VPC CIDR. The Kubernetes `ENIConfig`
+    /// objects that point the VPC CNI at these subnets are not rendered. Default: none; pods
+    /// take addresses from the private subnets.
+    pub pod_cidr: Option<String>,
+    /// VPC endpoints, so that nodes reach AWS services without the internet: a list of
+    /// services (`s3`, `ecr.api`, `ecr.dkr`, `sts`, `ec2`, `elasticloadbalancing`, `logs`,
+    /// `ssm`, `ssmmessages`, `ec2messages`, `eks`, `eks-auth`, or any other service name
+    /// suffix such as `elasticfilesystem`), or the preset `privateCluster`. `s3` is a gateway
+    /// endpoint on the private and isolated route tables; the others are interface endpoints
+    /// in the private subnets, with private DNS, behind a security group that admits HTTPS
+    /// from the VPC CIDR only. Default: none.
+    pub vpc_endpoints: VpcEndpoints,
+    /// VPC flow logs to a CloudWatch Logs group encrypted with a KMS key of the network
+    /// stack. Default: enabled, all traffic, kept 90 days.
+    pub flow_logs: FlowLogs,
+    /// Use an existing VPC instead of creating one: no network stack is created and the
+    /// other stacks receive these ids as literal values. The subnets must already carry the
+    /// tags EKS and its load balancers look for (CloudFormation cannot tag existing
+    /// subnets). Default: none; a VPC is created.
+    pub existing: Option<ExistingVpc>,
 }
 
 impl Default for Network {
@@ -29,6 +54,10 @@ impl Default for Network {
             availability_zones: AvailabilityZones::default(),
             nat_gateways: NatGateways::default(),
             subnets: Subnets::default(),
+            pod_cidr: None,
+            vpc_endpoints: VpcEndpoints::default(),
+            flow_logs: FlowLogs::default(),
+            existing: None,
         }
     }
 }
@@ -83,6 +112,252 @@ impl NatGateways {
     }
 }
 
+/// A service reachable through a VPC endpoint. Known services are named; any other
+/// service name suffix is accepted as [`VpcEndpointService::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub enum VpcEndpointService {
+    /// Amazon S3 (a gateway endpoint): ECR stores image layers in S3.
+    S3,
+    /// Amazon ECR API (`ecr.api`): image manifests and authorization.
+    EcrApi,
+    /// Amazon ECR Docker registry (`ecr.dkr`): image pulls.
+    EcrDkr,
+    /// AWS STS (`sts`): IAM roles for service accounts.
+    Sts,
+    /// Amazon EC2 (`ec2`): the VPC CNI and node bootstrap.
+    Ec2,
+    /// Elastic Load Balancing (`elasticloadbalancing`): the AWS Load Balancer Controller.
+    ElasticLoadBalancing,
+    /// CloudWatch Logs (`logs`): log shipping.
+    Logs,
+    /// Systems Manager (`ssm`): Session Manager instead of SSH.
+    Ssm,
+    /// Systems Manager messages (`ssmmessages`): Session Manager channels.
+    SsmMessages,
+    /// EC2 messages (`ec2messages`): the SSM agent.
+    Ec2Messages,
+    /// Amazon EKS API (`eks`): node bootstrap and tools calling the EKS API.
+    Eks,
+    /// EKS Auth (`eks-auth`): EKS Pod Identity.
+    EksAuth,
+    /// Any other service, by the suffix after `com.amazonaws.<region>.`, e.g.
+    /// `elasticfilesystem`.
+    Other(String),
+}
+
+/// The endpoints of the `privateCluster` preset: what nodes of a cluster without internet
+/// access need, from the EKS user guide "Deploy private clusters with limited internet
+/// access" (<https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html>).
+pub const PRIVATE_CLUSTER_ENDPOINTS: [VpcEndpointService; 9] = [
+    VpcEndpointService::S3,
+    VpcEndpointService::EcrApi,
+    VpcEndpointService::EcrDkr,
+    VpcEndpointService::Ec2,
+    VpcEndpointService::Sts,
+    VpcEndpointService::Eks,
+    VpcEndpointService::EksAuth,
+    VpcEndpointService::ElasticLoadBalancing,
+    VpcEndpointService::Logs,
+];
+
+/// The name of the preset in blueprint files.
+pub const PRIVATE_CLUSTER_PRESET: &str = "privateCluster";
+
+impl From<String> for VpcEndpointService {
+    fn from(name: String) -> Self {
+        match name.as_str() {
+            "s3" => VpcEndpointService::S3,
+            "ecr.api" => VpcEndpointService::EcrApi,
+            "ecr.dkr" => VpcEndpointService::EcrDkr,
+            "sts" => VpcEndpointService::Sts,
+            "ec2" => VpcEndpointService::Ec2,
+            "elasticloadbalancing" => VpcEndpointService::ElasticLoadBalancing,
+            "logs" => VpcEndpointService::Logs,
+            "ssm" => VpcEndpointService::Ssm,
+            "ssmmessages" => VpcEndpointService::SsmMessages,
+            "ec2messages" => VpcEndpointService::Ec2Messages,
+            "eks" => VpcEndpointService::Eks,
+            "eks-auth" => VpcEndpointService::EksAuth,
+            _ => VpcEndpointService::Other(name),
+        }
+    }
+}
+
+impl From<&str> for VpcEndpointService {
+    fn from(name: &str) -> Self {
+        VpcEndpointService::from(name.to_owned())
+    }
+}
+
+impl VpcEndpointService {
+    /// The service name suffix, as in blueprint files: `ecr.api`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VpcEndpointService::S3 => "s3",
+            VpcEndpointService::EcrApi => "ecr.api",
+            VpcEndpointService::EcrDkr => "ecr.dkr",
+            VpcEndpointService::Sts => "sts",
+            VpcEndpointService::Ec2 => "ec2",
+            VpcEndpointService::ElasticLoadBalancing => "elasticloadbalancing",
+            VpcEndpointService::Logs => "logs",
+            VpcEndpointService::Ssm => "ssm",
+            VpcEndpointService::SsmMessages => "ssmmessages",
+            VpcEndpointService::Ec2Messages => "ec2messages",
+            VpcEndpointService::Eks => "eks",
+            VpcEndpointService::EksAuth => "eks-auth",
+            VpcEndpointService::Other(name) => name,
+        }
+    }
+
+    /// The readable part of the endpoint's logical id: `VpcEndpoint<this>`.
+    pub fn id_part(&self) -> String {
+        match self {
+            VpcEndpointService::ElasticLoadBalancing => "ElasticLoadBalancing".into(),
+            VpcEndpointService::SsmMessages => "SsmMessages".into(),
+            VpcEndpointService::Ec2Messages => "Ec2Messages".into(),
+            other => crate::cfn::logical_id::pascal_case(other.as_str()),
+        }
+    }
+
+    /// Whether the service is reached through a gateway endpoint (route tables) rather
+    /// than an interface endpoint (network interfaces).
+    pub fn is_gateway(&self) -> bool {
+        matches!(self, VpcEndpointService::S3)
+    }
+}
+
+/// The VPC endpoints of the network: a list of services, or the `privateCluster` preset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpcEndpoints(pub Vec<VpcEndpointService>);
+
+impl<'de> Deserialize<'de> for VpcEndpoints {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VpcEndpoints;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "`{PRIVATE_CLUSTER_PRESET}` or a list of service names such as [s3, ecr.api, ecr.dkr]")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<VpcEndpoints, E> {
+                if name == PRIVATE_CLUSTER_PRESET {
+                    Ok(VpcEndpoints(PRIVATE_CLUSTER_ENDPOINTS.to_vec()))
+                } else {
+                    Err(E::custom(format!(
+                        "unknown preset `{name}`: write `{PRIVATE_CLUSTER_PRESET}` or a list of services such as [s3, ecr.api, ecr.dkr]"
+                    )))
+                }
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<VpcEndpoints, A::Error> {
+                let mut out = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    out.push(VpcEndpointService::from(name));
+                }
+                Ok(VpcEndpoints(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// Which traffic flow logs record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TrafficType {
+    /// Accepted and rejected traffic. Default.
+    #[default]
+    All,
+    /// Accepted traffic only.
+    Accept,
+    /// Rejected traffic only.
+    Reject,
+}
+
+impl TrafficType {
+    /// The value of `AWS::EC2::FlowLog` `TrafficType`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrafficType::All => "ALL",
+            TrafficType::Accept => "ACCEPT",
+            TrafficType::Reject => "REJECT",
+        }
+    }
+}
+
+/// VPC flow logs to CloudWatch Logs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct FlowLogs {
+    /// Whether the VPC's traffic is logged. Default: true.
+    pub enabled: bool,
+    /// Days to keep flow log records (one of the periods CloudWatch Logs accepts). Default: 90.
+    pub retention_days: u32,
+    /// `all`, `accept` or `reject`. Default: `all`.
+    pub traffic_type: TrafficType,
+}
+
+impl Default for FlowLogs {
+    fn default() -> Self {
+        FlowLogs { enabled: true, retention_days: defaults::LOG_RETENTION_DAYS, traffic_type: TrafficType::default() }
+    }
+}
+
+impl FlowLogs {
+    fn validate(&self, errors: &mut ValidationErrors) {
+        if !defaults::LOG_RETENTION_CHOICES.contains(&self.retention_days) {
+            let choices: Vec<String> = defaults::LOG_RETENTION_CHOICES.iter().map(ToString::to_string).collect();
+            errors.push(
+                "network.flowLogs.retentionDays",
+                "retention",
+                format!(
+                    "{} days is not a retention period CloudWatch Logs accepts; use one of {}",
+                    self.retention_days,
+                    choices.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// A VPC that already exists, with its subnets.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExistingVpc {
+    /// The VPC id, e.g. `vpc-0123456789abcdef0`.
+    pub vpc_id: String,
+    /// Private subnets for the cluster and nodes, in at least two Availability Zones. They
+    /// must already be tagged `kubernetes.io/role/internal-elb: 1` (and
+    /// `karpenter.sh/discovery: <name>` for Karpenter).
+    #[serde(default)]
+    pub private_subnet_ids: Vec<String>,
+    /// Public subnets for internet-facing load balancers, tagged `kubernetes.io/role/elb: 1`.
+    /// Default: none.
+    #[serde(default)]
+    pub public_subnet_ids: Vec<String>,
+}
+
+impl ExistingVpc {
+    /// An existing VPC; add its subnets with the setters.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        ExistingVpc { vpc_id: vpc_id.into(), private_subnet_ids: Vec::new(), public_subnet_ids: Vec::new() }
+    }
+
+    /// Adds private subnets (appends).
+    pub fn private_subnet_ids<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        self.private_subnet_ids.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds public subnets (appends). Default: none.
+    pub fn public_subnet_ids<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        self.public_subnet_ids.extend(ids.into_iter().map(Into::into));
+        self
+    }
+}
+
 /// Subnet sizing per tier.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -91,6 +366,10 @@ pub struct Subnets {
     pub public: SubnetTier,
     /// Private subnets (nodes and pods).
     pub private: SubnetTier,
+    /// Isolated subnets: no route out of the VPC at all (databases, caches), one per zone,
+    /// tagged with their name only. Write `isolated: {}` for the default size. Default: none;
+    /// when enabled, 8 bits longer than the VPC prefix (`/24` in a `/16`).
+    pub isolated: Option<SubnetTier>,
 }
 
 /// The size of a tier's subnets, or their explicit CIDRs (one per zone).
@@ -112,6 +391,12 @@ pub struct AddressPlan {
     pub public: Vec<Ipv4Cidr>,
     /// Private subnet blocks, by zone.
     pub private: Vec<Ipv4Cidr>,
+    /// Isolated subnet blocks, by zone (empty when the tier is off).
+    pub isolated: Vec<Ipv4Cidr>,
+    /// The secondary block for pods, when set.
+    pub pod_cidr: Option<Ipv4Cidr>,
+    /// Pod subnet blocks carved from [`AddressPlan::pod_cidr`], by zone.
+    pub pods: Vec<Ipv4Cidr>,
 }
 
 impl Network {
@@ -121,7 +406,15 @@ impl Network {
     }
 
     /// Checks the network and computes its address plan; problems go to `errors`.
+    ///
+    /// With [`Network::existing`] there is no plan: the ids are checked instead.
     pub fn plan(&self, errors: &mut ValidationErrors) -> Option<AddressPlan> {
+        if let Some(existing) = &self.existing {
+            self.check_existing(existing, errors);
+            return None;
+        }
+        self.check_endpoints(errors);
+        self.flow_logs.validate(errors);
         let zones = self.availability_zones.count();
         let min = usize::from(defaults::MIN_AVAILABILITY_ZONES);
         let max = usize::from(defaults::MAX_AVAILABILITY_ZONES);
@@ -174,8 +467,13 @@ impl Network {
         let before = errors.0.len();
         let private_explicit = self.explicit("private", &self.subnets.private, vpc, zones, errors);
         let public_explicit = self.explicit("public", &self.subnets.public, vpc, zones, errors);
+        let isolated_spec = self.subnets.isolated.clone().unwrap_or_default();
+        let isolated_explicit = self.explicit("isolated", &isolated_spec, vpc, zones, errors);
+        let pod_cidr = self.pod_cidr(vpc, errors);
         let mut taken: Vec<Ipv4Cidr> = Vec::new();
-        for (tier, cidrs) in [("private", &private_explicit), ("public", &public_explicit)] {
+        for (tier, cidrs) in
+            [("private", &private_explicit), ("public", &public_explicit), ("isolated", &isolated_explicit)]
+        {
             for (i, block) in cidrs.iter().flatten().enumerate() {
                 if let Some(other) = taken.iter().find(|t| t.overlaps(*block)) {
                     errors.push(
@@ -221,7 +519,169 @@ impl Network {
         };
         let private = tier("private", &self.subnets.private, private_explicit, defaults::PRIVATE_SUBNET_EXTRA_BITS);
         let public = tier("public", &self.subnets.public, public_explicit, defaults::PUBLIC_SUBNET_EXTRA_BITS);
-        Some(AddressPlan { vpc, public: public?, private: private? })
+        let isolated = match self.subnets.isolated {
+            Some(_) => tier("isolated", &isolated_spec, isolated_explicit, defaults::ISOLATED_SUBNET_EXTRA_BITS),
+            None => Some(Vec::new()),
+        };
+        let pods = match pod_cidr {
+            Some(block) => Some(self.pod_subnets(block, zones, errors)?),
+            None => Some(Vec::new()),
+        };
+        Some(AddressPlan { vpc, public: public?, private: private?, isolated: isolated?, pod_cidr, pods: pods? })
+    }
+
+    /// Checks `podCidr` against the VPC CIDR.
+    fn pod_cidr(&self, vpc: Ipv4Cidr, errors: &mut ValidationErrors) -> Option<Ipv4Cidr> {
+        let text = self.pod_cidr.as_ref()?;
+        let path = "network.podCidr";
+        let block = match text.parse::<Ipv4Cidr>() {
+            Ok(block) => block,
+            Err(e) => {
+                errors.push(path, "invalid-cidr", e);
+                return None;
+            }
+        };
+        if !(defaults::MIN_VPC_PREFIX..=defaults::MAX_SUBNET_PREFIX).contains(&block.prefix()) {
+            errors.push(
+                path,
+                "pod-cidr-size",
+                format!(
+                    "{block}: a VPC CIDR block must be between /{} and /{}",
+                    defaults::MIN_VPC_PREFIX,
+                    defaults::MAX_SUBNET_PREFIX
+                ),
+            );
+            return None;
+        }
+        let vpc_range = defaults::RFC1918.iter().filter_map(|r| r.parse::<Ipv4Cidr>().ok()).find(|r| r.contains(vpc));
+        let mut allowed: Vec<Ipv4Cidr> =
+            defaults::POD_CIDR_RANGES.iter().filter_map(|r| r.parse::<Ipv4Cidr>().ok()).collect();
+        allowed.extend(vpc_range);
+        if !allowed.iter().any(|r| r.contains(block)) {
+            let list: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+            errors.push(
+                path,
+                "pod-cidr-range",
+                format!(
+                    "{block} cannot be added to a VPC whose CIDR is {vpc}: a secondary block must lie in {} (100.64.0.0/10 is the usual choice for pods)",
+                    list.join(", ")
+                ),
+            );
+            return None;
+        }
+        if block.overlaps(vpc) {
+            errors.push(
+                path,
+                "pod-cidr-overlap",
+                format!("{block} overlaps the VPC CIDR {vpc}; pods need a separate block such as 100.64.0.0/16"),
+            );
+            return None;
+        }
+        Some(block)
+    }
+
+    /// One pod subnet per zone, as large as the pod block allows.
+    fn pod_subnets(&self, block: Ipv4Cidr, zones: usize, errors: &mut ValidationErrors) -> Option<Vec<Ipv4Cidr>> {
+        let bits = u8::try_from(usize::BITS - (zones.max(1) - 1).leading_zeros()).unwrap_or(u8::MAX);
+        let prefix = block.prefix().saturating_add(bits);
+        let blocks =
+            (prefix <= defaults::MAX_SUBNET_PREFIX).then(|| allocate(block, &vec![prefix; zones], &[])).flatten();
+        if blocks.is_none() {
+            errors.push(
+                "network.podCidr",
+                "pod-cidr-size",
+                format!(
+                    "{block} is too small for {zones} pod subnets of at least /{}; use a larger block",
+                    defaults::MAX_SUBNET_PREFIX
+                ),
+            );
+        }
+        blocks
+    }
+
+    /// Checks the endpoints, and that private subnets without NAT can still reach AWS.
+    fn check_endpoints(&self, errors: &mut ValidationErrors) {
+        let list = &self.vpc_endpoints.0;
+        for (i, service) in list.iter().enumerate() {
+            let path = format!("network.vpcEndpoints[{i}]");
+            if let VpcEndpointService::Other(name) = service {
+                if name.starts_with("com.amazonaws.") {
+                    errors.push(
+                        path.clone(),
+                        "endpoint-name",
+                        format!("`{name}`: give the service name without `com.amazonaws.<region>.`, e.g. `elasticfilesystem`; the region is added at deploy time"),
+                    );
+                } else if !is_service_suffix(name) {
+                    errors.push(
+                        path.clone(),
+                        "endpoint-name",
+                        format!("`{name}` is not a service name like `ecr.api` or `elasticfilesystem` (lowercase letters, digits, '.' and '-')"),
+                    );
+                }
+            }
+            if list[..i].contains(service) {
+                errors.push(path, "endpoint-duplicate", format!("`{}` is listed twice", service.as_str()));
+            }
+        }
+        if self.nat_gateways == NatGateways::None && list.is_empty() {
+            errors.push(
+                "network.vpcEndpoints",
+                "no-egress",
+                "natGateways is none and no VPC endpoints are given: nodes in the private subnets could not pull images or join the cluster. Add `vpcEndpoints: privateCluster` (s3, ecr.api, ecr.dkr, ec2, sts, eks, eks-auth, elasticloadbalancing, logs) or list the endpoints they need, or use natGateways: single or perAz",
+            );
+        }
+    }
+
+    /// Checks the ids of an existing VPC, and that nothing describes a VPC to create.
+    fn check_existing(&self, existing: &ExistingVpc, errors: &mut ValidationErrors) {
+        if !is_resource_id(&existing.vpc_id, "vpc") {
+            errors.push(
+                "network.existing.vpcId",
+                "invalid-id",
+                format!("`{}` is not a VPC id like vpc-0123456789abcdef0", existing.vpc_id),
+            );
+        }
+        for (tier, ids) in [("private", &existing.private_subnet_ids), ("public", &existing.public_subnet_ids)] {
+            for (i, id) in ids.iter().enumerate() {
+                let path = format!("network.existing.{tier}SubnetIds[{i}]");
+                if !is_resource_id(id, "subnet") {
+                    errors.push(path, "invalid-id", format!("`{id}` is not a subnet id like subnet-0123456789abcdef0"));
+                } else if ids[..i].contains(id) {
+                    errors.push(path, "duplicate", format!("`{id}` is listed twice"));
+                }
+            }
+        }
+        let count = existing.private_subnet_ids.len();
+        let min = usize::from(defaults::MIN_AVAILABILITY_ZONES);
+        if count < min {
+            errors.push(
+                "network.existing.privateSubnetIds",
+                "subnet-count",
+                format!(
+                    "{count} private {} given; EKS needs subnets in at least {min} Availability Zones",
+                    if count == 1 { "subnet" } else { "subnets" }
+                ),
+            );
+        }
+        let default = Network::default();
+        let conflicts = [
+            ("cidr", self.cidr != default.cidr),
+            ("availabilityZones", self.availability_zones != default.availability_zones),
+            ("natGateways", self.nat_gateways != default.nat_gateways),
+            ("subnets", self.subnets != default.subnets),
+            ("podCidr", self.pod_cidr.is_some()),
+            ("vpcEndpoints", self.vpc_endpoints != default.vpc_endpoints),
+            ("flowLogs", self.flow_logs != default.flow_logs),
+        ];
+        for (key, set) in conflicts {
+            if set {
+                errors.push(
+                    format!("network.{key}"),
+                    "existing-vpc-conflict",
+                    "describes a VPC to create, but network.existing uses a VPC that already exists (no network stack is created); remove it",
+                );
+            }
+        }
     }
 
     fn explicit(
@@ -267,6 +727,20 @@ impl Network {
         }
         Some(out)
     }
+}
+
+/// `vpc-0123abcd` or `subnet-0123456789abcdef0`: the prefix, then 8 to 17 hex digits.
+fn is_resource_id(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('-')).is_some_and(|hex| {
+        (8..=17).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    })
+}
+
+fn is_service_suffix(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 fn is_zone_name(name: &str) -> bool {
@@ -330,6 +804,74 @@ impl NetworkBuilder {
         self
     }
 
+    /// Adds isolated subnets (no route out of the VPC) of the default size. Default: none.
+    pub fn isolated_subnets(mut self) -> Self {
+        self.0.subnets.isolated.get_or_insert_with(SubnetTier::default);
+        self
+    }
+
+    /// Adds isolated subnets with this prefix length. Default: none; when enabled, the VPC
+    /// prefix + 8.
+    pub fn isolated_subnet_prefix_length(mut self, prefix: u8) -> Self {
+        self.0.subnets.isolated.get_or_insert_with(SubnetTier::default).prefix_length = Some(prefix);
+        self
+    }
+
+    /// Explicit isolated subnet CIDRs, one per zone (appends). Default: none.
+    pub fn isolated_subnet_cidrs<S: Into<String>>(mut self, cidrs: impl IntoIterator<Item = S>) -> Self {
+        self.0.subnets.isolated.get_or_insert_with(SubnetTier::default).cidrs.extend(cidrs.into_iter().map(Into::into));
+        self
+    }
+
+    /// A secondary CIDR block for pod subnets, e.g. `100.64.0.0/16`. Default: none.
+    pub fn pod_cidr(mut self, cidr: impl Into<String>) -> Self {
+        self.0.pod_cidr = Some(cidr.into());
+        self
+    }
+
+    /// Adds a VPC endpoint (appends). Default: none.
+    pub fn vpc_endpoint(mut self, service: impl Into<VpcEndpointService>) -> Self {
+        self.0.vpc_endpoints.0.push(service.into());
+        self
+    }
+
+    /// Adds the endpoints of the `privateCluster` preset ([`PRIVATE_CLUSTER_ENDPOINTS`]).
+    /// Default: none.
+    pub fn private_cluster_endpoints(mut self) -> Self {
+        self.0.vpc_endpoints.0.extend(PRIVATE_CLUSTER_ENDPOINTS);
+        self
+    }
+
+    /// Flow logs as a whole. Default: enabled, all traffic, kept 90 days.
+    pub fn flow_logs(mut self, flow_logs: FlowLogs) -> Self {
+        self.0.flow_logs = flow_logs;
+        self
+    }
+
+    /// Turns flow logs off. Default: on.
+    pub fn without_flow_logs(mut self) -> Self {
+        self.0.flow_logs.enabled = false;
+        self
+    }
+
+    /// Days to keep flow logs. Default: 90.
+    pub fn flow_log_retention_days(mut self, days: u32) -> Self {
+        self.0.flow_logs.retention_days = days;
+        self
+    }
+
+    /// The traffic flow logs record. Default: all.
+    pub fn flow_log_traffic_type(mut self, traffic: TrafficType) -> Self {
+        self.0.flow_logs.traffic_type = traffic;
+        self
+    }
+
+    /// Uses an existing VPC: no network stack is created. Default: a VPC is created.
+    pub fn existing(mut self, vpc: ExistingVpc) -> Self {
+        self.0.existing = Some(vpc);
+        self
+    }
+
     /// The network. Validation happens in [`crate::BlueprintBuilder::build`].
     pub fn build(self) -> Network {
         self.0
@@ -339,5 +881,303 @@ impl NetworkBuilder {
 impl From<NetworkBuilder> for Network {
     fn from(b: NetworkBuilder) -> Self {
         b.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Blueprint, Error};
+
+    /// A blueprint with this `network:` body (indented by two spaces).
+    fn parse(network: &str) -> Result<Blueprint, Error> {
+        Blueprint::from_yaml(&format!(
+            "name: demo\ncluster:\n  access:\n    bootstrapClusterCreatorAdminPermissions: true\nnetwork:\n{network}"
+        ))
+    }
+
+    /// Every validation error, as `path: message [code]`.
+    fn errors(network: &str) -> Vec<String> {
+        match parse(network) {
+            Err(Error::Invalid(errors)) => errors.iter().map(|e| format!("{e} [{}]", e.code)).collect(),
+            Err(other) => vec![other.to_string()],
+            Ok(_) => Vec::new(),
+        }
+    }
+
+    fn plan(network: &str) -> AddressPlan {
+        parse(network).unwrap().address_plan().unwrap()
+    }
+
+    fn strings(blocks: &[Ipv4Cidr]) -> Vec<String> {
+        blocks.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn zone_count_is_two_to_six() {
+        assert_eq!(
+            errors("  availabilityZones: 1\n"),
+            ["network.availabilityZones: 1 Availability Zones requested; EKS needs subnets in at least 2, and a blueprint spreads over at most 6 [az-count]"]
+        );
+        assert_eq!(
+            errors("  availabilityZones: 7\n"),
+            ["network.availabilityZones: 7 Availability Zones requested; EKS needs subnets in at least 2, and a blueprint spreads over at most 6 [az-count]"]
+        );
+        assert_eq!(plan("  availabilityZones: 2\n").private.len(), 2);
+        let six = plan("  availabilityZones: 6\n");
+        assert_eq!(strings(&six.private)[5], "10.0.160.0/19");
+        assert_eq!(strings(&six.public)[5], "10.0.197.0/24");
+    }
+
+    #[test]
+    fn zone_names_are_checked() {
+        assert_eq!(
+            errors("  availabilityZones: [eu-west-1a, EU-WEST-1B, eu-west-1a]\n"),
+            [
+                "network.availabilityZones[1]: `EU-WEST-1B` is not an Availability Zone name like eu-west-1a [az-name]",
+                "network.availabilityZones[2]: `eu-west-1a` is listed twice [az-duplicate]",
+            ]
+        );
+    }
+
+    #[test]
+    fn default_plan_is_stable() {
+        let plan = plan("  cidr: 10.0.0.0/16\n");
+        assert_eq!(strings(&plan.private), ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
+        assert_eq!(strings(&plan.public), ["10.0.96.0/24", "10.0.97.0/24", "10.0.98.0/24"]);
+        assert!(plan.isolated.is_empty());
+        assert!(plan.pods.is_empty());
+        assert_eq!(plan.pod_cidr, None);
+    }
+
+    #[test]
+    fn explicit_subnets_must_lie_inside_the_vpc_and_not_overlap() {
+        assert_eq!(
+            errors(
+                "  subnets:\n    private:\n      cidrs: [10.0.0.0/19, 10.0.32.0/19, 10.1.0.0/19]\n    public:\n      cidrs: [10.0.16.0/24, 10.0.200.0/24, 10.0.201.0/24]\n"
+            ),
+            [
+                "network.subnets.private.cidrs[2]: 10.1.0.0/19 is not inside the VPC CIDR 10.0.0.0/16 [subnet-outside-vpc]",
+                "network.subnets.public.cidrs[0]: 10.0.16.0/24 overlaps 10.0.0.0/19 [subnet-overlap]",
+            ]
+        );
+        assert_eq!(
+            errors("  subnets:\n    public:\n      prefixLength: 24\n      cidrs: [10.0.200.0/24, 10.0.201.0/24]\n"),
+            [
+                "network.subnets.public: give either prefixLength or cidrs, not both [subnet-conflict]",
+                "network.subnets.public.cidrs: 2 CIDRs for 3 Availability Zones; give one per zone [subnet-count]",
+            ]
+        );
+        assert_eq!(
+            errors("  cidr: 10.0.0.0/24\n  subnets:\n    private:\n      prefixLength: 25\n"),
+            ["network.subnets.private.prefixLength: 3 private subnets of /25 do not fit in the VPC 10.0.0.0/24 beside the other subnets; use a larger VPC CIDR or a longer prefix [subnet-space]"]
+        );
+        assert_eq!(
+            errors("  cidr: 10.0.0.0/8\n"),
+            ["network.cidr: 10.0.0.0/8: a VPC CIDR block must be between /16 and /28 [vpc-size]"]
+        );
+    }
+
+    #[test]
+    fn isolated_tier_is_off_by_default_and_sized_like_public() {
+        let plan = plan("  subnets:\n    isolated: {}\n");
+        assert_eq!(strings(&plan.isolated), ["10.0.99.0/24", "10.0.100.0/24", "10.0.101.0/24"]);
+        let plan = super::tests::plan("  subnets:\n    isolated: {prefixLength: 22}\n");
+        assert_eq!(strings(&plan.isolated), ["10.0.100.0/22", "10.0.104.0/22", "10.0.108.0/22"]);
+        assert_eq!(
+            errors("  subnets:\n    isolated:\n      cidrs: [10.0.96.0/24, 10.0.150.0/24, 10.9.0.0/24]\n"),
+            ["network.subnets.isolated.cidrs[2]: 10.9.0.0/24 is not inside the VPC CIDR 10.0.0.0/16 [subnet-outside-vpc]"]
+        );
+        assert_eq!(
+            errors(
+                "  subnets:
+    isolated:
+      cidrs: [10.0.96.0/24, 10.0.150.0/24, 10.0.151.0/24]
+    public:
+      cidrs: [10.0.96.0/24, 10.0.200.0/24, 10.0.201.0/24]
+"
+            ),
+            ["network.subnets.isolated.cidrs[0]: 10.0.96.0/24 overlaps 10.0.96.0/24 [subnet-overlap]"]
+        );
+    }
+
+    #[test]
+    fn pod_cidr_is_split_per_zone() {
+        let plan = plan("  podCidr: 100.64.0.0/16\n");
+        assert_eq!(plan.pod_cidr.map(|c| c.to_string()).as_deref(), Some("100.64.0.0/16"));
+        assert_eq!(strings(&plan.pods), ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]);
+        let two = super::tests::plan("  availabilityZones: 2\n  podCidr: 198.19.0.0/16\n");
+        assert_eq!(strings(&two.pods), ["198.19.0.0/17", "198.19.128.0/17"]);
+        // The VPC's own RFC 1918 range is allowed too, outside the VPC CIDR.
+        let same_range = super::tests::plan("  podCidr: 10.1.0.0/16\n");
+        assert_eq!(strings(&same_range.pods)[0], "10.1.0.0/18");
+    }
+
+    #[test]
+    fn pod_cidr_must_be_allowed_and_separate() {
+        assert_eq!(
+            errors("  podCidr: 172.16.0.0/16\n"),
+            ["network.podCidr: 172.16.0.0/16 cannot be added to a VPC whose CIDR is 10.0.0.0/16: a secondary block must lie in 100.64.0.0/10, 198.19.0.0/16, 10.0.0.0/8 (100.64.0.0/10 is the usual choice for pods) [pod-cidr-range]"]
+        );
+        assert_eq!(
+            errors("  podCidr: 10.0.128.0/17\n"),
+            ["network.podCidr: 10.0.128.0/17 overlaps the VPC CIDR 10.0.0.0/16; pods need a separate block such as 100.64.0.0/16 [pod-cidr-overlap]"]
+        );
+        assert_eq!(
+            errors("  podCidr: 100.64.0.0/10\n"),
+            ["network.podCidr: 100.64.0.0/10: a VPC CIDR block must be between /16 and /28 [pod-cidr-size]"]
+        );
+        assert_eq!(
+            errors("  availabilityZones: 3\n  podCidr: 100.64.0.0/27\n"),
+            ["network.podCidr: 100.64.0.0/27 is too small for 3 pod subnets of at least /28; use a larger block [pod-cidr-size]"]
+        );
+        assert_eq!(
+            errors("  podCidr: 100.64.0.1/16\n"),
+            ["network.podCidr: `100.64.0.1/16` has host bits set: the block starting at that address is 100.64.0.0/16 [invalid-cidr]"]
+        );
+    }
+
+    #[test]
+    fn no_nat_needs_endpoints() {
+        assert_eq!(
+            errors("  natGateways: none\n"),
+            ["network.vpcEndpoints: natGateways is none and no VPC endpoints are given: nodes in the private subnets could not pull images or join the cluster. Add `vpcEndpoints: privateCluster` (s3, ecr.api, ecr.dkr, ec2, sts, eks, eks-auth, elasticloadbalancing, logs) or list the endpoints they need, or use natGateways: single or perAz [no-egress]"]
+        );
+        assert!(errors("  natGateways: none\n  vpcEndpoints: privateCluster\n").is_empty());
+        assert!(errors("  natGateways: none\n  vpcEndpoints: [s3, ecr.api, ecr.dkr]\n").is_empty());
+    }
+
+    #[test]
+    fn endpoints_preset_list_and_escape_hatch() {
+        let bp = parse("  vpcEndpoints: privateCluster\n").unwrap();
+        assert_eq!(bp.network.vpc_endpoints.0, PRIVATE_CLUSTER_ENDPOINTS.to_vec());
+        let bp = parse("  vpcEndpoints: [s3, ssm, ssmmessages, ec2messages, elasticfilesystem]\n").unwrap();
+        assert_eq!(
+            bp.network.vpc_endpoints.0,
+            [
+                VpcEndpointService::S3,
+                VpcEndpointService::Ssm,
+                VpcEndpointService::SsmMessages,
+                VpcEndpointService::Ec2Messages,
+                VpcEndpointService::Other("elasticfilesystem".into()),
+            ]
+        );
+        assert_eq!(
+            errors("  vpcEndpoints: [s3, ecr.api, s3, com.amazonaws.eu-west-1.sqs, Bad_Name]\n"),
+            [
+                "network.vpcEndpoints[2]: `s3` is listed twice [endpoint-duplicate]",
+                "network.vpcEndpoints[3]: `com.amazonaws.eu-west-1.sqs`: give the service name without `com.amazonaws.<region>.`, e.g. `elasticfilesystem`; the region is added at deploy time [endpoint-name]",
+                "network.vpcEndpoints[4]: `Bad_Name` is not a service name like `ecr.api` or `elasticfilesystem` (lowercase letters, digits, '.' and '-') [endpoint-name]",
+            ]
+        );
+        let err = parse("  vpcEndpoints: everything\n").unwrap_err().to_string();
+        assert!(
+            err.contains("unknown preset `everything`: write `privateCluster` or a list of services such as [s3, ecr.api, ecr.dkr]"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn json_blueprints_take_the_same_keys() {
+        let bp = Blueprint::from_json(
+            r#"{"name": "demo", "cluster": {"access": {"bootstrapClusterCreatorAdminPermissions": true}},
+                "network": {"natGateways": "none", "vpcEndpoints": "privateCluster", "podCidr": "100.64.0.0/16",
+                            "subnets": {"isolated": {}}, "flowLogs": {"trafficType": "accept"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(bp.network.vpc_endpoints.0, PRIVATE_CLUSTER_ENDPOINTS.to_vec());
+        assert_eq!(bp.network.flow_logs.traffic_type, TrafficType::Accept);
+        assert_eq!(bp.address_plan().unwrap().isolated.len(), 3);
+        let list = Blueprint::from_json(
+            r#"{"name": "demo", "cluster": {"access": {"bootstrapClusterCreatorAdminPermissions": true}},
+                "network": {"vpcEndpoints": ["s3", "eks-auth"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(list.network.vpc_endpoints.0, [VpcEndpointService::S3, VpcEndpointService::EksAuth]);
+    }
+
+    #[test]
+    fn flow_logs_are_configurable() {
+        let bp = parse("  flowLogs: {retentionDays: 365, trafficType: reject}\n").unwrap();
+        assert_eq!(
+            bp.network.flow_logs,
+            FlowLogs { enabled: true, retention_days: 365, traffic_type: TrafficType::Reject }
+        );
+        assert_eq!(
+            Network::default().flow_logs,
+            FlowLogs { enabled: true, retention_days: 90, traffic_type: TrafficType::All }
+        );
+        assert_eq!(
+            errors("  flowLogs: {retentionDays: 100}\n"),
+            ["network.flowLogs.retentionDays: 100 days is not a retention period CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 [retention]"]
+        );
+        let err = parse("  flowLogs: {trafficType: some}\n").unwrap_err().to_string();
+        assert!(err.contains("unknown variant `some`, expected one of `all`, `accept`, `reject`"), "{err}");
+    }
+
+    #[test]
+    fn existing_vpc_ids_are_checked() {
+        assert!(errors(
+            "  existing:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [subnet-0123456789abcdef0, subnet-11111111]\n"
+        )
+        .is_empty());
+        assert_eq!(
+            errors(
+                "  existing:\n    vpcId: vpc-XYZ\n    privateSubnetIds: [subnet-0123456789abcdef0]\n    publicSubnetIds: [sg-12345678, subnet-22222222, subnet-22222222]\n"
+            ),
+            [
+                "network.existing.vpcId: `vpc-XYZ` is not a VPC id like vpc-0123456789abcdef0 [invalid-id]",
+                "network.existing.publicSubnetIds[0]: `sg-12345678` is not a subnet id like subnet-0123456789abcdef0 [invalid-id]",
+                "network.existing.publicSubnetIds[2]: `subnet-22222222` is listed twice [duplicate]",
+                "network.existing.privateSubnetIds: 1 private subnet given; EKS needs subnets in at least 2 Availability Zones [subnet-count]",
+            ]
+        );
+    }
+
+    #[test]
+    fn existing_vpc_excludes_settings_of_a_new_vpc() {
+        assert_eq!(
+            errors(
+                "  cidr: 10.1.0.0/16\n  vpcEndpoints: [s3]\n  existing:\n    vpcId: vpc-01234567\n    privateSubnetIds: [subnet-01234567, subnet-89abcdef]\n"
+            ),
+            [
+                "network.cidr: describes a VPC to create, but network.existing uses a VPC that already exists (no network stack is created); remove it [existing-vpc-conflict]",
+                "network.vpcEndpoints: describes a VPC to create, but network.existing uses a VPC that already exists (no network stack is created); remove it [existing-vpc-conflict]",
+            ]
+        );
+    }
+
+    #[test]
+    fn builder_and_file_fill_the_same_model() {
+        let from_file = parse(
+            "  cidr: 10.20.0.0/16\n  availabilityZones: [eu-west-1a, eu-west-1b]\n  natGateways: single\n  podCidr: 100.64.0.0/16\n  vpcEndpoints: [s3, ecr.api]\n  subnets:\n    isolated: {prefixLength: 26}\n  flowLogs: {retentionDays: 30, trafficType: accept}\n",
+        )
+        .unwrap()
+        .network;
+        let built = Network::builder()
+            .cidr("10.20.0.0/16")
+            .availability_zone_names(["eu-west-1a", "eu-west-1b"])
+            .nat_gateways(NatGateways::Single)
+            .pod_cidr("100.64.0.0/16")
+            .vpc_endpoint(VpcEndpointService::S3)
+            .vpc_endpoint("ecr.api")
+            .isolated_subnet_prefix_length(26)
+            .flow_log_retention_days(30)
+            .flow_log_traffic_type(TrafficType::Accept)
+            .build();
+        assert_eq!(built, from_file);
+
+        let existing =
+            parse("  existing:\n    vpcId: vpc-01234567\n    privateSubnetIds: [subnet-01234567, subnet-89abcdef]\n")
+                .unwrap()
+                .network;
+        let built = Network::builder()
+            .existing(ExistingVpc::new("vpc-01234567").private_subnet_ids(["subnet-01234567", "subnet-89abcdef"]))
+            .build();
+        assert_eq!(built, existing);
+        let private =
+            Network::builder().nat_gateways(NatGateways::None).private_cluster_endpoints().without_flow_logs().build();
+        assert_eq!(private.vpc_endpoints.0.len(), 9);
+        assert!(!private.flow_logs.enabled);
     }
 }

@@ -304,3 +304,84 @@ pub struct LaunchTemplateTagSpecification {
     /// Tags.
     pub tags: Vec<Tag>,
 }
+
+/// `AWS::EC2::VPCCidrBlock`: an additional CIDR block of a VPC.
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpccidrblock.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VPCCidrBlock {
+    /// The IPv4 CIDR block.
+    pub cidr_block: Option<Expr>,
+    /// The VPC.
+    pub vpc_id: Expr,
+}
+resource_type!(VPCCidrBlock, "AWS::EC2::VPCCidrBlock");
+
+/// `AWS::EC2::VPCEndpoint`
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpoint.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VPCEndpoint {
+    /// Whether the endpoint answers for the service's default DNS name (interface endpoints).
+    pub private_dns_enabled: Option<bool>,
+    /// Route tables that get a route to the service (gateway endpoints).
+    pub route_table_ids: Option<Vec<Expr>>,
+    /// Security groups of the endpoint's network interfaces (interface endpoints).
+    pub security_group_ids: Option<Vec<Expr>>,
+    /// The service, e.g. `com.amazonaws.eu-west-1.ecr.api`.
+    pub service_name: Option<Expr>,
+    /// Subnets that get a network interface of the endpoint (interface endpoints).
+    pub subnet_ids: Option<Vec<Expr>>,
+    /// Tags.
+    pub tags: Option<Vec<Tag>>,
+    /// `Interface`, `Gateway`, ...
+    pub vpc_endpoint_type: Option<String>,
+    /// The VPC.
+    pub vpc_id: Expr,
+}
+resource_type!(VPCEndpoint, "AWS::EC2::VPCEndpoint");
+
+/// `AWS::EC2::SecurityGroup`
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecurityGroup {
+    /// What the group is for.
+    pub group_description: String,
+    /// Outbound rules; when absent, EC2 allows all outbound traffic.
+    pub security_group_egress: Option<Vec<SecurityGroupRule>>,
+    /// Inbound rules.
+    pub security_group_ingress: Option<Vec<SecurityGroupRule>>,
+    /// Tags.
+    pub tags: Option<Vec<Tag>>,
+    /// The VPC.
+    pub vpc_id: Option<Expr>,
+}
+resource_type!(SecurityGroup, "AWS::EC2::SecurityGroup");
+attributes!(SecurityGroup {
+    /// The group id.
+    attr_group_id => "GroupId",
+});
+
+/// `Ingress` / `Egress` of a security group, with an IPv4 CIDR peer.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecurityGroupRule {
+    /// The IPv4 peer.
+    pub cidr_ip: Option<Expr>,
+    /// What the rule is for.
+    pub description: Option<String>,
+    /// The first port (or ICMP type).
+    pub from_port: Option<i64>,
+    /// `tcp`, `udp`, `icmp` or `-1`.
+    pub ip_protocol: String,
+    /// The last port (or ICMP code).
+    pub to_port: Option<i64>,
+}
