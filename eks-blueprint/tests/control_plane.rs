@@ -250,6 +250,30 @@ fn service_cidr_must_be_private_sized_and_outside_the_vpc() {
 }
 
 #[test]
+fn service_cidr_must_not_overlap_the_pod_cidr_and_skips_the_vpc_check_for_an_existing_vpc() {
+    assert_eq!(
+        errors(&with_admin("  serviceIpv4Cidr: 10.100.0.0/16\nnetwork:\n  podCidr: 10.100.0.0/16\n")),
+        ["cluster.serviceIpv4Cidr: 10.100.0.0/16 overlaps the pod CIDR 10.100.0.0/16; Kubernetes services and pods need separate address ranges"]
+    );
+    // The existing VPC's CIDR is unknown; the default 10.0.0.0/16 must not be held against it.
+    let yaml = with_admin(
+        "  serviceIpv4Cidr: 10.0.0.0/16\nnetwork:\n  existing:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]\n",
+    );
+    assert!(Blueprint::from_yaml(&yaml).is_ok());
+}
+
+#[test]
+fn without_nat_nodes_need_the_private_endpoint() {
+    let yaml = with_admin(
+        "  endpoint: {private: false, public: true, publicAccessCidrs: [203.0.113.0/24]}\nnetwork:\n  natGateways: none\n  vpcEndpoints: privateCluster\n",
+    );
+    assert_eq!(
+        errors(&yaml),
+        ["cluster.endpoint.private: with natGateways: none, nodes in private subnets have no route to the public endpoint; turn private endpoint access on"]
+    );
+}
+
+#[test]
 fn ipv6_is_refused_while_the_network_is_ipv4_only() {
     assert_eq!(
         errors(&with_admin("  ipFamily: ipv6\n")),

@@ -712,17 +712,44 @@ impl ClusterSpec {
                 "ipv6 needs IPv6 CIDR blocks on the VPC and its subnets, and this blueprint's network is IPv4 only; use ipv4 (the default)",
             );
         }
-        let (Some(service), Ok(vpc)) = (
-            self.service_ipv4_cidr.as_ref().and_then(|c| c.parse::<Ipv4Cidr>().ok()),
-            network.cidr.parse::<Ipv4Cidr>(),
-        ) else {
+        // With an existing VPC its CIDR is not known here: `network.cidr` is not used.
+        if network.existing.is_some() {
+            return;
+        }
+        let Some(service) = self.service_ipv4_cidr.as_ref().and_then(|c| c.parse::<Ipv4Cidr>().ok()) else {
             return;
         };
-        if service.overlaps(vpc) {
+        if let Ok(vpc) = network.cidr.parse::<Ipv4Cidr>() {
+            if service.overlaps(vpc) {
+                errors.push(
+                    "cluster.serviceIpv4Cidr",
+                    "service-cidr-overlap",
+                    format!("{service} overlaps the VPC CIDR {vpc}; pick a block outside the VPC (and outside networks peered or connected to it)"),
+                );
+            }
+        }
+        if let Some(pods) = network.pod_cidr.as_ref().and_then(|c| c.parse::<Ipv4Cidr>().ok()) {
+            if service.overlaps(pods) {
+                errors.push(
+                    "cluster.serviceIpv4Cidr",
+                    "service-cidr-overlap",
+                    format!("{service} overlaps the pod CIDR {pods}; Kubernetes services and pods need separate address ranges"),
+                );
+            }
+        }
+    }
+
+    /// Checks that nodes can reach the API server: without NAT gateways, nodes in private
+    /// subnets have no route to the public endpoint.
+    pub(crate) fn validate_node_reachability(&self, network: &Network, errors: &mut ValidationErrors) {
+        if network.existing.is_none()
+            && network.nat_gateways == super::network::NatGateways::None
+            && !self.endpoint.private
+        {
             errors.push(
-                "cluster.serviceIpv4Cidr",
-                "service-cidr-overlap",
-                format!("{service} overlaps the VPC CIDR {vpc}; pick a block outside the VPC (and outside networks peered or connected to it)"),
+                "cluster.endpoint.private",
+                "endpoint-unreachable",
+                "with natGateways: none, nodes in private subnets have no route to the public endpoint; turn private endpoint access on",
             );
         }
     }

@@ -176,6 +176,7 @@ impl Blueprint {
         let _ = self.network.plan(errors);
         self.cluster.validate(errors);
         self.cluster.validate_with_network(&self.network, errors);
+        self.cluster.validate_node_reachability(&self.network, errors);
         let groups = &self.compute.managed_node_groups;
         for (i, group) in groups.iter().enumerate() {
             let path = format!("compute.managedNodeGroups[{i}]");
