@@ -74,3 +74,21 @@ pub const IMDS_HOP_LIMIT: i64 = 1;
 
 /// Most taints on one managed node group (EKS quota).
 pub const MAX_TAINTS: usize = 50;
+
+/// Nodes a managed node group update takes down at once: 1, the EKS default
+/// (`UpdateConfig.MaxUnavailable`).
+pub const NODEGROUP_MAX_UNAVAILABLE: u32 = 1;
+
+/// The largest `maxUnavailable` EKS accepts: 100 nodes
+/// (<https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupUpdateConfig.html>).
+pub const MAX_UNAVAILABLE_LIMIT: u32 = 100;
+
+/// Most selectors of one Fargate profile: 5
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html>).
+pub const FARGATE_MAX_SELECTORS: usize = 5;
+
+/// The built-in EKS Auto Mode node pools: both `general-purpose` and `system`, as the EKS
+/// console creates them
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html>).
+pub const AUTO_MODE_NODE_POOLS: [super::compute::NodePool; 2] =
+    [super::compute::NodePool::GeneralPurpose, super::compute::NodePool::System];

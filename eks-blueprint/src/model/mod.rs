@@ -4,6 +4,7 @@ pub mod cidr;
 pub mod cluster;
 pub mod compute;
 pub mod defaults;
+pub mod findings;
 pub mod network;
 
 use std::path::Path;
@@ -13,7 +14,8 @@ use serde::Deserialize;
 
 use crate::error::{Error, ValidationErrors};
 use cluster::{ClusterSpec, KubernetesVersion};
-use compute::{Compute, ManagedNodeGroup};
+use compute::{AutoMode, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup};
+use findings::{Finding, Suppression};
 use network::{AddressPlan, Network};
 
 /// How the platform is split into CloudFormation stacks.
@@ -57,6 +59,10 @@ pub struct Blueprint {
     /// Node groups.
     #[serde(default)]
     pub compute: Compute,
+    /// Finding rules turned off, each with a reason (`suppress: [{rule, reason}]`).
+    /// Default: none.
+    #[serde(default)]
+    pub suppress: Vec<Suppression>,
 }
 
 /// The longest blueprint name: EKS cluster names are at most 100 characters.
@@ -73,6 +79,7 @@ impl Blueprint {
             network: Network::default(),
             cluster: ClusterSpec::default(),
             compute: Compute::default(),
+            suppress: Vec::new(),
         })
     }
 
@@ -150,22 +157,15 @@ impl Blueprint {
         }
         let _ = self.network.plan(errors);
         self.cluster.validate(errors);
-        let groups = &self.compute.managed_node_groups;
-        for (i, group) in groups.iter().enumerate() {
-            let path = format!("compute.managedNodeGroups[{i}]");
-            group.validate(&path, errors);
-            let id = crate::cfn::logical_id::pascal_case(&group.name);
-            if let Some(other) = groups[..i].iter().find(|g| crate::cfn::logical_id::pascal_case(&g.name) == id) {
-                errors.push(
-                    format!("{path}.name"),
-                    "duplicate",
-                    format!(
-                        "`{}` clashes with node group `{}`: names must differ in more than '-' and '_'",
-                        group.name, other.name
-                    ),
-                );
-            }
-        }
+        self.compute.validate(self.kubernetes_version.as_str(), errors);
+        findings::validate(&self.suppress, errors);
+    }
+
+    /// Best-practice findings (warnings with rule ids), without the suppressed rules.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut all = self.compute.findings();
+        all.retain(|f| !self.suppress.iter().any(|s| s.rule == f.rule_id));
+        all
     }
 
     /// The address plan (valid blueprints always have one).
@@ -218,6 +218,36 @@ impl BlueprintBuilder {
     /// Adds a managed node group (appends). Default: none.
     pub fn managed_node_group(mut self, group: impl Into<ManagedNodeGroup>) -> Self {
         self.0.compute.managed_node_groups.push(group.into());
+        self
+    }
+
+    /// Adds a self-managed node group (appends). Default: none.
+    pub fn self_managed_node_group(mut self, group: impl Into<SelfManagedNodeGroup>) -> Self {
+        self.0.compute.self_managed_node_groups.push(group.into());
+        self
+    }
+
+    /// Adds a Fargate profile (appends). Default: none.
+    pub fn fargate_profile(mut self, profile: impl Into<FargateProfile>) -> Self {
+        self.0.compute.fargate_profiles.push(profile.into());
+        self
+    }
+
+    /// EKS Auto Mode. Default: off.
+    pub fn auto_mode(mut self, auto_mode: AutoMode) -> Self {
+        self.0.compute.auto_mode = auto_mode;
+        self
+    }
+
+    /// Tags node groups for Cluster Autoscaler auto-discovery. Default: off.
+    pub fn cluster_autoscaler(mut self, on: bool) -> Self {
+        self.0.compute.cluster_autoscaler = on;
+        self
+    }
+
+    /// Suppresses a finding rule, with the reason (appends). Default: none.
+    pub fn suppress(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
+        self.0.suppress.push(Suppression::new(rule, reason));
         self
     }
 

@@ -215,6 +215,8 @@ attributes!(LaunchTemplate {
 pub struct LaunchTemplateData {
     /// Block device mappings.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+    /// The instance profile (self-managed nodes only).
+    pub iam_instance_profile: Option<IamInstanceProfile>,
     /// The AMI (self-managed nodes only).
     pub image_id: Option<Expr>,
     /// The SSH key pair name.
@@ -229,6 +231,17 @@ pub struct LaunchTemplateData {
     pub tag_specifications: Option<Vec<TagSpecification>>,
     /// Base64-encoded user data.
     pub user_data: Option<Expr>,
+}
+
+/// `IamInstanceProfile` of a launch template.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IamInstanceProfile {
+    /// The instance profile ARN.
+    pub arn: Option<Expr>,
+    /// The instance profile name.
+    pub name: Option<Expr>,
 }
 
 /// `BlockDeviceMapping`
