@@ -28,6 +28,7 @@ pub(crate) fn pod_identity_trust() -> PolicyDocument {
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs, SynthError> {
     let bp = ctx.bp;
     let spec = &bp.cluster;
+    let auto = super::compute::auto_mode(ctx)?;
     let tags = ctx.tags(&[]);
     let stack = ctx.stack(Part::Cluster);
 
@@ -41,7 +42,9 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 &["sts:AssumeRole", "sts:TagSession"],
             ),
             description: Some(format!("EKS control plane of {}", bp.name)),
-            managed_policy_arns: Some(vec![Expr::aws_managed_policy("AmazonEKSClusterPolicy")]),
+            managed_policy_arns: Some(
+                [vec![Expr::aws_managed_policy("AmazonEKSClusterPolicy")], auto.cluster_policies].concat(),
+            ),
             tags: Some(tags.clone()),
             ..Role::default()
         },
@@ -90,6 +93,9 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             }),
             // The core add-ons are managed below as AWS::EKS::Addon; no unmanaged copies.
             bootstrap_self_managed_addons: Some(false),
+            compute_config: auto.compute_config,
+            kubernetes_network_config: auto.kubernetes_network_config,
+            storage_config: auto.storage_config,
             encryption_config: Some(vec![EncryptionConfig {
                 provider: Provider { key_arn: key.attr_arn() },
                 resources: vec!["secrets".into()],
@@ -147,56 +153,60 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         )?;
     }
 
-    // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
-    // cluster and are in place before the first node joins. CoreDNS (a Deployment) goes
-    // to the compute stack: it stays DEGRADED until nodes exist.
-    let pod_identity_agent = stack.add(
-        "AddonEksPodIdentityAgent",
-        Addon {
-            addon_name: "eks-pod-identity-agent".into(),
-            cluster_name: cluster.reference(),
-            resolve_conflicts: Some("OVERWRITE".into()),
-            tags: Some(tags.clone()),
-            ..Addon::default()
-        },
-    )?;
-    let cni_role = stack.add(
-        "VpcCniRole",
-        Role {
-            assume_role_policy_document: pod_identity_trust(),
-            description: Some(format!("VPC CNI (aws-node) of EKS cluster {}, through EKS Pod Identity", bp.name)),
-            managed_policy_arns: Some(vec![Expr::aws_managed_policy("AmazonEKS_CNI_Policy")]),
-            tags: Some(tags.clone()),
-            ..Role::default()
-        },
-    )?;
-    stack.add_with(
-        "AddonVpcCni",
-        Addon {
-            addon_name: "vpc-cni".into(),
-            cluster_name: cluster.reference(),
-            // The CNI's EC2 permissions go to its own service account, not to every node
-            // (EKS best practices: "Use IRSA/Pod Identity for the aws-node DaemonSet").
-            pod_identity_associations: Some(vec![AddonPodIdentityAssociation {
-                role_arn: cni_role.attr_arn(),
-                service_account: "aws-node".into(),
-            }]),
-            resolve_conflicts: Some("OVERWRITE".into()),
-            tags: Some(tags.clone()),
-            ..Addon::default()
-        },
-        ResourceOptions::new().depends_on(&pod_identity_agent),
-    )?;
-    stack.add(
-        "AddonKubeProxy",
-        Addon {
-            addon_name: "kube-proxy".into(),
-            cluster_name: cluster.reference(),
-            resolve_conflicts: Some("OVERWRITE".into()),
-            tags: Some(tags),
-            ..Addon::default()
-        },
-    )?;
+    // EKS Auto Mode nodes run the VPC CNI, kube-proxy and the Pod Identity agent
+    // themselves: when Auto Mode is the only compute, these add-ons are not installed.
+    if auto.core_addons {
+        // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
+        // cluster and are in place before the first node joins. CoreDNS (a Deployment) goes
+        // to the compute stack: it stays DEGRADED until nodes exist.
+        let pod_identity_agent = stack.add(
+            "AddonEksPodIdentityAgent",
+            Addon {
+                addon_name: "eks-pod-identity-agent".into(),
+                cluster_name: cluster.reference(),
+                resolve_conflicts: Some("OVERWRITE".into()),
+                tags: Some(tags.clone()),
+                ..Addon::default()
+            },
+        )?;
+        let cni_role = stack.add(
+            "VpcCniRole",
+            Role {
+                assume_role_policy_document: pod_identity_trust(),
+                description: Some(format!("VPC CNI (aws-node) of EKS cluster {}, through EKS Pod Identity", bp.name)),
+                managed_policy_arns: Some(vec![Expr::aws_managed_policy("AmazonEKS_CNI_Policy")]),
+                tags: Some(tags.clone()),
+                ..Role::default()
+            },
+        )?;
+        stack.add_with(
+            "AddonVpcCni",
+            Addon {
+                addon_name: "vpc-cni".into(),
+                cluster_name: cluster.reference(),
+                // The CNI's EC2 permissions go to its own service account, not to every node
+                // (EKS best practices: "Use IRSA/Pod Identity for the aws-node DaemonSet").
+                pod_identity_associations: Some(vec![AddonPodIdentityAssociation {
+                    role_arn: cni_role.attr_arn(),
+                    service_account: "aws-node".into(),
+                }]),
+                resolve_conflicts: Some("OVERWRITE".into()),
+                tags: Some(tags.clone()),
+                ..Addon::default()
+            },
+            ResourceOptions::new().depends_on(&pod_identity_agent),
+        )?;
+        stack.add(
+            "AddonKubeProxy",
+            Addon {
+                addon_name: "kube-proxy".into(),
+                cluster_name: cluster.reference(),
+                resolve_conflicts: Some("OVERWRITE".into()),
+                tags: Some(tags),
+                ..Addon::default()
+            },
+        )?;
+    }
 
     stack.add_output("ClusterName", Output::new(cluster.reference(), "The EKS cluster name"))?;
     stack.add_output("ClusterArn", Output::new(cluster.attr_arn(), "The EKS cluster ARN"))?;

@@ -17,6 +17,7 @@ use crate::synth::SynthError;
 /// What later constructs use from the network.
 pub(crate) struct NetworkRefs {
     pub private_subnets: Vec<Handle<Subnet>>,
+    pub public_subnets: Vec<Handle<Subnet>>,
 }
 
 fn invalid(message: &str) -> SynthError {
@@ -161,7 +162,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
     }
 
     flow_logs(ctx, &vpc)?;
-    Ok(NetworkRefs { private_subnets })
+    Ok(NetworkRefs { private_subnets, public_subnets })
 }
 
 /// VPC flow logs to a CloudWatch Logs group with a retention period.

@@ -189,10 +189,13 @@ impl AmiType {
     pub fn ssm_parameter(&self, version: &str) -> Option<String> {
         let arch = self.arch().as_str();
         let al2023 = |flavour: &str| {
-            Some(format!("/aws/service/eks/optimized-ami/{version}/amazon-linux-2023/{arch}/{flavour}/recommended/image_id"))
+            Some(format!(
+                "/aws/service/eks/optimized-ami/{version}/amazon-linux-2023/{arch}/{flavour}/recommended/image_id"
+            ))
         };
-        let bottlerocket =
-            |variant: &str| Some(format!("/aws/service/bottlerocket/aws-k8s-{version}{variant}/{arch}/latest/image_id"));
+        let bottlerocket = |variant: &str| {
+            Some(format!("/aws/service/bottlerocket/aws-k8s-{version}{variant}/{arch}/latest/image_id"))
+        };
         match self {
             AmiType::Al2023X86_64 | AmiType::Al2023Arm64 => al2023("standard"),
             AmiType::Al2023X86_64Nvidia | AmiType::Al2023Arm64Nvidia => al2023("nvidia"),
@@ -395,7 +398,9 @@ pub struct ManagedNodeGroup {
     /// How many nodes an update replaces at once. Default: one node at a time.
     #[serde(default)]
     pub update_config: UpdateConfig,
-    /// Private or public subnets. Default: private.
+    /// The subnets: only `private` is accepted (EKS requires public subnets of managed
+    /// node groups to assign public IP addresses at launch, and the blueprint's public
+    /// subnets never do). Default: private.
     #[serde(default)]
     pub subnets: Subnets,
     /// Tags of the node group (in addition to the blueprint's tags). Default: none.
@@ -465,14 +470,19 @@ impl ManagedNodeGroup {
         check_tags(path, &self.tags, errors);
         check_kubelet(path, &self.kubelet, self.ami_type, errors);
         check_ssh_key(path, self.ssh_key_name.as_deref(), errors);
+        if self.subnets == Subnets::Public {
+            errors.push(
+                format!("{path}.subnets"),
+                "public-subnets",
+                "managed node groups need subnets that assign public IP addresses at launch, and the blueprint's public subnets do not; use private subnets, or a self-managed node group",
+            );
+        }
         let u = &self.update_config;
         let p = format!("{path}.updateConfig");
         match (u.max_unavailable, u.max_unavailable_percentage) {
-            (Some(_), Some(_)) => errors.push(
-                p,
-                "update-config",
-                "give maxUnavailable or maxUnavailablePercentage, not both",
-            ),
+            (Some(_), Some(_)) => {
+                errors.push(p, "update-config", "give maxUnavailable or maxUnavailablePercentage, not both")
+            }
             (Some(n), None) if !(1..=defaults::MAX_UNAVAILABLE_LIMIT).contains(&n) => errors.push(
                 format!("{p}.maxUnavailable"),
                 "update-config",
@@ -673,7 +683,8 @@ pub struct SelfManagedNodeGroup {
     /// Kubernetes taints, registered by the kubelet. Default: none.
     #[serde(default)]
     pub taints: Vec<Taint>,
-    /// Private or public subnets. Default: private.
+    /// Private or public subnets; in public subnets the instances get a public IP address
+    /// (rule `EKSB-COMPUTE-003`). Default: private.
     #[serde(default)]
     pub subnets: Subnets,
     /// Tags of the Auto Scaling group, propagated to instances. Default: none.
@@ -1094,6 +1105,18 @@ impl Compute {
                 );
             }
         }
+        let fargate_only = !profiles.is_empty()
+            && self.managed_node_groups.is_empty()
+            && self.self_managed_node_groups.is_empty()
+            && !self.auto_mode.enabled;
+        let kube_system = profiles.iter().any(|p| p.selectors.iter().any(|s| s.namespace == "kube-system"));
+        if fargate_only && !kube_system {
+            errors.push(
+                "compute.fargateProfiles",
+                "fargate-coredns",
+                "with Fargate as the only compute, CoreDNS runs on Fargate: add a profile with a selector for namespace kube-system",
+            );
+        }
         let auto = &self.auto_mode;
         if let Some(pools) = &auto.node_pools {
             if !auto.enabled {
@@ -1117,9 +1140,13 @@ impl Compute {
 
     /// Best-practice findings of the compute part, before suppressions.
     pub(crate) fn findings(&self) -> Vec<super::findings::Finding> {
-        use super::findings::{Finding, SPOT_SINGLE_INSTANCE_TYPE, SSH_KEY, PUBLIC_NODES};
+        use super::findings::{Finding, PUBLIC_NODES, SPOT_SINGLE_INSTANCE_TYPE, SSH_KEY};
         let mut out = Vec::new();
-        let mut group = |path: String, capacity: CapacityType, types: &[String], ssh: Option<&str>, subnets: Subnets| {
+        let mut group = |path: String,
+                         capacity: CapacityType,
+                         types: &[String],
+                         ssh: Option<&str>,
+                         subnets: Subnets| {
             if capacity == CapacityType::Spot && types.len() == 1 {
                 out.push(Finding::new(
                     SPOT_SINGLE_INSTANCE_TYPE,
@@ -1134,7 +1161,9 @@ impl Compute {
                 out.push(Finding::new(
                     SSH_KEY,
                     format!("{path}.sshKeyName"),
-                    format!("nodes accept SSH with key pair `{key}`; prefer SSM Session Manager and leave sshKeyName out"),
+                    format!(
+                        "nodes accept SSH with key pair `{key}`; prefer SSM Session Manager and leave sshKeyName out"
+                    ),
                 ));
             }
             if subnets == Subnets::Public {
@@ -1176,7 +1205,9 @@ fn check_name(path: &str, name: &str, errors: &mut ValidationErrors) {
         errors.push(
             format!("{path}.name"),
             "invalid-name",
-            format!("`{name}` is not a valid name: 1 to 63 letters, digits, '-' and '_', starting with a letter or digit"),
+            format!(
+                "`{name}` is not a valid name: 1 to 63 letters, digits, '-' and '_', starting with a letter or digit"
+            ),
         );
     }
 }
@@ -1195,7 +1226,11 @@ fn check_sizes(path: &str, min: u32, desired: u32, max: u32, limit: Option<u32>,
         }
     }
     if min > max {
-        errors.push(format!("{path}.minSize"), "size-order", format!("min size {min} can't be greater than max size {max}"));
+        errors.push(
+            format!("{path}.minSize"),
+            "size-order",
+            format!("min size {min} can't be greater than max size {max}"),
+        );
     } else if desired > max {
         errors.push(
             format!("{path}.desiredSize"),
@@ -1245,7 +1280,11 @@ fn check_instance_types(path: &str, types: &[String], ami: AmiType, errors: &mut
             errors.push(
                 format!("{path}.instanceTypes[{i}]"),
                 "arch-mismatch",
-                format!("`{t}` is {kind} instance type but amiType {} is for {}: {fix}", ami.as_str(), ami.arch().as_str()),
+                format!(
+                    "`{t}` is {kind} instance type but amiType {} is for {}: {fix}",
+                    ami.as_str(),
+                    ami.arch().as_str()
+                ),
             );
         }
     }

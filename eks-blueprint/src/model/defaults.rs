@@ -92,3 +92,10 @@ pub const FARGATE_MAX_SELECTORS: usize = 5;
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html>).
 pub const AUTO_MODE_NODE_POOLS: [super::compute::NodePool; 2] =
     [super::compute::NodePool::GeneralPurpose, super::compute::NodePool::System];
+
+/// The service CIDR EKS assigns when the VPC is not in `10.0.0.0/8` and the cluster does
+/// not set one (<https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html>).
+pub const SERVICE_CIDR: &str = "10.100.0.0/16";
+
+/// The service CIDR EKS assigns when the VPC is in `10.0.0.0/8` (same source).
+pub const SERVICE_CIDR_FOR_10_VPC: &str = "172.20.0.0/16";

@@ -225,6 +225,8 @@ pub struct LaunchTemplateData {
     pub metadata_options: Option<MetadataOptions>,
     /// Detailed monitoring.
     pub monitoring: Option<Monitoring>,
+    /// Network interfaces (to give instances in public subnets a public IP address).
+    pub network_interfaces: Option<Vec<NetworkInterface>>,
     /// Security groups.
     pub security_group_ids: Option<Vec<Expr>>,
     /// Tags applied to launched instances and volumes.
@@ -242,6 +244,21 @@ pub struct IamInstanceProfile {
     pub arn: Option<Expr>,
     /// The instance profile name.
     pub name: Option<Expr>,
+}
+
+/// `NetworkInterface` of a launch template.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NetworkInterface {
+    /// Give the instance a public IPv4 address.
+    pub associate_public_ip_address: Option<bool>,
+    /// Delete the interface with the instance.
+    pub delete_on_termination: Option<bool>,
+    /// The device index (0 for the primary interface).
+    pub device_index: Option<i64>,
+    /// Security groups.
+    pub groups: Option<Vec<Expr>>,
 }
 
 /// `BlockDeviceMapping`
