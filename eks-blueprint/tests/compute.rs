@@ -2,6 +2,9 @@
 //! findings of the compute part. Validation errors are asserted with their exact text;
 //! rendering is asserted on the emitted template JSON.
 
+// Test helpers (not #[test] functions) may panic on unexpected results.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use eks_blueprint::model::compute::Arch;
 use eks_blueprint::{
     AccessEntrySpec, AccessPolicy, AmiType, AutoMode, Blueprint, CapacityType, ClusterSpec, Error, FargateProfile,
