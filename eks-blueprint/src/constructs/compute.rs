@@ -525,7 +525,8 @@ fn self_managed(
                 metadata_options: Some(metadata_options()),
                 monitoring: Some(Monitoring { enabled: Some(group.detailed_monitoring) }),
                 // In public subnets (which never assign public addresses themselves) the
-                // primary interface asks for one.
+                // primary interface asks for one. checkov CKV_AWS_88 flags this; it is the
+                // user's explicit `subnets: public` choice, reported as EKSB-COMPUTE-003.
                 network_interfaces: public.then(|| {
                     vec![NetworkInterface {
                         associate_public_ip_address: Some(true),
