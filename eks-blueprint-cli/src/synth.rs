@@ -46,6 +46,7 @@ impl From<FormatArg> for Format {
 /// Reads, validates and synthesizes; writes the directory only when everything succeeded.
 pub fn synth(args: &SynthArgs) -> Result<(), Error> {
     let blueprint = Blueprint::from_path(&args.blueprint)?;
+    print_findings(&blueprint);
     let assembly = blueprint.synth(args.format.into())?;
     assembly
         .write_to(&args.output)
@@ -63,7 +64,15 @@ pub fn synth(args: &SynthArgs) -> Result<(), Error> {
 /// Reads and validates.
 pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
     let blueprint = Blueprint::from_path(&args.blueprint)?;
+    print_findings(&blueprint);
     blueprint.synth(Format::Json)?;
     println!("{}: valid", args.blueprint.display());
     Ok(())
+}
+
+/// Prints best-practice findings on stderr: `warning[RULE]: path: message`.
+fn print_findings(blueprint: &Blueprint) {
+    for finding in blueprint.findings() {
+        eprintln!("{finding}");
+    }
 }

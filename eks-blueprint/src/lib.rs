@@ -41,7 +41,11 @@ pub use error::{Error, ValidationError, ValidationErrors};
 pub use model::cluster::{
     AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, EndpointAccess, KubernetesVersion, LogType,
 };
-pub use model::compute::{AmiType, CapacityType, ManagedNodeGroup, Taint, TaintEffect};
+pub use model::compute::{
+    AmiType, AutoMode, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup, NodePool,
+    SelfManagedNodeGroup, SpotAllocationStrategy, Subnets, Taint, TaintEffect, UpdateConfig,
+};
+pub use model::findings::{Finding, Suppression};
 pub use model::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
 pub use model::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
 pub use model::network::{NatGateways, Network};

@@ -40,6 +40,7 @@ fn account_administers_key() -> Statement {
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs, SynthError> {
     let bp = ctx.bp;
     let spec = &bp.cluster;
+    let auto = super::compute::auto_mode(ctx)?;
     let tags = ctx.tags(&[]);
     let stack = ctx.stack(Part::Cluster);
 
@@ -53,7 +54,9 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 &["sts:AssumeRole", "sts:TagSession"],
             ),
             description: Some(format!("EKS control plane of {}", bp.name)),
-            managed_policy_arns: Some(vec![Expr::aws_managed_policy("AmazonEKSClusterPolicy")]),
+            managed_policy_arns: Some(
+                [vec![Expr::aws_managed_policy("AmazonEKSClusterPolicy")], auto.cluster_policies].concat(),
+            ),
             tags: Some(tags.clone()),
             ..Role::default()
         },
@@ -150,18 +153,23 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             // The core add-ons are managed below as AWS::EKS::Addon; no unmanaged copies.
             bootstrap_self_managed_addons: Some(false),
             deletion_protection: Some(spec.deletion_protection),
+            compute_config: auto.compute_config,
+            storage_config: auto.storage_config,
             encryption_config: Some(vec![EncryptionConfig {
                 provider: Provider { key_arn: secrets_key_arn },
                 resources: vec!["secrets".into()],
             }]),
             // Only when set: both properties are fixed at creation, so writing the defaults
             // out would make CloudFormation replace clusters created without them.
-            kubernetes_network_config: (spec.ip_family != IpFamily::Ipv4 || spec.service_ipv4_cidr.is_some()).then(
-                || KubernetesNetworkConfig {
-                    ip_family: (spec.ip_family != IpFamily::Ipv4).then(|| spec.ip_family.as_str().to_owned()),
-                    service_ipv4_cidr: spec.service_ipv4_cidr.clone(),
-                },
-            ),
+            // Auto Mode's load balancing joins it in the same block.
+            kubernetes_network_config: (spec.ip_family != IpFamily::Ipv4
+                || spec.service_ipv4_cidr.is_some()
+                || auto.kubernetes_network_config.is_some())
+            .then(|| KubernetesNetworkConfig {
+                ip_family: (spec.ip_family != IpFamily::Ipv4).then(|| spec.ip_family.as_str().to_owned()),
+                service_ipv4_cidr: spec.service_ipv4_cidr.clone(),
+                ..auto.kubernetes_network_config.clone().unwrap_or_default()
+            }),
             logging: Some(Logging {
                 cluster_logging: ClusterLogging {
                     enabled_types: spec
@@ -217,56 +225,60 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         )?;
     }
 
-    // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
-    // cluster and are in place before the first node joins. CoreDNS (a Deployment) goes
-    // to the compute stack: it stays DEGRADED until nodes exist.
-    let pod_identity_agent = stack.add(
-        "AddonEksPodIdentityAgent",
-        Addon {
-            addon_name: "eks-pod-identity-agent".into(),
-            cluster_name: cluster.reference(),
-            resolve_conflicts: Some("OVERWRITE".into()),
-            tags: Some(tags.clone()),
-            ..Addon::default()
-        },
-    )?;
-    let cni_role = stack.add(
-        "VpcCniRole",
-        Role {
-            assume_role_policy_document: pod_identity_trust(),
-            description: Some(format!("VPC CNI (aws-node) of EKS cluster {}, through EKS Pod Identity", bp.name)),
-            managed_policy_arns: Some(vec![Expr::aws_managed_policy("AmazonEKS_CNI_Policy")]),
-            tags: Some(tags.clone()),
-            ..Role::default()
-        },
-    )?;
-    stack.add_with(
-        "AddonVpcCni",
-        Addon {
-            addon_name: "vpc-cni".into(),
-            cluster_name: cluster.reference(),
-            // The CNI's EC2 permissions go to its own service account, not to every node
-            // (EKS best practices: "Use IRSA/Pod Identity for the aws-node DaemonSet").
-            pod_identity_associations: Some(vec![AddonPodIdentityAssociation {
-                role_arn: cni_role.attr_arn(),
-                service_account: "aws-node".into(),
-            }]),
-            resolve_conflicts: Some("OVERWRITE".into()),
-            tags: Some(tags.clone()),
-            ..Addon::default()
-        },
-        ResourceOptions::new().depends_on(&pod_identity_agent),
-    )?;
-    stack.add(
-        "AddonKubeProxy",
-        Addon {
-            addon_name: "kube-proxy".into(),
-            cluster_name: cluster.reference(),
-            resolve_conflicts: Some("OVERWRITE".into()),
-            tags: Some(tags.clone()),
-            ..Addon::default()
-        },
-    )?;
+    // EKS Auto Mode nodes run the VPC CNI, kube-proxy and the Pod Identity agent
+    // themselves: when Auto Mode is the only compute, these add-ons are not installed.
+    if auto.core_addons {
+        // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
+        // cluster and are in place before the first node joins. CoreDNS (a Deployment) goes
+        // to the compute stack: it stays DEGRADED until nodes exist.
+        let pod_identity_agent = stack.add(
+            "AddonEksPodIdentityAgent",
+            Addon {
+                addon_name: "eks-pod-identity-agent".into(),
+                cluster_name: cluster.reference(),
+                resolve_conflicts: Some("OVERWRITE".into()),
+                tags: Some(tags.clone()),
+                ..Addon::default()
+            },
+        )?;
+        let cni_role = stack.add(
+            "VpcCniRole",
+            Role {
+                assume_role_policy_document: pod_identity_trust(),
+                description: Some(format!("VPC CNI (aws-node) of EKS cluster {}, through EKS Pod Identity", bp.name)),
+                managed_policy_arns: Some(vec![Expr::aws_managed_policy("AmazonEKS_CNI_Policy")]),
+                tags: Some(tags.clone()),
+                ..Role::default()
+            },
+        )?;
+        stack.add_with(
+            "AddonVpcCni",
+            Addon {
+                addon_name: "vpc-cni".into(),
+                cluster_name: cluster.reference(),
+                // The CNI's EC2 permissions go to its own service account, not to every node
+                // (EKS best practices: "Use IRSA/Pod Identity for the aws-node DaemonSet").
+                pod_identity_associations: Some(vec![AddonPodIdentityAssociation {
+                    role_arn: cni_role.attr_arn(),
+                    service_account: "aws-node".into(),
+                }]),
+                resolve_conflicts: Some("OVERWRITE".into()),
+                tags: Some(tags.clone()),
+                ..Addon::default()
+            },
+            ResourceOptions::new().depends_on(&pod_identity_agent),
+        )?;
+        stack.add(
+            "AddonKubeProxy",
+            Addon {
+                addon_name: "kube-proxy".into(),
+                cluster_name: cluster.reference(),
+                resolve_conflicts: Some("OVERWRITE".into()),
+                tags: Some(tags.clone()),
+                ..Addon::default()
+            },
+        )?;
+    }
 
     if let Some(gd) = &spec.guard_duty {
         let status = |on: bool| if on { "ENABLED" } else { "DISABLED" }.to_owned();

@@ -1,4 +1,8 @@
-//! Compute: managed node groups.
+//! Compute: managed node groups, self-managed node groups, Fargate profiles and EKS Auto
+//! Mode.
+//!
+//! Every node group kind shares the same secure launch-template defaults (IMDSv2 with a hop
+//! limit of 1, encrypted gp3 volumes, no SSH key, private subnets).
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -10,61 +14,72 @@ use crate::error::ValidationErrors;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Compute {
-    /// EKS managed node groups. Default: none.
+    /// EKS managed node groups (`compute.managedNodeGroups`). Default: none.
     pub managed_node_groups: Vec<ManagedNodeGroup>,
+    /// Self-managed node groups: Auto Scaling groups of EKS optimized AMIs that join the
+    /// cluster through an `EC2_LINUX` access entry (`compute.selfManagedNodeGroups`).
+    /// Default: none.
+    pub self_managed_node_groups: Vec<SelfManagedNodeGroup>,
+    /// AWS Fargate profiles (`compute.fargateProfiles`). Default: none.
+    pub fargate_profiles: Vec<FargateProfile>,
+    /// EKS Auto Mode (`compute.autoMode`). Default: off.
+    pub auto_mode: AutoMode,
+    /// Tags node groups for Cluster Autoscaler auto-discovery
+    /// (`k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>: owned`)
+    /// (`compute.clusterAutoscaler`). Default: off.
+    pub cluster_autoscaler: bool,
 }
 
-/// An EKS managed node group, with a launch template that enforces IMDSv2 and encrypted
-/// volumes.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ManagedNodeGroup {
-    /// The name: letters, digits, `-` and `_`, unique in the blueprint.
-    pub name: String,
-    /// Instance types. Default: `[m7i.large]`.
-    #[serde(default = "default_instance_types")]
-    pub instance_types: Vec<String>,
-    /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
-    #[serde(default)]
-    pub ami_type: AmiType,
-    /// On-Demand or Spot. Default: On-Demand.
-    #[serde(default)]
-    pub capacity_type: CapacityType,
-    /// Fewest nodes. Default: 2.
-    #[serde(default = "default_min_size")]
-    pub min_size: u32,
-    /// Nodes at creation. Default: the minimum size.
-    #[serde(default)]
-    pub desired_size: Option<u32>,
-    /// Most nodes. Default: 4.
-    #[serde(default = "default_max_size")]
-    pub max_size: u32,
-    /// Root volume size in GiB (encrypted gp3). Default: 80.
-    #[serde(default = "default_volume_size")]
-    pub volume_size: u32,
-    /// Kubernetes labels. Default: none.
-    #[serde(default)]
-    pub labels: IndexMap<String, String>,
-    /// Kubernetes taints. Default: none.
-    #[serde(default)]
-    pub taints: Vec<Taint>,
+/// The CPU architecture of an instance type or an AMI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arch {
+    /// x86_64 (Intel, AMD).
+    X86_64,
+    /// arm64 (AWS Graviton).
+    Arm64,
 }
 
-fn default_instance_types() -> Vec<String> {
-    vec![defaults::INSTANCE_TYPE.to_owned()]
-}
-fn default_min_size() -> u32 {
-    defaults::NODEGROUP_MIN_SIZE
-}
-fn default_max_size() -> u32 {
-    defaults::NODEGROUP_MAX_SIZE
-}
-fn default_volume_size() -> u32 {
-    defaults::ROOT_VOLUME_GIB
+impl Arch {
+    /// The name used in AMI parameter paths: `x86_64` or `arm64`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Arm64 => "arm64",
+        }
+    }
+
+    /// The architecture of an instance type, inferred from its family.
+    ///
+    /// The rule: a `g` right after the generation digits of the family (`m7g`, `c7gn`,
+    /// `r8g`, `t4g`, `g5g`, `im4gn`, `x2gd`) marks an AWS Graviton (arm64) family, and so
+    /// does `a1`; every other family is x86_64 (`m7i`, `c6a`, `g5`, `p5`, `inf2`).
+    pub fn of_instance_type(instance_type: &str) -> Arch {
+        let family = instance_type.split('.').next().unwrap_or_default();
+        if family == "a1" {
+            return Arch::Arm64;
+        }
+        let mut chars = family.chars().skip_while(|c| !c.is_ascii_digit()).skip_while(char::is_ascii_digit);
+        if chars.next() == Some('g') {
+            Arch::Arm64
+        } else {
+            Arch::X86_64
+        }
+    }
 }
 
-/// The AMI type of a managed node group.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// The operating system family of an AMI type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsFamily {
+    /// Amazon Linux 2023, configured by `nodeadm` (`NodeConfig` YAML user data).
+    Al2023,
+    /// Bottlerocket, configured by TOML settings user data.
+    Bottlerocket,
+}
+
+/// The AMI type of a node group, spelled as in the `AWS::EKS::Nodegroup` `AmiType` enum.
+///
+/// Amazon Linux 2 (no AMIs from Kubernetes 1.33), Windows and `CUSTOM` are not offered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub enum AmiType {
     /// Amazon Linux 2023, x86_64. Default.
     #[default]
@@ -73,6 +88,39 @@ pub enum AmiType {
     /// Amazon Linux 2023, arm64 (Graviton).
     #[serde(rename = "AL2023_ARM_64_STANDARD")]
     Al2023Arm64,
+    /// Amazon Linux 2023 with NVIDIA drivers, x86_64.
+    #[serde(rename = "AL2023_x86_64_NVIDIA")]
+    Al2023X86_64Nvidia,
+    /// Amazon Linux 2023 with NVIDIA drivers, arm64.
+    #[serde(rename = "AL2023_ARM_64_NVIDIA")]
+    Al2023Arm64Nvidia,
+    /// Amazon Linux 2023 with the AWS Neuron driver (Inferentia, Trainium), x86_64.
+    #[serde(rename = "AL2023_x86_64_NEURON")]
+    Al2023X86_64Neuron,
+    /// Bottlerocket, x86_64.
+    #[serde(rename = "BOTTLEROCKET_x86_64")]
+    BottlerocketX86_64,
+    /// Bottlerocket, arm64.
+    #[serde(rename = "BOTTLEROCKET_ARM_64")]
+    BottlerocketArm64,
+    /// Bottlerocket with NVIDIA drivers, x86_64.
+    #[serde(rename = "BOTTLEROCKET_x86_64_NVIDIA")]
+    BottlerocketX86_64Nvidia,
+    /// Bottlerocket with NVIDIA drivers, arm64.
+    #[serde(rename = "BOTTLEROCKET_ARM_64_NVIDIA")]
+    BottlerocketArm64Nvidia,
+    /// Bottlerocket with FIPS 140-3 validated cryptography, x86_64 (managed node groups only).
+    #[serde(rename = "BOTTLEROCKET_x86_64_FIPS")]
+    BottlerocketX86_64Fips,
+    /// Bottlerocket with FIPS, arm64 (managed node groups only).
+    #[serde(rename = "BOTTLEROCKET_ARM_64_FIPS")]
+    BottlerocketArm64Fips,
+    /// Bottlerocket with NVIDIA drivers and FIPS, x86_64 (managed node groups only).
+    #[serde(rename = "BOTTLEROCKET_x86_64_NVIDIA_FIPS")]
+    BottlerocketX86_64NvidiaFips,
+    /// Bottlerocket with NVIDIA drivers and FIPS, arm64 (managed node groups only).
+    #[serde(rename = "BOTTLEROCKET_ARM_64_NVIDIA_FIPS")]
+    BottlerocketArm64NvidiaFips,
 }
 
 impl AmiType {
@@ -81,6 +129,94 @@ impl AmiType {
         match self {
             AmiType::Al2023X86_64 => "AL2023_x86_64_STANDARD",
             AmiType::Al2023Arm64 => "AL2023_ARM_64_STANDARD",
+            AmiType::Al2023X86_64Nvidia => "AL2023_x86_64_NVIDIA",
+            AmiType::Al2023Arm64Nvidia => "AL2023_ARM_64_NVIDIA",
+            AmiType::Al2023X86_64Neuron => "AL2023_x86_64_NEURON",
+            AmiType::BottlerocketX86_64 => "BOTTLEROCKET_x86_64",
+            AmiType::BottlerocketArm64 => "BOTTLEROCKET_ARM_64",
+            AmiType::BottlerocketX86_64Nvidia => "BOTTLEROCKET_x86_64_NVIDIA",
+            AmiType::BottlerocketArm64Nvidia => "BOTTLEROCKET_ARM_64_NVIDIA",
+            AmiType::BottlerocketX86_64Fips => "BOTTLEROCKET_x86_64_FIPS",
+            AmiType::BottlerocketArm64Fips => "BOTTLEROCKET_ARM_64_FIPS",
+            AmiType::BottlerocketX86_64NvidiaFips => "BOTTLEROCKET_x86_64_NVIDIA_FIPS",
+            AmiType::BottlerocketArm64NvidiaFips => "BOTTLEROCKET_ARM_64_NVIDIA_FIPS",
+        }
+    }
+
+    /// The CPU architecture the AMI is built for.
+    pub fn arch(&self) -> Arch {
+        if self.as_str().contains("ARM_64") {
+            Arch::Arm64
+        } else {
+            Arch::X86_64
+        }
+    }
+
+    /// Amazon Linux 2023 or Bottlerocket.
+    pub fn os(&self) -> OsFamily {
+        if self.as_str().starts_with("BOTTLEROCKET") {
+            OsFamily::Bottlerocket
+        } else {
+            OsFamily::Al2023
+        }
+    }
+
+    /// The architecture matching this AMI type's flavour, e.g. `AL2023_ARM_64_STANDARD`
+    /// for `AL2023_x86_64_STANDARD` and arm64 (for error messages).
+    pub fn for_arch(&self, arch: Arch) -> Option<AmiType> {
+        use AmiType::*;
+        let pairs = [
+            (Al2023X86_64, Al2023Arm64),
+            (Al2023X86_64Nvidia, Al2023Arm64Nvidia),
+            (BottlerocketX86_64, BottlerocketArm64),
+            (BottlerocketX86_64Nvidia, BottlerocketArm64Nvidia),
+            (BottlerocketX86_64Fips, BottlerocketArm64Fips),
+            (BottlerocketX86_64NvidiaFips, BottlerocketArm64NvidiaFips),
+        ];
+        pairs.iter().find(|(x, a)| x == self || a == self).map(|(x, a)| match arch {
+            Arch::X86_64 => *x,
+            Arch::Arm64 => *a,
+        })
+    }
+
+    /// The public SSM parameter holding the recommended AMI id for a Kubernetes version,
+    /// for self-managed nodes; `None` for the FIPS variants.
+    ///
+    /// Amazon Linux 2023: `/aws/service/eks/optimized-ami/<version>/amazon-linux-2023/<arch>/<flavour>/recommended/image_id`
+    /// (<https://docs.aws.amazon.com/eks/latest/userguide/retrieve-ami-id.html>);
+    /// Bottlerocket: `/aws/service/bottlerocket/aws-k8s-<version>[-nvidia]/<arch>/latest/image_id`
+    /// (<https://docs.aws.amazon.com/eks/latest/userguide/retrieve-ami-id-bottlerocket.html>).
+    pub fn ssm_parameter(&self, version: &str) -> Option<String> {
+        let arch = self.arch().as_str();
+        let al2023 = |flavour: &str| {
+            Some(format!(
+                "/aws/service/eks/optimized-ami/{version}/amazon-linux-2023/{arch}/{flavour}/recommended/image_id"
+            ))
+        };
+        let bottlerocket = |variant: &str| {
+            Some(format!("/aws/service/bottlerocket/aws-k8s-{version}{variant}/{arch}/latest/image_id"))
+        };
+        match self {
+            AmiType::Al2023X86_64 | AmiType::Al2023Arm64 => al2023("standard"),
+            AmiType::Al2023X86_64Nvidia | AmiType::Al2023Arm64Nvidia => al2023("nvidia"),
+            AmiType::Al2023X86_64Neuron => al2023("neuron"),
+            AmiType::BottlerocketX86_64 | AmiType::BottlerocketArm64 => bottlerocket(""),
+            AmiType::BottlerocketX86_64Nvidia | AmiType::BottlerocketArm64Nvidia => bottlerocket("-nvidia"),
+            AmiType::BottlerocketX86_64Fips
+            | AmiType::BottlerocketArm64Fips
+            | AmiType::BottlerocketX86_64NvidiaFips
+            | AmiType::BottlerocketArm64NvidiaFips => None,
+        }
+    }
+
+    /// The EBS volumes of the AMI: `(device, sized)`. Amazon Linux has one root volume
+    /// `/dev/xvda`; Bottlerocket has an OS volume `/dev/xvda` and a data volume `/dev/xvdb`
+    /// that holds images and container storage, so the configured size applies to
+    /// `/dev/xvdb` (<https://github.com/bottlerocket-os/bottlerocket#default-volumes>).
+    pub fn volumes(&self) -> &'static [(&'static str, bool)] {
+        match self.os() {
+            OsFamily::Al2023 => &[("/dev/xvda", true)],
+            OsFamily::Bottlerocket => &[("/dev/xvda", false), ("/dev/xvdb", true)],
         }
     }
 
@@ -111,6 +247,28 @@ impl CapacityType {
     }
 }
 
+/// Which subnets of the blueprint's VPC nodes run in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Subnets {
+    /// The private subnets (no public IP addresses). Default.
+    #[default]
+    Private,
+    /// The public subnets: nodes get public IP addresses. Reported by rule
+    /// `EKSB-COMPUTE-003`; refused for Fargate profiles.
+    Public,
+}
+
+impl Subnets {
+    /// `private` or `public`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subnets::Private => "private",
+            Subnets::Public => "public",
+        }
+    }
+}
+
 /// A Kubernetes taint.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -120,7 +278,7 @@ pub struct Taint {
     /// The value. Default: none.
     #[serde(default)]
     pub value: Option<String>,
-    /// The effect.
+    /// The effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
     pub effect: TaintEffect,
 }
 
@@ -128,6 +286,14 @@ impl Taint {
     /// A taint.
     pub fn new(key: impl Into<String>, value: impl Into<String>, effect: TaintEffect) -> Self {
         Taint { key: key.into(), value: Some(value.into()), effect }
+    }
+
+    /// The kubelet form: `key=value:Effect` (`key:Effect` without a value).
+    pub fn kubelet_form(&self) -> String {
+        match &self.value {
+            Some(v) => format!("{}={v}:{}", self.key, self.effect.as_str()),
+            None => format!("{}:{}", self.key, self.effect.as_str()),
+        }
     }
 }
 
@@ -151,6 +317,120 @@ impl TaintEffect {
             TaintEffect::NoExecute => "NO_EXECUTE",
         }
     }
+
+    /// The name Kubernetes uses (`NoSchedule`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
+}
+
+/// How many nodes a managed node group update takes down at once: a count or a
+/// percentage, not both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct UpdateConfig {
+    /// Nodes unavailable at once (1 to 100). Default: 1 when no percentage is given.
+    pub max_unavailable: Option<u32>,
+    /// Percentage of nodes unavailable at once (1 to 100). Default: none.
+    pub max_unavailable_percentage: Option<u32>,
+}
+
+/// Kubelet settings, written to the node's user data: a `nodeadm` `NodeConfig` on
+/// Amazon Linux 2023, `[settings.kubernetes]` on Bottlerocket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Kubelet {
+    /// Most pods per node (kubelet `maxPods`; Bottlerocket `max-pods`). Default: the AMI's
+    /// value, computed from the instance type's network interfaces.
+    pub max_pods: Option<u32>,
+    /// Extra kubelet command-line flags, each starting with `--` (Amazon Linux 2023 only:
+    /// Bottlerocket takes settings, not flags). Default: none.
+    pub flags: Vec<String>,
+}
+
+impl Kubelet {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.max_pods.is_none() && self.flags.is_empty()
+    }
+}
+
+/// An EKS managed node group, with a launch template that enforces IMDSv2 and encrypted
+/// volumes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ManagedNodeGroup {
+    /// The name: letters, digits, `-` and `_`, unique in the blueprint.
+    pub name: String,
+    /// Instance types, all of the AMI type's architecture (a `g` after the generation
+    /// digit, as in `m7g`, is arm64). Default: `[m7i.large]`.
+    #[serde(default = "default_instance_types")]
+    pub instance_types: Vec<String>,
+    /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
+    #[serde(default)]
+    pub ami_type: AmiType,
+    /// On-Demand or Spot. Default: On-Demand.
+    #[serde(default)]
+    pub capacity_type: CapacityType,
+    /// Fewest nodes. Default: 2.
+    #[serde(default = "default_min_size")]
+    pub min_size: u32,
+    /// Nodes at creation. Default: the minimum size.
+    #[serde(default)]
+    pub desired_size: Option<u32>,
+    /// Most nodes. Default: 4.
+    #[serde(default = "default_max_size")]
+    pub max_size: u32,
+    /// Volume size in GiB (encrypted gp3): the root volume on Amazon Linux, the data
+    /// volume `/dev/xvdb` on Bottlerocket. Default: 80.
+    #[serde(default = "default_volume_size")]
+    pub volume_size: u32,
+    /// Kubernetes labels. Default: none.
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+    /// Kubernetes taints (at most 50). Default: none.
+    #[serde(default)]
+    pub taints: Vec<Taint>,
+    /// How many nodes an update replaces at once. Default: one node at a time.
+    #[serde(default)]
+    pub update_config: UpdateConfig,
+    /// The subnets: only `private` is accepted (EKS requires public subnets of managed
+    /// node groups to assign public IP addresses at launch, and the blueprint's public
+    /// subnets never do). Default: private.
+    #[serde(default)]
+    pub subnets: Subnets,
+    /// Tags of the node group (in addition to the blueprint's tags). Default: none.
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+    /// One-minute CloudWatch metrics for the instances (billed). Default: off (5-minute
+    /// metrics).
+    #[serde(default)]
+    pub detailed_monitoring: bool,
+    /// An EC2 key pair for SSH. Opening SSH widens the attack surface: prefer SSM Session
+    /// Manager (reported by rule `EKSB-COMPUTE-002`). Default: no key, no SSH.
+    #[serde(default)]
+    pub ssh_key_name: Option<String>,
+    /// Kubelet settings, merged by EKS with its own bootstrap configuration. Default: the
+    /// AMI's.
+    #[serde(default)]
+    pub kubelet: Kubelet,
+}
+
+fn default_instance_types() -> Vec<String> {
+    vec![defaults::INSTANCE_TYPE.to_owned()]
+}
+fn default_min_size() -> u32 {
+    defaults::NODEGROUP_MIN_SIZE
+}
+fn default_max_size() -> u32 {
+    defaults::NODEGROUP_MAX_SIZE
+}
+fn default_volume_size() -> u32 {
+    defaults::ROOT_VOLUME_GIB
 }
 
 impl ManagedNodeGroup {
@@ -167,6 +447,12 @@ impl ManagedNodeGroup {
             volume_size: defaults::ROOT_VOLUME_GIB,
             labels: IndexMap::new(),
             taints: Vec::new(),
+            update_config: UpdateConfig::default(),
+            subnets: Subnets::default(),
+            tags: IndexMap::new(),
+            detailed_monitoring: false,
+            ssh_key_name: None,
+            kubelet: Kubelet::default(),
         })
     }
 
@@ -176,103 +462,38 @@ impl ManagedNodeGroup {
     }
 
     pub(crate) fn validate(&self, path: &str, errors: &mut ValidationErrors) {
-        if self.name.is_empty()
-            || self.name.len() > 63
-            || !self.name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        check_name(path, &self.name, errors);
+        check_sizes(path, self.min_size, self.desired(), self.max_size, Some(defaults::NODEGROUP_MAX_LIMIT), errors);
+        check_instance_types(path, &self.instance_types, self.ami_type, errors);
+        check_volume(path, self.volume_size, errors);
+        check_labels_and_taints(path, &self.labels, &self.taints, errors);
+        check_tags(path, &self.tags, errors);
+        check_kubelet(path, &self.kubelet, self.ami_type, errors);
+        check_ssh_key(path, self.ssh_key_name.as_deref(), errors);
+        if self.subnets == Subnets::Public {
             errors.push(
-                format!("{path}.name"),
-                "invalid-name",
-                format!("`{}` is not a node group name: 1 to 63 letters, digits, '-' and '_', starting with a letter or digit", self.name),
+                format!("{path}.subnets"),
+                "public-subnets",
+                "managed node groups need subnets that assign public IP addresses at launch, and the blueprint's public subnets do not; use private subnets, or a self-managed node group",
             );
         }
-        let desired = self.desired();
-        if self.max_size == 0 {
-            errors.push(format!("{path}.maxSize"), "size-order", "max size must be at least 1");
-        }
-        if self.max_size > defaults::NODEGROUP_MAX_LIMIT {
-            errors.push(
-                format!("{path}.maxSize"),
-                "size-limit",
-                format!(
-                    "max size {} is above the EKS limit of {} nodes per managed node group",
-                    self.max_size,
-                    defaults::NODEGROUP_MAX_LIMIT
-                ),
-            );
-        }
-        if self.min_size > self.max_size {
-            errors.push(
-                format!("{path}.minSize"),
-                "size-order",
-                format!("min size {} can't be greater than max size {}", self.min_size, self.max_size),
-            );
-        } else if desired > self.max_size {
-            errors.push(
-                format!("{path}.desiredSize"),
-                "size-order",
-                format!("desired size {desired} can't be greater than max size {}", self.max_size),
-            );
-        } else if desired < self.min_size {
-            errors.push(
-                format!("{path}.desiredSize"),
-                "size-order",
-                format!("desired size {desired} can't be less than min size {}", self.min_size),
-            );
-        }
-        if self.instance_types.is_empty() {
-            errors.push(format!("{path}.instanceTypes"), "empty", "give at least one instance type");
-        }
-        for (i, t) in self.instance_types.iter().enumerate() {
-            let valid = t.split_once('.').is_some_and(|(family, size)| {
-                !family.is_empty()
-                    && !size.is_empty()
-                    && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-            });
-            if !valid {
-                errors.push(
-                    format!("{path}.instanceTypes[{i}]"),
-                    "invalid-instance-type",
-                    format!("`{t}` is not an EC2 instance type like m7i.large"),
-                );
-            } else if self.instance_types[..i].contains(t) {
-                errors.push(format!("{path}.instanceTypes[{i}]"), "duplicate", format!("`{t}` is listed twice"));
+        let u = &self.update_config;
+        let p = format!("{path}.updateConfig");
+        match (u.max_unavailable, u.max_unavailable_percentage) {
+            (Some(_), Some(_)) => {
+                errors.push(p, "update-config", "give maxUnavailable or maxUnavailablePercentage, not both")
             }
-        }
-        if !(1..=16384).contains(&self.volume_size) {
-            errors.push(
-                format!("{path}.volumeSize"),
-                "volume-size",
-                format!("{} GiB is outside gp3's 1 to 16384 GiB", self.volume_size),
-            );
-        }
-        for (key, value) in &self.labels {
-            let p = format!("{path}.labels.{key}");
-            if let Err(e) = super::check_label_key(key) {
-                errors.push(p.clone(), "invalid-label", e);
-            }
-            if let Err(e) = super::check_label_value(value) {
-                errors.push(p, "invalid-label", e);
-            }
-        }
-        if self.taints.len() > defaults::MAX_TAINTS {
-            errors.push(
-                format!("{path}.taints"),
-                "too-many",
-                format!("{} taints; EKS allows {} per node group", self.taints.len(), defaults::MAX_TAINTS),
-            );
-        }
-        for (i, t) in self.taints.iter().enumerate() {
-            let p = format!("{path}.taints[{i}]");
-            if let Err(e) = super::check_label_key(&t.key) {
-                errors.push(format!("{p}.key"), "invalid-taint", e);
-            }
-            if let Some(v) = &t.value {
-                if let Err(e) = super::check_label_value(v) {
-                    errors.push(format!("{p}.value"), "invalid-taint", e);
-                }
-            }
+            (Some(n), None) if !(1..=defaults::MAX_UNAVAILABLE_LIMIT).contains(&n) => errors.push(
+                format!("{p}.maxUnavailable"),
+                "update-config",
+                format!("{n} is outside 1 to {} nodes", defaults::MAX_UNAVAILABLE_LIMIT),
+            ),
+            (None, Some(n)) if !(1..=100).contains(&n) => errors.push(
+                format!("{p}.maxUnavailablePercentage"),
+                "update-config",
+                format!("{n} is outside 1 to 100 percent"),
+            ),
+            _ => {}
         }
     }
 }
@@ -318,7 +539,7 @@ impl ManagedNodeGroupBuilder {
         self
     }
 
-    /// Root volume size in GiB. Default: 80.
+    /// Volume size in GiB (the data volume on Bottlerocket). Default: 80.
     pub fn volume_size(mut self, gib: u32) -> Self {
         self.0.volume_size = gib;
         self
@@ -336,6 +557,55 @@ impl ManagedNodeGroupBuilder {
         self
     }
 
+    /// Nodes an update replaces at once. Default: 1.
+    pub fn max_unavailable(mut self, n: u32) -> Self {
+        self.0.update_config.max_unavailable = Some(n);
+        self
+    }
+
+    /// Percentage of nodes an update replaces at once. Default: none (one node at a time).
+    pub fn max_unavailable_percentage(mut self, percent: u32) -> Self {
+        self.0.update_config.max_unavailable_percentage = Some(percent);
+        self
+    }
+
+    /// Private or public subnets. Default: private.
+    pub fn subnets(mut self, subnets: Subnets) -> Self {
+        self.0.subnets = subnets;
+        self
+    }
+
+    /// Adds a tag of the node group. Default: none.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// One-minute CloudWatch instance metrics. Default: off.
+    pub fn detailed_monitoring(mut self, on: bool) -> Self {
+        self.0.detailed_monitoring = on;
+        self
+    }
+
+    /// An EC2 key pair for SSH (prefer SSM Session Manager). Default: none.
+    pub fn ssh_key_name(mut self, name: impl Into<String>) -> Self {
+        self.0.ssh_key_name = Some(name.into());
+        self
+    }
+
+    /// Kubelet `maxPods`. Default: the AMI's value.
+    pub fn max_pods(mut self, n: u32) -> Self {
+        self.0.kubelet.max_pods = Some(n);
+        self
+    }
+
+    /// Adds a kubelet flag such as `--image-gc-high-threshold=80` (Amazon Linux 2023
+    /// only). Default: none.
+    pub fn kubelet_flag(mut self, flag: impl Into<String>) -> Self {
+        self.0.kubelet.flags.push(flag.into());
+        self
+    }
+
     /// The node group. Validation happens in [`crate::BlueprintBuilder::build`].
     pub fn build(mut self) -> ManagedNodeGroup {
         if self.0.instance_types.is_empty() {
@@ -348,5 +618,765 @@ impl ManagedNodeGroupBuilder {
 impl From<ManagedNodeGroupBuilder> for ManagedNodeGroup {
     fn from(b: ManagedNodeGroupBuilder) -> Self {
         b.build()
+    }
+}
+
+/// How an Auto Scaling group picks Spot capacity pools.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpotAllocationStrategy {
+    /// `price-capacity-optimized`: the pools least likely to be interrupted, then the
+    /// cheapest among them (the EC2 Auto Scaling recommendation). Default.
+    #[default]
+    PriceCapacityOptimized,
+    /// `capacity-optimized`: the pools least likely to be interrupted.
+    CapacityOptimized,
+}
+
+impl SpotAllocationStrategy {
+    /// The name CloudFormation uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpotAllocationStrategy::PriceCapacityOptimized => "price-capacity-optimized",
+            SpotAllocationStrategy::CapacityOptimized => "capacity-optimized",
+        }
+    }
+}
+
+/// A self-managed node group: an EC2 Auto Scaling group of EKS optimized AMIs (read from
+/// the public SSM parameter of the cluster's Kubernetes version), with a launch template
+/// that enforces IMDSv2 and encrypted volumes, the cluster security group, and an
+/// `EC2_LINUX` access entry for its node role.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SelfManagedNodeGroup {
+    /// The name: letters, digits, `-` and `_`, unique among self-managed node groups.
+    pub name: String,
+    /// Instance types, all of the AMI type's architecture. Default: `[m7i.large]`.
+    #[serde(default = "default_instance_types")]
+    pub instance_types: Vec<String>,
+    /// The AMI type (the FIPS variants are for managed node groups only). Default:
+    /// `AL2023_x86_64_STANDARD`.
+    #[serde(default)]
+    pub ami_type: AmiType,
+    /// On-Demand or Spot. Default: On-Demand.
+    #[serde(default)]
+    pub capacity_type: CapacityType,
+    /// How Spot pools are chosen (Spot only). Default: `price-capacity-optimized`.
+    #[serde(default)]
+    pub spot_allocation_strategy: SpotAllocationStrategy,
+    /// Fewest nodes. Default: 2.
+    #[serde(default = "default_min_size")]
+    pub min_size: u32,
+    /// Nodes at creation. Default: the minimum size.
+    #[serde(default)]
+    pub desired_size: Option<u32>,
+    /// Most nodes. Default: 4.
+    #[serde(default = "default_max_size")]
+    pub max_size: u32,
+    /// Volume size in GiB (encrypted gp3; the data volume on Bottlerocket). Default: 80.
+    #[serde(default = "default_volume_size")]
+    pub volume_size: u32,
+    /// Kubernetes labels, registered by the kubelet. Default: none.
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+    /// Kubernetes taints, registered by the kubelet. Default: none.
+    #[serde(default)]
+    pub taints: Vec<Taint>,
+    /// Private or public subnets; in public subnets the instances get a public IP address
+    /// (rule `EKSB-COMPUTE-003`). Default: private.
+    #[serde(default)]
+    pub subnets: Subnets,
+    /// Tags of the Auto Scaling group, propagated to instances. Default: none.
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+    /// One-minute CloudWatch instance metrics (billed). Default: off.
+    #[serde(default)]
+    pub detailed_monitoring: bool,
+    /// An EC2 key pair for SSH (prefer SSM Session Manager; rule `EKSB-COMPUTE-002`).
+    /// Default: no key, no SSH.
+    #[serde(default)]
+    pub ssh_key_name: Option<String>,
+    /// Kubelet settings. Default: the AMI's.
+    #[serde(default)]
+    pub kubelet: Kubelet,
+}
+
+impl SelfManagedNodeGroup {
+    /// A builder with the defaults.
+    pub fn builder(name: impl Into<String>) -> SelfManagedNodeGroupBuilder {
+        SelfManagedNodeGroupBuilder(SelfManagedNodeGroup {
+            name: name.into(),
+            instance_types: Vec::new(),
+            ami_type: AmiType::default(),
+            capacity_type: CapacityType::default(),
+            spot_allocation_strategy: SpotAllocationStrategy::default(),
+            min_size: defaults::NODEGROUP_MIN_SIZE,
+            desired_size: None,
+            max_size: defaults::NODEGROUP_MAX_SIZE,
+            volume_size: defaults::ROOT_VOLUME_GIB,
+            labels: IndexMap::new(),
+            taints: Vec::new(),
+            subnets: Subnets::default(),
+            tags: IndexMap::new(),
+            detailed_monitoring: false,
+            ssh_key_name: None,
+            kubelet: Kubelet::default(),
+        })
+    }
+
+    /// The desired size: as given, else the minimum size.
+    pub fn desired(&self) -> u32 {
+        self.desired_size.unwrap_or(self.min_size)
+    }
+
+    pub(crate) fn validate(&self, path: &str, version: &str, errors: &mut ValidationErrors) {
+        check_name(path, &self.name, errors);
+        check_sizes(path, self.min_size, self.desired(), self.max_size, None, errors);
+        check_instance_types(path, &self.instance_types, self.ami_type, errors);
+        check_volume(path, self.volume_size, errors);
+        check_labels_and_taints(path, &self.labels, &self.taints, errors);
+        check_tags(path, &self.tags, errors);
+        check_kubelet(path, &self.kubelet, self.ami_type, errors);
+        check_ssh_key(path, self.ssh_key_name.as_deref(), errors);
+        if self.ami_type.ssm_parameter(version).is_none() {
+            errors.push(
+                format!("{path}.amiType"),
+                "ami-type",
+                format!(
+                    "{} is offered for managed node groups only; use a managed node group or a non-FIPS AMI type",
+                    self.ami_type.as_str()
+                ),
+            );
+        }
+    }
+}
+
+/// Builds a [`SelfManagedNodeGroup`]; every setter documents its default.
+#[derive(Debug, Clone)]
+pub struct SelfManagedNodeGroupBuilder(SelfManagedNodeGroup);
+
+impl SelfManagedNodeGroupBuilder {
+    /// Adds instance types (appends). Default: `m7i.large` when none is given.
+    pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
+        self.0.instance_types.extend(types.into_iter().map(Into::into));
+        self
+    }
+
+    /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
+    pub fn ami_type(mut self, ami: AmiType) -> Self {
+        self.0.ami_type = ami;
+        self
+    }
+
+    /// On-Demand or Spot. Default: On-Demand.
+    pub fn capacity_type(mut self, capacity: CapacityType) -> Self {
+        self.0.capacity_type = capacity;
+        self
+    }
+
+    /// How Spot pools are chosen. Default: `price-capacity-optimized`.
+    pub fn spot_allocation_strategy(mut self, strategy: SpotAllocationStrategy) -> Self {
+        self.0.spot_allocation_strategy = strategy;
+        self
+    }
+
+    /// Fewest nodes. Default: 2.
+    pub fn min_size(mut self, n: u32) -> Self {
+        self.0.min_size = n;
+        self
+    }
+
+    /// Nodes at creation. Default: the minimum size.
+    pub fn desired_size(mut self, n: u32) -> Self {
+        self.0.desired_size = Some(n);
+        self
+    }
+
+    /// Most nodes. Default: 4.
+    pub fn max_size(mut self, n: u32) -> Self {
+        self.0.max_size = n;
+        self
+    }
+
+    /// Volume size in GiB. Default: 80.
+    pub fn volume_size(mut self, gib: u32) -> Self {
+        self.0.volume_size = gib;
+        self
+    }
+
+    /// Adds a Kubernetes label. Default: none.
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds a Kubernetes taint. Default: none.
+    pub fn taint(mut self, taint: Taint) -> Self {
+        self.0.taints.push(taint);
+        self
+    }
+
+    /// Private or public subnets. Default: private.
+    pub fn subnets(mut self, subnets: Subnets) -> Self {
+        self.0.subnets = subnets;
+        self
+    }
+
+    /// Adds a tag. Default: none.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// One-minute CloudWatch instance metrics. Default: off.
+    pub fn detailed_monitoring(mut self, on: bool) -> Self {
+        self.0.detailed_monitoring = on;
+        self
+    }
+
+    /// An EC2 key pair for SSH (prefer SSM Session Manager). Default: none.
+    pub fn ssh_key_name(mut self, name: impl Into<String>) -> Self {
+        self.0.ssh_key_name = Some(name.into());
+        self
+    }
+
+    /// Kubelet `maxPods`. Default: the AMI's value.
+    pub fn max_pods(mut self, n: u32) -> Self {
+        self.0.kubelet.max_pods = Some(n);
+        self
+    }
+
+    /// Adds a kubelet flag (Amazon Linux 2023 only). Default: none.
+    pub fn kubelet_flag(mut self, flag: impl Into<String>) -> Self {
+        self.0.kubelet.flags.push(flag.into());
+        self
+    }
+
+    /// The node group. Validation happens in [`crate::BlueprintBuilder::build`].
+    pub fn build(mut self) -> SelfManagedNodeGroup {
+        if self.0.instance_types.is_empty() {
+            self.0.instance_types = default_instance_types();
+        }
+        self.0
+    }
+}
+
+impl From<SelfManagedNodeGroupBuilder> for SelfManagedNodeGroup {
+    fn from(b: SelfManagedNodeGroupBuilder) -> Self {
+        b.build()
+    }
+}
+
+/// An AWS Fargate profile: pods matching one of its selectors run on Fargate, in the
+/// private subnets, with a pod execution role that only this cluster's profiles can use.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FargateProfile {
+    /// The name: letters, digits, `-` and `_`, unique in the blueprint.
+    pub name: String,
+    /// Which pods run on Fargate: one to five selectors.
+    pub selectors: Vec<FargateSelector>,
+    /// Fargate runs pods in private subnets only; `public` is refused. Default: private.
+    #[serde(default)]
+    pub subnets: Subnets,
+    /// Tags of the profile. Default: none.
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+}
+
+/// Pods of a namespace, optionally with given labels.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FargateSelector {
+    /// The namespace.
+    pub namespace: String,
+    /// Labels a pod must all have. Default: none (every pod of the namespace).
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+}
+
+impl FargateSelector {
+    /// Every pod of a namespace.
+    pub fn new(namespace: impl Into<String>) -> Self {
+        FargateSelector { namespace: namespace.into(), labels: IndexMap::new() }
+    }
+
+    /// Adds a label pods must have.
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+}
+
+impl FargateProfile {
+    /// A builder with the defaults; add at least one selector.
+    pub fn builder(name: impl Into<String>) -> FargateProfileBuilder {
+        FargateProfileBuilder(FargateProfile {
+            name: name.into(),
+            selectors: Vec::new(),
+            subnets: Subnets::default(),
+            tags: IndexMap::new(),
+        })
+    }
+
+    pub(crate) fn validate(&self, path: &str, errors: &mut ValidationErrors) {
+        check_name(path, &self.name, errors);
+        if self.selectors.is_empty() || self.selectors.len() > defaults::FARGATE_MAX_SELECTORS {
+            errors.push(
+                format!("{path}.selectors"),
+                "selectors",
+                format!(
+                    "{} selectors; a Fargate profile takes 1 to {}",
+                    self.selectors.len(),
+                    defaults::FARGATE_MAX_SELECTORS
+                ),
+            );
+        }
+        for (i, s) in self.selectors.iter().enumerate() {
+            let p = format!("{path}.selectors[{i}]");
+            if !super::is_dns_label(&s.namespace) {
+                errors.push(
+                    format!("{p}.namespace"),
+                    "invalid-namespace",
+                    format!("`{}` is not a namespace name: at most 63 lowercase letters, digits and '-'", s.namespace),
+                );
+            }
+            check_labels_and_taints(&p, &s.labels, &[], errors);
+        }
+        if self.subnets == Subnets::Public {
+            errors.push(
+                format!("{path}.subnets"),
+                "public-subnets",
+                "Fargate runs pods in private subnets only; remove `subnets: public`",
+            );
+        }
+        check_tags(path, &self.tags, errors);
+    }
+}
+
+/// Builds a [`FargateProfile`].
+#[derive(Debug, Clone)]
+pub struct FargateProfileBuilder(FargateProfile);
+
+impl FargateProfileBuilder {
+    /// Adds a selector (appends; one to five). Default: none.
+    pub fn selector(mut self, selector: FargateSelector) -> Self {
+        self.0.selectors.push(selector);
+        self
+    }
+
+    /// Adds a tag. Default: none.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// The profile. Validation happens in [`crate::BlueprintBuilder::build`].
+    pub fn build(self) -> FargateProfile {
+        self.0
+    }
+}
+
+impl From<FargateProfileBuilder> for FargateProfile {
+    fn from(b: FargateProfileBuilder) -> Self {
+        b.build()
+    }
+}
+
+/// A built-in node pool of EKS Auto Mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodePool {
+    /// `general-purpose`: On-Demand C, M and R instances of generation 5 or later.
+    GeneralPurpose,
+    /// `system`: nodes tainted `CriticalAddonsOnly` for critical add-ons.
+    System,
+}
+
+impl NodePool {
+    /// The name EKS uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodePool::GeneralPurpose => "general-purpose",
+            NodePool::System => "system",
+        }
+    }
+}
+
+/// EKS Auto Mode: EKS runs compute (a managed Karpenter), block storage, load balancing,
+/// pod networking and DNS itself (<https://docs.aws.amazon.com/eks/latest/userguide/automode.html>).
+///
+/// When on, the cluster gets `ComputeConfig`, `StorageConfig.BlockStorage` and
+/// `KubernetesNetworkConfig.ElasticLoadBalancing` all enabled (EKS requires the three
+/// together), a node role, and the four Auto Mode managed policies on its cluster role.
+/// When Auto Mode is the only compute, the `vpc-cni`, `kube-proxy`, `coredns` and
+/// `eks-pod-identity-agent` add-ons are not installed: Auto Mode nodes run those
+/// components themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct AutoMode {
+    /// Turns Auto Mode on. Default: off.
+    pub enabled: bool,
+    /// The built-in node pools. Default: `[general-purpose, system]`; `[]` for custom
+    /// NodePools only.
+    pub node_pools: Option<Vec<NodePool>>,
+}
+
+impl AutoMode {
+    /// Auto Mode on, with the default node pools.
+    pub fn enabled() -> Self {
+        AutoMode { enabled: true, node_pools: None }
+    }
+
+    /// Sets the built-in node pools. Default: `[general-purpose, system]`.
+    pub fn node_pools(mut self, pools: impl IntoIterator<Item = NodePool>) -> Self {
+        self.node_pools = Some(pools.into_iter().collect());
+        self
+    }
+
+    /// The built-in node pools in effect.
+    pub fn effective_node_pools(&self) -> Vec<NodePool> {
+        match &self.node_pools {
+            Some(pools) => pools.clone(),
+            None => defaults::AUTO_MODE_NODE_POOLS.to_vec(),
+        }
+    }
+}
+
+impl Compute {
+    /// Whether EKS Auto Mode is on and nothing else runs pods, so the core add-ons it
+    /// replaces are not installed.
+    pub fn auto_mode_only(&self) -> bool {
+        self.auto_mode.enabled
+            && self.managed_node_groups.is_empty()
+            && self.self_managed_node_groups.is_empty()
+            && self.fargate_profiles.is_empty()
+    }
+
+    /// Collects every problem of the compute part.
+    pub(crate) fn validate(&self, version: &str, errors: &mut ValidationErrors) {
+        use crate::cfn::logical_id::pascal_case;
+        let groups = &self.managed_node_groups;
+        for (i, group) in groups.iter().enumerate() {
+            let path = format!("compute.managedNodeGroups[{i}]");
+            group.validate(&path, errors);
+            let id = pascal_case(&group.name);
+            if let Some(other) = groups[..i].iter().find(|g| pascal_case(&g.name) == id) {
+                errors.push(
+                    format!("{path}.name"),
+                    "duplicate",
+                    format!(
+                        "`{}` clashes with node group `{}`: names must differ in more than '-' and '_'",
+                        group.name, other.name
+                    ),
+                );
+            }
+        }
+        let groups = &self.self_managed_node_groups;
+        for (i, group) in groups.iter().enumerate() {
+            let path = format!("compute.selfManagedNodeGroups[{i}]");
+            group.validate(&path, version, errors);
+            let id = pascal_case(&group.name);
+            if let Some(other) = groups[..i].iter().find(|g| pascal_case(&g.name) == id) {
+                errors.push(
+                    format!("{path}.name"),
+                    "duplicate",
+                    format!(
+                        "`{}` clashes with node group `{}`: names must differ in more than '-' and '_'",
+                        group.name, other.name
+                    ),
+                );
+            }
+        }
+        let profiles = &self.fargate_profiles;
+        for (i, profile) in profiles.iter().enumerate() {
+            let path = format!("compute.fargateProfiles[{i}]");
+            profile.validate(&path, errors);
+            let id = pascal_case(&profile.name);
+            if let Some(other) = profiles[..i].iter().find(|p| pascal_case(&p.name) == id) {
+                errors.push(
+                    format!("{path}.name"),
+                    "duplicate",
+                    format!(
+                        "`{}` clashes with Fargate profile `{}`: names must differ in more than '-' and '_'",
+                        profile.name, other.name
+                    ),
+                );
+            }
+        }
+        let fargate_only = !profiles.is_empty()
+            && self.managed_node_groups.is_empty()
+            && self.self_managed_node_groups.is_empty()
+            && !self.auto_mode.enabled;
+        let kube_system = profiles.iter().any(|p| p.selectors.iter().any(|s| s.namespace == "kube-system"));
+        if fargate_only && !kube_system {
+            errors.push(
+                "compute.fargateProfiles",
+                "fargate-coredns",
+                "with Fargate as the only compute, CoreDNS runs on Fargate: add a profile with a selector for namespace kube-system",
+            );
+        }
+        let auto = &self.auto_mode;
+        if let Some(pools) = &auto.node_pools {
+            if !auto.enabled {
+                errors.push(
+                    "compute.autoMode.nodePools",
+                    "auto-mode",
+                    "node pools need Auto Mode: add `enabled: true`",
+                );
+            }
+            for (i, pool) in pools.iter().enumerate() {
+                if pools[..i].contains(pool) {
+                    errors.push(
+                        format!("compute.autoMode.nodePools[{i}]"),
+                        "duplicate",
+                        format!("`{}` is listed twice", pool.as_str()),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Best-practice findings of the compute part, before suppressions.
+    pub(crate) fn findings(&self) -> Vec<super::findings::Finding> {
+        use super::findings::{Finding, PUBLIC_NODES, SPOT_SINGLE_INSTANCE_TYPE, SSH_KEY};
+        let mut out = Vec::new();
+        let mut group = |path: String,
+                         capacity: CapacityType,
+                         types: &[String],
+                         ssh: Option<&str>,
+                         subnets: Subnets| {
+            if capacity == CapacityType::Spot && types.len() == 1 {
+                out.push(Finding::new(
+                    SPOT_SINGLE_INSTANCE_TYPE,
+                    format!("{path}.instanceTypes"),
+                    format!(
+                        "a Spot group with the single instance type {} loses all its nodes when that Spot pool is reclaimed; list several instance types of similar size",
+                        types[0]
+                    ),
+                ));
+            }
+            if let Some(key) = ssh {
+                out.push(Finding::new(
+                    SSH_KEY,
+                    format!("{path}.sshKeyName"),
+                    format!(
+                        "nodes accept SSH with key pair `{key}`; prefer SSM Session Manager and leave sshKeyName out"
+                    ),
+                ));
+            }
+            if subnets == Subnets::Public {
+                out.push(Finding::new(
+                    PUBLIC_NODES,
+                    format!("{path}.subnets"),
+                    "nodes in public subnets get public IP addresses; keep nodes in private subnets",
+                ));
+            }
+        };
+        for (i, g) in self.managed_node_groups.iter().enumerate() {
+            group(
+                format!("compute.managedNodeGroups[{i}]"),
+                g.capacity_type,
+                &g.instance_types,
+                g.ssh_key_name.as_deref(),
+                g.subnets,
+            );
+        }
+        for (i, g) in self.self_managed_node_groups.iter().enumerate() {
+            group(
+                format!("compute.selfManagedNodeGroups[{i}]"),
+                g.capacity_type,
+                &g.instance_types,
+                g.ssh_key_name.as_deref(),
+                g.subnets,
+            );
+        }
+        out
+    }
+}
+
+fn check_name(path: &str, name: &str, errors: &mut ValidationErrors) {
+    if name.is_empty()
+        || name.len() > 63
+        || !name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        errors.push(
+            format!("{path}.name"),
+            "invalid-name",
+            format!(
+                "`{name}` is not a valid name: 1 to 63 letters, digits, '-' and '_', starting with a letter or digit"
+            ),
+        );
+    }
+}
+
+fn check_sizes(path: &str, min: u32, desired: u32, max: u32, limit: Option<u32>, errors: &mut ValidationErrors) {
+    if max == 0 {
+        errors.push(format!("{path}.maxSize"), "size-order", "max size must be at least 1");
+    }
+    if let Some(limit) = limit {
+        if max > limit {
+            errors.push(
+                format!("{path}.maxSize"),
+                "size-limit",
+                format!("max size {max} is above the EKS limit of {limit} nodes per managed node group"),
+            );
+        }
+    }
+    if min > max {
+        errors.push(
+            format!("{path}.minSize"),
+            "size-order",
+            format!("min size {min} can't be greater than max size {max}"),
+        );
+    } else if desired > max {
+        errors.push(
+            format!("{path}.desiredSize"),
+            "size-order",
+            format!("desired size {desired} can't be greater than max size {max}"),
+        );
+    } else if desired < min {
+        errors.push(
+            format!("{path}.desiredSize"),
+            "size-order",
+            format!("desired size {desired} can't be less than min size {min}"),
+        );
+    }
+}
+
+fn check_instance_types(path: &str, types: &[String], ami: AmiType, errors: &mut ValidationErrors) {
+    if types.is_empty() {
+        errors.push(format!("{path}.instanceTypes"), "empty", "give at least one instance type");
+    }
+    for (i, t) in types.iter().enumerate() {
+        let valid = t.split_once('.').is_some_and(|(family, size)| {
+            !family.is_empty()
+                && !size.is_empty()
+                && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        });
+        if !valid {
+            errors.push(
+                format!("{path}.instanceTypes[{i}]"),
+                "invalid-instance-type",
+                format!("`{t}` is not an EC2 instance type like m7i.large"),
+            );
+            continue;
+        }
+        if types[..i].contains(t) {
+            errors.push(format!("{path}.instanceTypes[{i}]"), "duplicate", format!("`{t}` is listed twice"));
+        }
+        let arch = Arch::of_instance_type(t);
+        if arch != ami.arch() {
+            let fix = match ami.for_arch(arch) {
+                Some(other) => format!("use amiType {} or an {} instance type", other.as_str(), ami.arch().as_str()),
+                None => format!("use an {} instance type", ami.arch().as_str()),
+            };
+            let kind = match arch {
+                Arch::Arm64 => "an arm64 (Graviton)",
+                Arch::X86_64 => "an x86_64",
+            };
+            errors.push(
+                format!("{path}.instanceTypes[{i}]"),
+                "arch-mismatch",
+                format!(
+                    "`{t}` is {kind} instance type but amiType {} is for {}: {fix}",
+                    ami.as_str(),
+                    ami.arch().as_str()
+                ),
+            );
+        }
+    }
+}
+
+fn check_volume(path: &str, gib: u32, errors: &mut ValidationErrors) {
+    if !(1..=16384).contains(&gib) {
+        errors.push(format!("{path}.volumeSize"), "volume-size", format!("{gib} GiB is outside gp3's 1 to 16384 GiB"));
+    }
+}
+
+fn check_labels_and_taints(
+    path: &str,
+    labels: &IndexMap<String, String>,
+    taints: &[Taint],
+    errors: &mut ValidationErrors,
+) {
+    for (key, value) in labels {
+        let p = format!("{path}.labels.{key}");
+        if let Err(e) = super::check_label_key(key) {
+            errors.push(p.clone(), "invalid-label", e);
+        }
+        if let Err(e) = super::check_label_value(value) {
+            errors.push(p, "invalid-label", e);
+        }
+    }
+    if taints.len() > defaults::MAX_TAINTS {
+        errors.push(
+            format!("{path}.taints"),
+            "too-many",
+            format!("{} taints; EKS allows {} per node group", taints.len(), defaults::MAX_TAINTS),
+        );
+    }
+    for (i, t) in taints.iter().enumerate() {
+        let p = format!("{path}.taints[{i}]");
+        if let Err(e) = super::check_label_key(&t.key) {
+            errors.push(format!("{p}.key"), "invalid-taint", e);
+        }
+        if let Some(v) = &t.value {
+            if let Err(e) = super::check_label_value(v) {
+                errors.push(format!("{p}.value"), "invalid-taint", e);
+            }
+        }
+    }
+}
+
+fn check_tags(path: &str, tags: &IndexMap<String, String>, errors: &mut ValidationErrors) {
+    for (key, value) in tags {
+        if key.is_empty() || key.len() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
+            errors.push(
+                format!("{path}.tags.{key}"),
+                "invalid-tag",
+                "tag keys are 1 to 128 characters and cannot start with aws:",
+            );
+        }
+        if value.len() > 256 {
+            errors.push(format!("{path}.tags.{key}"), "invalid-tag", "tag values are at most 256 characters");
+        }
+    }
+}
+
+fn check_kubelet(path: &str, kubelet: &Kubelet, ami: AmiType, errors: &mut ValidationErrors) {
+    if kubelet.max_pods == Some(0) {
+        errors.push(format!("{path}.kubelet.maxPods"), "kubelet", "maxPods must be at least 1");
+    }
+    if ami.os() == OsFamily::Bottlerocket && !kubelet.flags.is_empty() {
+        errors.push(
+            format!("{path}.kubelet.flags"),
+            "kubelet",
+            format!("{} takes Bottlerocket settings, not kubelet flags; remove the flags", ami.as_str()),
+        );
+    }
+    for (i, flag) in kubelet.flags.iter().enumerate() {
+        let ok = flag.starts_with("--") && flag.len() > 2 && !flag.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !ok {
+            errors.push(
+                format!("{path}.kubelet.flags[{i}]"),
+                "kubelet",
+                format!("`{flag}` is not a kubelet flag like --image-gc-high-threshold=80"),
+            );
+        }
+    }
+}
+
+fn check_ssh_key(path: &str, key: Option<&str>, errors: &mut ValidationErrors) {
+    if let Some(key) = key {
+        if key.is_empty() || key.len() > 255 || !key.is_ascii() {
+            errors.push(
+                format!("{path}.sshKeyName"),
+                "invalid-key-name",
+                format!("`{key}` is not an EC2 key pair name: 1 to 255 ASCII characters"),
+            );
+        }
     }
 }

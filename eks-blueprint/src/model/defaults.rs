@@ -141,3 +141,28 @@ pub const SERVICE_IPV4_MIN_PREFIX: u8 = 12;
 
 /// The smallest service CIDR EKS accepts: `/24`.
 pub const SERVICE_IPV4_MAX_PREFIX: u8 = 24;
+
+/// Nodes a managed node group update takes down at once: 1, the EKS default
+/// (`UpdateConfig.MaxUnavailable`).
+pub const NODEGROUP_MAX_UNAVAILABLE: u32 = 1;
+
+/// The largest `maxUnavailable` EKS accepts: 100 nodes
+/// (<https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupUpdateConfig.html>).
+pub const MAX_UNAVAILABLE_LIMIT: u32 = 100;
+
+/// Most selectors of one Fargate profile: 5
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html>).
+pub const FARGATE_MAX_SELECTORS: usize = 5;
+
+/// The built-in EKS Auto Mode node pools: both `general-purpose` and `system`, as the EKS
+/// console creates them
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html>).
+pub const AUTO_MODE_NODE_POOLS: [super::compute::NodePool; 2] =
+    [super::compute::NodePool::GeneralPurpose, super::compute::NodePool::System];
+
+/// The service CIDR EKS assigns when the VPC is not in `10.0.0.0/8` and the cluster does
+/// not set one (<https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html>).
+pub const SERVICE_CIDR: &str = "10.100.0.0/16";
+
+/// The service CIDR EKS assigns when the VPC is in `10.0.0.0/8` (same source).
+pub const SERVICE_CIDR_FOR_10_VPC: &str = "172.20.0.0/16";

@@ -4,6 +4,7 @@ pub mod cidr;
 pub mod cluster;
 pub mod compute;
 pub mod defaults;
+pub mod findings;
 pub mod identity;
 pub mod network;
 
@@ -14,7 +15,8 @@ use serde::Deserialize;
 
 use crate::error::{Error, ValidationErrors};
 use cluster::{ClusterSpec, KubernetesVersion};
-use compute::{Compute, ManagedNodeGroup};
+use compute::{AutoMode, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup};
+use findings::{Finding, Suppression};
 use identity::WorkloadIdentity;
 use network::{AddressPlan, Network};
 
@@ -80,6 +82,10 @@ pub struct Blueprint {
     /// Identity or IRSA. Default: none.
     #[serde(default)]
     pub identities: Vec<WorkloadIdentity>,
+    /// Finding rules turned off, each with a reason (`suppress: [{rule, reason}]`).
+    /// Default: none.
+    #[serde(default)]
+    pub suppress: Vec<Suppression>,
 }
 
 /// The longest blueprint name: EKS cluster names are at most 100 characters.
@@ -98,6 +104,7 @@ impl Blueprint {
             cluster: ClusterSpec::default(),
             compute: Compute::default(),
             identities: Vec::new(),
+            suppress: Vec::new(),
         })
     }
 
@@ -177,23 +184,16 @@ impl Blueprint {
         self.cluster.validate(errors);
         self.cluster.validate_with_network(&self.network, errors);
         self.cluster.validate_node_reachability(&self.network, errors);
-        let groups = &self.compute.managed_node_groups;
-        for (i, group) in groups.iter().enumerate() {
-            let path = format!("compute.managedNodeGroups[{i}]");
-            group.validate(&path, errors);
-            let id = crate::cfn::logical_id::pascal_case(&group.name);
-            if let Some(other) = groups[..i].iter().find(|g| crate::cfn::logical_id::pascal_case(&g.name) == id) {
-                errors.push(
-                    format!("{path}.name"),
-                    "duplicate",
-                    format!(
-                        "`{}` clashes with node group `{}`: names must differ in more than '-' and '_'",
-                        group.name, other.name
-                    ),
-                );
-            }
-        }
+        self.compute.validate(self.kubernetes_version.as_str(), errors);
         identity::validate(&self.identities, errors);
+        findings::validate(&self.suppress, errors);
+    }
+
+    /// Best-practice findings (warnings with rule ids), without the suppressed rules.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut all = self.compute.findings();
+        all.retain(|f| !self.suppress.iter().any(|s| s.rule == f.rule_id));
+        all
     }
 
     /// The address plan (valid blueprints always have one).
@@ -267,6 +267,36 @@ impl BlueprintBuilder {
     /// Adds a workload identity (appends). Default: none.
     pub fn identity(mut self, identity: impl Into<WorkloadIdentity>) -> Self {
         self.0.identities.push(identity.into());
+        self
+    }
+
+    /// Adds a self-managed node group (appends). Default: none.
+    pub fn self_managed_node_group(mut self, group: impl Into<SelfManagedNodeGroup>) -> Self {
+        self.0.compute.self_managed_node_groups.push(group.into());
+        self
+    }
+
+    /// Adds a Fargate profile (appends). Default: none.
+    pub fn fargate_profile(mut self, profile: impl Into<FargateProfile>) -> Self {
+        self.0.compute.fargate_profiles.push(profile.into());
+        self
+    }
+
+    /// EKS Auto Mode. Default: off.
+    pub fn auto_mode(mut self, auto_mode: AutoMode) -> Self {
+        self.0.compute.auto_mode = auto_mode;
+        self
+    }
+
+    /// Tags node groups for Cluster Autoscaler auto-discovery. Default: off.
+    pub fn cluster_autoscaler(mut self, on: bool) -> Self {
+        self.0.compute.cluster_autoscaler = on;
+        self
+    }
+
+    /// Suppresses a finding rule, with the reason (appends). Default: none.
+    pub fn suppress(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
+        self.0.suppress.push(Suppression::new(rule, reason));
         self
     }
 

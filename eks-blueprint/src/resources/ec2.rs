@@ -215,6 +215,8 @@ attributes!(LaunchTemplate {
 pub struct LaunchTemplateData {
     /// Block device mappings.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+    /// The instance profile (self-managed nodes only).
+    pub iam_instance_profile: Option<IamInstanceProfile>,
     /// The AMI (self-managed nodes only).
     pub image_id: Option<Expr>,
     /// The SSH key pair name.
@@ -223,12 +225,40 @@ pub struct LaunchTemplateData {
     pub metadata_options: Option<MetadataOptions>,
     /// Detailed monitoring.
     pub monitoring: Option<Monitoring>,
+    /// Network interfaces (to give instances in public subnets a public IP address).
+    pub network_interfaces: Option<Vec<NetworkInterface>>,
     /// Security groups.
     pub security_group_ids: Option<Vec<Expr>>,
     /// Tags applied to launched instances and volumes.
     pub tag_specifications: Option<Vec<TagSpecification>>,
     /// Base64-encoded user data.
     pub user_data: Option<Expr>,
+}
+
+/// `IamInstanceProfile` of a launch template.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IamInstanceProfile {
+    /// The instance profile ARN.
+    pub arn: Option<Expr>,
+    /// The instance profile name.
+    pub name: Option<Expr>,
+}
+
+/// `NetworkInterface` of a launch template.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NetworkInterface {
+    /// Give the instance a public IPv4 address.
+    pub associate_public_ip_address: Option<bool>,
+    /// Delete the interface with the instance.
+    pub delete_on_termination: Option<bool>,
+    /// The device index (0 for the primary interface).
+    pub device_index: Option<i64>,
+    /// Security groups.
+    pub groups: Option<Vec<Expr>>,
 }
 
 /// `BlockDeviceMapping`

@@ -18,6 +18,8 @@ pub struct Cluster {
     pub access_config: Option<AccessConfig>,
     /// Whether EKS installs unmanaged vpc-cni, kube-proxy and CoreDNS.
     pub bootstrap_self_managed_addons: Option<bool>,
+    /// EKS Auto Mode compute.
+    pub compute_config: Option<ComputeConfig>,
     /// Refuse `DeleteCluster` while true.
     pub deletion_protection: Option<bool>,
     /// Envelope encryption of Kubernetes secrets.
@@ -32,6 +34,8 @@ pub struct Cluster {
     pub resources_vpc_config: ResourcesVpcConfig,
     /// The cluster IAM role.
     pub role_arn: Expr,
+    /// EKS Auto Mode block storage.
+    pub storage_config: Option<StorageConfig>,
     /// Tags.
     pub tags: Option<Vec<Tag>>,
     /// Standard or extended support.
@@ -89,6 +93,8 @@ pub struct Provider {
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct KubernetesNetworkConfig {
+    /// EKS Auto Mode load balancing.
+    pub elastic_load_balancing: Option<ElasticLoadBalancing>,
     /// `ipv4` or `ipv6`.
     pub ip_family: Option<String>,
     /// The IPv4 service CIDR.
@@ -342,3 +348,90 @@ pub struct PodIdentityAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 resource_type!(PodIdentityAssociation, "AWS::EKS::PodIdentityAssociation");
+
+/// `ComputeConfig` of a cluster (EKS Auto Mode).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ComputeConfig {
+    /// Whether Auto Mode manages compute.
+    pub enabled: Option<bool>,
+    /// Built-in node pools: `general-purpose`, `system`.
+    pub node_pools: Option<Vec<String>>,
+    /// The node IAM role of the built-in node pools.
+    pub node_role_arn: Option<Expr>,
+}
+
+/// `StorageConfig` of a cluster (EKS Auto Mode).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StorageConfig {
+    /// Block storage (EBS) management.
+    pub block_storage: Option<BlockStorage>,
+}
+
+/// `BlockStorage`
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BlockStorage {
+    /// Whether Auto Mode manages EBS volumes.
+    pub enabled: Option<bool>,
+}
+
+/// `ElasticLoadBalancing`
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ElasticLoadBalancing {
+    /// Whether Auto Mode manages load balancers.
+    pub enabled: Option<bool>,
+}
+
+/// `AWS::EKS::FargateProfile`
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-fargateprofile.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FargateProfile {
+    /// The cluster.
+    pub cluster_name: Expr,
+    /// The profile name.
+    pub fargate_profile_name: Option<String>,
+    /// The pod execution role.
+    pub pod_execution_role_arn: Expr,
+    /// Which pods run on Fargate (at least one).
+    pub selectors: Vec<Selector>,
+    /// Private subnets.
+    pub subnets: Option<Vec<Expr>>,
+    /// Tags.
+    pub tags: Option<Vec<Tag>>,
+}
+resource_type!(FargateProfile, "AWS::EKS::FargateProfile");
+attributes!(FargateProfile {
+    /// The profile ARN.
+    attr_arn => "Arn",
+});
+
+/// `Selector` of a Fargate profile.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Selector {
+    /// Labels pods must have.
+    pub labels: Option<Vec<Label>>,
+    /// The namespace.
+    pub namespace: String,
+}
+
+/// `Label` of a Fargate profile selector.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Label {
+    /// The key.
+    pub key: String,
+    /// The value.
+    pub value: String,
+}

@@ -6,6 +6,7 @@
 //! `None`. A required property left at its `Default` renders as `null`, which
 //! [`crate::cfn::Stack::add`] refuses.
 
+pub mod autoscaling;
 pub mod ec2;
 pub mod ecr;
 pub mod eks;

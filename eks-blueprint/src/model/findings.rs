@@ -1,0 +1,85 @@
+//! Findings: best-practice warnings that do not refuse synthesis. Each has a stable rule
+//! id and can be suppressed in the blueprint with a reason:
+//!
+//! ```yaml
+//! suppress:
+//!   - rule: EKSB-COMPUTE-001
+//!     reason: batch jobs tolerate losing the whole group
+//! ```
+
+use serde::Deserialize;
+
+use crate::error::ValidationErrors;
+
+/// A Spot node group with a single instance type.
+pub const SPOT_SINGLE_INSTANCE_TYPE: &str = "EKSB-COMPUTE-001";
+/// Nodes with an SSH key pair.
+pub const SSH_KEY: &str = "EKSB-COMPUTE-002";
+/// Nodes in public subnets.
+pub const PUBLIC_NODES: &str = "EKSB-COMPUTE-003";
+
+/// Every rule: id and what it checks.
+pub const RULES: &[(&str, &str)] = &[
+    (SPOT_SINGLE_INSTANCE_TYPE, "Spot node groups list several instance types"),
+    (SSH_KEY, "nodes have no SSH key pair"),
+    (PUBLIC_NODES, "nodes run in private subnets"),
+];
+
+/// A best-practice finding: the rule, the field path and what to do.
+///
+/// Displayed as `warning[EKSB-COMPUTE-001]: compute.managedNodeGroups[1].instanceTypes: ...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The stable rule id, e.g. `EKSB-COMPUTE-001`.
+    pub rule_id: &'static str,
+    /// The field path, as in the blueprint file.
+    pub path: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding.
+    pub fn new(rule_id: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding { rule_id, path: path.into(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "warning[{}]: {}: {}", self.rule_id, self.path, self.message)
+    }
+}
+
+/// Turns a rule off for the whole blueprint (`suppress: [{rule, reason}]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Suppression {
+    /// The rule id, e.g. `EKSB-COMPUTE-001`.
+    pub rule: String,
+    /// Why the rule does not apply (required, for reviewers).
+    pub reason: String,
+}
+
+impl Suppression {
+    /// A suppression of `rule`, with the reason.
+    pub fn new(rule: impl Into<String>, reason: impl Into<String>) -> Self {
+        Suppression { rule: rule.into(), reason: reason.into() }
+    }
+}
+
+pub(crate) fn validate(suppress: &[Suppression], errors: &mut ValidationErrors) {
+    for (i, s) in suppress.iter().enumerate() {
+        if !RULES.iter().any(|(id, _)| *id == s.rule) {
+            let known: Vec<&str> = RULES.iter().map(|(id, _)| *id).collect();
+            errors.push(
+                format!("suppress[{i}].rule"),
+                "unknown-rule",
+                format!("`{}` is not a rule id (known: {})", s.rule, known.join(", ")),
+            );
+        }
+        if s.reason.trim().is_empty() {
+            errors.push(format!("suppress[{i}].reason"), "empty", "say why the rule is suppressed");
+        }
+    }
+}
