@@ -544,3 +544,22 @@ fn builder_and_file_fill_the_same_model() {
     assert_eq!(file.compute, built.compute);
     assert_eq!(file.suppress, built.suppress);
 }
+
+#[test]
+fn self_managed_nodes_use_the_configured_service_cidr_for_cluster_dns() {
+    let yaml = "name: demo\ncluster:\n  serviceIpv4Cidr: 10.200.64.0/18\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\ncompute:\n  selfManagedNodeGroups:\n    - name: br\n      amiType: BOTTLEROCKET_x86_64\n";
+    let bp = Blueprint::from_yaml(yaml).unwrap_or_else(|e| panic!("{e}"));
+    let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
+    let text = &assembly.files()["demo-compute.template.json"];
+    assert!(text.contains("cluster-dns-ip = \\\"10.200.64.10\\\""), "{text}");
+}
+
+#[test]
+fn self_managed_nodes_in_an_existing_vpc_need_the_service_cidr() {
+    let yaml = "name: demo\nnetwork:\n  existing:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]\ncluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\ncompute:\n  selfManagedNodeGroups:\n    - name: al\n";
+    let err = Blueprint::from_yaml(yaml).map(|_| ()).map_err(|e| e.to_string());
+    assert_eq!(
+        err,
+        Err("invalid blueprint:\ncluster.serviceIpv4Cidr: self-managed nodes need the cluster DNS address, which EKS derives from the VPC CIDR; in an existing VPC that CIDR is unknown here, so set serviceIpv4Cidr".to_owned())
+    );
+}

@@ -125,22 +125,28 @@ pub(crate) fn auto_mode(ctx: &mut Context) -> Result<AutoModePieces, SynthError>
     })
 }
 
-/// The service CIDR EKS picks when the cluster does not set one: `172.20.0.0/16` when the
-/// VPC is in `10.0.0.0/8`, else `10.100.0.0/16`
+/// The service CIDR: `cluster.serviceIpv4Cidr` when set, else the one EKS picks:
+/// `172.20.0.0/16` when the VPC is in `10.0.0.0/8`, else `10.100.0.0/16`
 /// (<https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html>).
 /// Self-managed nodes need it to find the cluster DNS service.
-pub(crate) fn service_cidr(bp: &Blueprint) -> &'static str {
+pub(crate) fn service_cidr(bp: &Blueprint) -> String {
+    if let Some(cidr) = &bp.cluster.service_ipv4_cidr {
+        return cidr.clone();
+    }
     if bp.network.cidr.starts_with("10.") {
-        defaults::SERVICE_CIDR_FOR_10_VPC
+        defaults::SERVICE_CIDR_FOR_10_VPC.to_owned()
     } else {
-        defaults::SERVICE_CIDR
+        defaults::SERVICE_CIDR.to_owned()
     }
 }
 
-/// The cluster DNS address: `.10` of the service CIDR.
-fn cluster_dns_ip(cidr: &str) -> String {
-    let prefix = cidr.rsplit_once(".0.0/").map_or(cidr, |(p, _)| p);
-    format!("{prefix}.0.10")
+/// The cluster DNS address: `.10` of the service CIDR (the kube-dns Service's ClusterIP).
+fn cluster_dns_ip(cidr: &str) -> Result<String, String> {
+    cidr.parse::<crate::model::cidr::Ipv4Cidr>()
+        .ok()
+        .and_then(|block| block.address(10))
+        .map(|ip| ip.to_string())
+        .ok_or_else(|| format!("service CIDR `{cidr}` has no cluster DNS address (the blueprint was not validated)"))
 }
 
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs, cluster: &ClusterRefs) -> Result<(), SynthError> {
@@ -467,7 +473,7 @@ fn self_managed(
             let cluster_block = format!(
                 "cluster-name = {}\napi-server = \"${{Endpoint}}\"\ncluster-certificate = \"${{CertificateAuthority}}\"\ncluster-dns-ip = \"{}\"\n",
                 yaml_str(&bp.name),
-                cluster_dns_ip(cidr)
+                cluster_dns_ip(&cidr).map_err(|message| SynthError::Render { stack: ctx.stack_name(Part::Compute), message })?
             );
             bottlerocket_user_data(&cluster_block, &group.kubelet, &group.labels, &group.taints)
         }

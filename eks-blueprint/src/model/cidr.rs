@@ -24,6 +24,12 @@ impl Ipv4Cidr {
         self.prefix
     }
 
+    /// The address `offset` places after the base, when it lies in the block (`.10` of a
+    /// service CIDR is the cluster DNS address).
+    pub fn address(self, offset: u32) -> Option<Ipv4Addr> {
+        (u64::from(offset) < self.size()).then(|| Ipv4Addr::from(self.base + offset))
+    }
+
     /// The number of addresses.
     pub fn size(self) -> u64 {
         1u64 << (32 - u32::from(self.prefix))
@@ -126,6 +132,13 @@ mod tests {
         assert!(Ipv4Cidr::from_str("10.0.300.0/16").is_err_and(|e| e.contains("not an IPv4 address")));
         assert!(Ipv4Cidr::from_str("10.0.0.0/33").is_err_and(|e| e.contains("0 to 32")));
         assert!(Ipv4Cidr::from_str("10.0.1.0/16").is_err_and(|e| e.contains("10.0.0.0/16")));
+    }
+
+    #[test]
+    fn addresses_inside_the_block() {
+        assert_eq!(c("10.100.64.0/18").address(10), Some(Ipv4Addr::new(10, 100, 64, 10)));
+        assert_eq!(c("172.20.0.0/16").address(10), Some(Ipv4Addr::new(172, 20, 0, 10)));
+        assert_eq!(c("10.0.0.0/29").address(10), None);
     }
 
     #[test]

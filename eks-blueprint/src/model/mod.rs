@@ -186,6 +186,16 @@ impl Blueprint {
         self.cluster.validate_node_reachability(&self.network, errors);
         self.compute.validate(self.kubernetes_version.as_str(), errors);
         identity::validate(&self.identities, errors);
+        if self.network.existing.is_some()
+            && !self.compute.self_managed_node_groups.is_empty()
+            && self.cluster.service_ipv4_cidr.is_none()
+        {
+            errors.push(
+                "cluster.serviceIpv4Cidr",
+                "service-cidr-required",
+                "self-managed nodes need the cluster DNS address, which EKS derives from the VPC CIDR; in an existing VPC that CIDR is unknown here, so set serviceIpv4Cidr",
+            );
+        }
         findings::validate(&self.suppress, errors);
     }
 
