@@ -44,7 +44,9 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
     let tags = ctx.tags(&[]);
     let stack = ctx.stack(Part::Cluster);
 
-    let role = stack.add(
+    // Retained with the cluster: a retained cluster whose role was deleted with the stack
+    // could no longer manage its network interfaces or logs.
+    let role = stack.add_with(
         "ClusterRole",
         Role {
             // sts:TagSession lets EKS tag the sessions it uses, as the EKS cluster IAM role
@@ -60,6 +62,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             tags: Some(tags.clone()),
             ..Role::default()
         },
+        ResourceOptions::new().retain(),
     )?;
 
     let secrets_key_arn = match &spec.secrets_encryption.key_arn {
