@@ -42,6 +42,7 @@ pub use model::cluster::{
     AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, EndpointAccess, KubernetesVersion, LogType,
 };
 pub use model::compute::{AmiType, CapacityType, ManagedNodeGroup, Taint, TaintEffect};
+pub use model::karpenter::{Karpenter, NodePool as KarpenterNodePool};
 pub use model::network::{NatGateways, Network};
 pub use model::{Blueprint, BlueprintBuilder, StackLayout};
 pub use synth::{App, Assembly, Format};

@@ -6,6 +6,7 @@
 
 mod cluster;
 mod compute;
+mod karpenter;
 mod network;
 
 use indexmap::IndexMap;
@@ -100,7 +101,11 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     let net = network::render(&mut ctx)?;
     let cluster = cluster::render(&mut ctx, &net)?;
     compute::render(&mut ctx, &net, &cluster)?;
+    let karpenter_files = karpenter::render(&mut ctx, &net, &cluster)?;
     let mut app = App::new();
+    for (path, content) in karpenter_files {
+        app.add_file(path, content);
+    }
     for (_, stack) in ctx.stacks {
         app.add_stack(stack)?;
     }

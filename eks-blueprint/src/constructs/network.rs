@@ -79,6 +79,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
             ("Name", ctx.name_tag(&format!("private-{n}"))),
             ("kubernetes.io/role/internal-elb", Expr::from("1")),
             (&cluster_tag, Expr::from("shared")),
+            ("karpenter.sh/discovery", Expr::from(bp.name.as_str())),
         ]);
         let stack = ctx.stack(Part::Network);
         let public = stack.add(

@@ -12,6 +12,11 @@ use crate::error::ValidationErrors;
 pub struct Compute {
     /// EKS managed node groups. Default: none.
     pub managed_node_groups: Vec<ManagedNodeGroup>,
+    /// Karpenter: node autoscaling with NodePools (see [`super::karpenter::Karpenter`]).
+    /// Default: off.
+    pub karpenter: Option<super::karpenter::Karpenter>,
+    /// The Cluster Autoscaler for the managed node groups; excludes Karpenter. Default: off.
+    pub cluster_autoscaler: bool,
 }
 
 /// An EKS managed node group, with a launch template that enforces IMDSv2 and encrypted

@@ -4,6 +4,7 @@ pub mod cidr;
 pub mod cluster;
 pub mod compute;
 pub mod defaults;
+pub mod karpenter;
 pub mod network;
 
 use std::path::Path;
@@ -166,6 +167,9 @@ impl Blueprint {
                 );
             }
         }
+        if let Some(karpenter) = &self.compute.karpenter {
+            karpenter.validate(self, errors);
+        }
     }
 
     /// The address plan (valid blueprints always have one).
@@ -218,6 +222,12 @@ impl BlueprintBuilder {
     /// Adds a managed node group (appends). Default: none.
     pub fn managed_node_group(mut self, group: impl Into<ManagedNodeGroup>) -> Self {
         self.0.compute.managed_node_groups.push(group.into());
+        self
+    }
+
+    /// Karpenter, with its NodePools. Default: off.
+    pub fn karpenter(mut self, karpenter: impl Into<karpenter::Karpenter>) -> Self {
+        self.0.compute.karpenter = Some(karpenter.into());
         self
     }
 

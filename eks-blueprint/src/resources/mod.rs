@@ -8,9 +8,11 @@
 
 pub mod ec2;
 pub mod eks;
+pub mod events;
 pub mod iam;
 pub mod kms;
 pub mod logs;
+pub mod sqs;
 
 use serde::Serialize;
 
