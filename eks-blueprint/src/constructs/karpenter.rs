@@ -719,3 +719,597 @@ fn selector_tags(terms: &Value) -> Vec<(String, String)> {
         .flat_map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::model::Blueprint;
+    use crate::synth::Assembly;
+    use crate::Format;
+
+    const EXAMPLE: &str = include_str!("../../../examples/karpenter.yaml");
+    const NODE_POOL_CRD: &str = include_str!("../../tests/fixtures/karpenter-crds/karpenter.sh_nodepools.yaml");
+    const NODE_CLASS_CRD: &str =
+        include_str!("../../tests/fixtures/karpenter-crds/karpenter.k8s.aws_ec2nodeclasses.yaml");
+
+    const MINIMAL: &str = "
+name: demo
+cluster:
+  access:
+    entries:
+      - principalArn: arn:aws:iam::123456789012:role/Admin
+        policies: [{policy: ClusterAdmin}]
+compute:
+  managedNodeGroups: [{name: system}]
+  karpenter: {}
+";
+
+    fn synth(yaml: &str) -> Assembly {
+        Blueprint::from_yaml(yaml).unwrap().synth(Format::Json).unwrap()
+    }
+
+    fn resources<'a>(assembly: &'a Assembly, stack: &str) -> &'a serde_json::Map<String, Value> {
+        assembly.stack(stack).unwrap().template["Resources"].as_object().unwrap()
+    }
+
+    fn docs(assembly: &Assembly, file: &str) -> Vec<Value> {
+        let text = &assembly.files()[file];
+        serde_yaml::Deserializer::from_str(text).map(|d| Value::deserialize(d).unwrap()).collect()
+    }
+
+    use serde::Deserialize;
+
+    /// Every statement of every controller policy, by Sid.
+    fn statements(assembly: &Assembly) -> IndexMap<String, Value> {
+        resources(assembly, "demo-compute")
+            .values()
+            .filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy")
+            .flat_map(|r| r["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap().clone())
+            .map(|s| (s["Sid"].as_str().unwrap().to_owned(), s))
+            .collect()
+    }
+    use indexmap::IndexMap;
+
+    #[test]
+    fn nothing_is_rendered_without_karpenter() {
+        let assembly = synth(&MINIMAL.replace("  karpenter: {}\n", ""));
+        assert!(!resources(&assembly, "demo-compute").keys().any(|k| k.starts_with("Karpenter")));
+        assert!(!assembly.files().keys().any(|k| k.contains("karpenter")));
+    }
+
+    #[test]
+    fn node_role_and_access_entry() {
+        let assembly = synth(MINIMAL);
+        let r = resources(&assembly, "demo-compute");
+        let role = &r["KarpenterNodeRole"]["Properties"];
+        assert_eq!(role["RoleName"], "demo-karpenter-node");
+        assert_eq!(
+            role["ManagedPolicyArns"],
+            json!([
+                {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy"},
+                {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly"},
+                {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"},
+            ])
+        );
+        assert_eq!(
+            role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"],
+            json!({"Service": "ec2.amazonaws.com"})
+        );
+        let entry = &r["KarpenterNodeAccessEntry"]["Properties"];
+        assert_eq!(entry["Type"], "EC2_LINUX");
+        assert_eq!(entry["PrincipalArn"], json!({"Fn::GetAtt": ["KarpenterNodeRole", "Arn"]}));
+        assert_eq!(entry["ClusterName"], json!({"Fn::ImportValue": "demo-cluster:Cluster"}));
+        assert!(entry.get("AccessPolicies").is_none());
+    }
+
+    #[test]
+    fn controller_role_through_pod_identity() {
+        let assembly =
+            synth(&MINIMAL.replace("karpenter: {}", "karpenter: {namespace: karpenter, serviceAccount: ctl}"));
+        let r = resources(&assembly, "demo-compute");
+        let trust = &r["KarpenterControllerRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+        assert_eq!(trust["Principal"], json!({"Service": "pods.eks.amazonaws.com"}));
+        assert_eq!(trust["Action"], json!(["sts:AssumeRole", "sts:TagSession"]));
+        let assoc = &r["KarpenterControllerPodIdentityAssociation"]["Properties"];
+        assert_eq!(assoc["Namespace"], "karpenter");
+        assert_eq!(assoc["ServiceAccount"], "ctl");
+        assert_eq!(assoc["RoleArn"], json!({"Fn::GetAtt": ["KarpenterControllerRole", "Arn"]}));
+        let policies: Vec<&String> =
+            r.iter().filter(|(_, v)| v["Type"] == "AWS::IAM::ManagedPolicy").map(|(k, _)| k).collect();
+        assert_eq!(
+            policies,
+            [
+                "KarpenterControllerNodeLifecyclePolicy",
+                "KarpenterControllerIamIntegrationPolicy",
+                "KarpenterControllerEksIntegrationPolicy",
+                "KarpenterControllerInterruptionPolicy",
+                "KarpenterControllerZonalShiftPolicy",
+                "KarpenterControllerResourceDiscoveryPolicy",
+            ]
+        );
+        for id in policies {
+            assert_eq!(r[id]["Properties"]["Roles"], json!([{"Ref": "KarpenterControllerRole"}]), "{id}");
+        }
+        let values = &docs(&assembly, VALUES_FILE)[0];
+        assert_eq!(values["serviceAccount"]["name"], "ctl");
+        assert!(assembly.files()[VALUES_FILE].contains("--namespace karpenter "));
+    }
+
+    #[test]
+    fn controller_permissions_are_scoped_to_the_cluster() {
+        let assembly = synth(MINIMAL);
+        let s = statements(&assembly);
+        // Launch templates, deletion and tagging only of what this cluster's NodePools own.
+        for sid in ["AllowScopedEC2LaunchTemplateAccessActions", "AllowScopedResourceTagging", "AllowScopedDeletion"] {
+            assert_eq!(
+                s[sid]["Condition"]["StringEquals"]["aws:ResourceTag/kubernetes.io/cluster/demo"], "owned",
+                "{sid}"
+            );
+            assert_eq!(s[sid]["Condition"]["StringLike"]["aws:ResourceTag/karpenter.sh/nodepool"], "*", "{sid}");
+        }
+        // Creation only with this cluster's tags in the request.
+        for sid in ["AllowScopedEC2InstanceActionsWithTags", "AllowScopedResourceCreationTagging"] {
+            let c = &s[sid]["Condition"];
+            assert_eq!(c["StringEquals"]["aws:RequestTag/kubernetes.io/cluster/demo"], "owned", "{sid}");
+            assert_eq!(c["StringEquals"]["aws:RequestTag/eks:eks-cluster-name"], "demo", "{sid}");
+            assert_eq!(c["StringLike"]["aws:RequestTag/karpenter.sh/nodepool"], "*", "{sid}");
+        }
+        assert_eq!(
+            s["AllowScopedResourceCreationTagging"]["Condition"]["StringEquals"]["ec2:CreateAction"],
+            json!(["RunInstances", "CreateFleet", "CreateLaunchTemplate"])
+        );
+        assert_eq!(
+            s["AllowScopedResourceTagging"]["Condition"]["ForAllValues:StringEquals"]["aws:TagKeys"],
+            json!(["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"])
+        );
+        assert_eq!(s["AllowScopedDeletion"]["Action"], json!(["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"]));
+        // PassRole: the node role only, to EC2 only.
+        let pass = &s["AllowPassingInstanceRole"];
+        assert_eq!(pass["Resource"], json!({"Fn::GetAtt": ["KarpenterNodeRole", "Arn"]}));
+        assert_eq!(
+            pass["Condition"]["StringEquals"]["iam:PassedToService"],
+            json!({"Fn::Sub": "ec2.${AWS::URLSuffix}"})
+        );
+        // Instance profiles: only the ones Karpenter tags for this cluster and region.
+        for sid in ["AllowScopedInstanceProfileTagActions", "AllowScopedInstanceProfileActions"] {
+            let c = &s[sid]["Condition"];
+            assert_eq!(c["StringEquals"]["aws:ResourceTag/kubernetes.io/cluster/demo"], "owned", "{sid}");
+            assert_eq!(
+                c["StringEquals"]["aws:ResourceTag/topology.kubernetes.io/region"],
+                json!({"Ref": "AWS::Region"})
+            );
+            assert_eq!(c["StringLike"]["aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass"], "*", "{sid}");
+        }
+        assert_eq!(
+            s["AllowScopedInstanceProfileCreationActions"]["Condition"]["StringEquals"]
+                ["aws:RequestTag/kubernetes.io/cluster/demo"],
+            "owned"
+        );
+        // The cluster and the queue by ARN.
+        assert_eq!(
+            s["AllowAPIServerEndpointDiscovery"]["Resource"],
+            json!({"Fn::ImportValue": "demo-cluster:Cluster-Arn"})
+        );
+        assert_eq!(s["AllowAPIServerEndpointDiscovery"]["Action"], "eks:DescribeCluster");
+        assert_eq!(
+            s["AllowInterruptionQueueActions"]["Resource"],
+            json!({"Fn::GetAtt": ["KarpenterInterruptionQueue", "Arn"]})
+        );
+        assert_eq!(
+            s["AllowInterruptionQueueActions"]["Action"],
+            json!(["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"])
+        );
+        // Every statement with Resource "*" is read-only, and regional reads stay in the region.
+        for (sid, st) in &s {
+            if st["Resource"] == "*" {
+                let actions: Vec<&str> = match &st["Action"] {
+                    Value::String(a) => vec![a.as_str()],
+                    Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                    _ => unreachable!(),
+                };
+                for a in actions {
+                    let verb = a.split(':').nth(1).unwrap();
+                    assert!(["Describe", "Get", "List"].iter().any(|p| verb.starts_with(p)), "{sid}: {a}");
+                }
+            }
+        }
+        assert_eq!(
+            s["AllowRegionalReadActions"]["Condition"]["StringEquals"]["aws:RequestedRegion"],
+            json!({"Ref": "AWS::Region"})
+        );
+        // Each managed policy stays far below IAM's 6,144 characters.
+        for r in resources(&assembly, "demo-compute").values().filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy") {
+            assert!(r["Properties"]["PolicyDocument"].to_string().len() < 4_500);
+        }
+    }
+
+    #[test]
+    fn interruption_queue_policy_and_rules() {
+        let assembly = synth(MINIMAL);
+        let r = resources(&assembly, "demo-compute");
+        let queue = &r["KarpenterInterruptionQueue"]["Properties"];
+        assert_eq!(queue["QueueName"], "demo-karpenter");
+        assert_eq!(queue["MessageRetentionPeriod"], 300);
+        assert_eq!(queue["SqsManagedSseEnabled"], true);
+        let policy = &r["KarpenterInterruptionQueuePolicy"]["Properties"];
+        assert_eq!(policy["Queues"], json!([{"Ref": "KarpenterInterruptionQueue"}]));
+        let st = policy["PolicyDocument"]["Statement"].as_array().unwrap();
+        assert_eq!(st[0]["Principal"], json!({"Service": "events.amazonaws.com"}));
+        assert_eq!(st[0]["Action"], "sqs:SendMessage");
+        assert_eq!(st[0]["Condition"]["ArnEquals"]["aws:SourceArn"].as_array().unwrap().len(), 5);
+        assert_eq!(st[1]["Principal"], json!({"Service": "sqs.amazonaws.com"}));
+        assert_eq!(st[2]["Effect"], "Deny");
+        assert_eq!(st[2]["Action"], "sqs:*");
+        assert_eq!(st[2]["Condition"], json!({"Bool": {"aws:SecureTransport": "false"}}));
+        let rules: Vec<(&String, &Value)> = r.iter().filter(|(_, v)| v["Type"] == "AWS::Events::Rule").collect();
+        let patterns: Vec<Value> = rules.iter().map(|(_, v)| v["Properties"]["EventPattern"].clone()).collect();
+        assert_eq!(
+            patterns,
+            vec![
+                json!({"source": ["aws.health"], "detail-type": ["AWS Health Event"]}),
+                json!({"source": ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"]}),
+                json!({"source": ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"]}),
+                json!({"source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"]}),
+                json!({"source": ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"]}),
+            ]
+        );
+        for (id, rule) in rules {
+            assert_eq!(
+                rule["Properties"]["Targets"],
+                json!([{"Arn": {"Fn::GetAtt": ["KarpenterInterruptionQueue", "Arn"]}, "Id": "KarpenterInterruptionQueueTarget"}]),
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn node_security_group_trusts_the_cluster_security_group_both_ways() {
+        let assembly = synth(MINIMAL);
+        let r = resources(&assembly, "demo-compute");
+        let sg = &r["KarpenterNodeSecurityGroup"]["Properties"];
+        let cluster_sg = json!({"Fn::ImportValue": "demo-cluster:Cluster-ClusterSecurityGroupId"});
+        assert_eq!(sg["SecurityGroupIngress"][0]["SourceSecurityGroupId"], cluster_sg);
+        assert_eq!(sg["SecurityGroupIngress"][0]["IpProtocol"], "-1");
+        assert_eq!(sg["SecurityGroupEgress"][0]["CidrIp"], "0.0.0.0/0");
+        let tags = sg["Tags"].as_array().unwrap();
+        assert!(tags.contains(&json!({"Key": "karpenter.sh/discovery", "Value": "demo"})));
+        assert!(tags.contains(&json!({"Key": "kubernetes.io/cluster/demo", "Value": "owned"})));
+        let back = &r["KarpenterClusterSecurityGroupIngress"]["Properties"];
+        assert_eq!(back["GroupId"], cluster_sg);
+        assert_eq!(back["SourceSecurityGroupId"], json!({"Fn::GetAtt": ["KarpenterNodeSecurityGroup", "GroupId"]}));
+        let own = &r["KarpenterNodeSecurityGroupSelfIngress"]["Properties"];
+        assert_eq!(own["GroupId"], own["SourceSecurityGroupId"]);
+        // Only private subnets carry the discovery tag.
+        for (id, subnet) in resources(&assembly, "demo-network").iter().filter(|(_, v)| v["Type"] == "AWS::EC2::Subnet")
+        {
+            let tagged = subnet["Properties"]["Tags"]
+                .as_array()
+                .unwrap()
+                .contains(&json!({"Key": "karpenter.sh/discovery", "Value": "demo"}));
+            assert_eq!(tagged, id.starts_with("PrivateSubnet"), "{id}");
+        }
+    }
+
+    #[test]
+    fn manifests_name_what_the_stacks_create() {
+        let assembly = synth(MINIMAL);
+        let values = &docs(&assembly, VALUES_FILE)[0];
+        assert_eq!(values["settings"], json!({"clusterName": "demo", "interruptionQueue": "demo-karpenter"}));
+        assert_eq!(values["serviceAccount"]["name"], "karpenter");
+        let class = &docs(&assembly, NODE_CLASS_FILE)[0];
+        assert_eq!(class["spec"]["role"], "demo-karpenter-node");
+        assert_eq!(class["spec"]["amiSelectorTerms"], json!([{"alias": "al2023@latest"}]));
+        assert_eq!(class["spec"]["subnetSelectorTerms"], json!([{"tags": {"karpenter.sh/discovery": "demo"}}]));
+        assert_eq!(class["spec"]["securityGroupSelectorTerms"], json!([{"tags": {"karpenter.sh/discovery": "demo"}}]));
+        assert_eq!(class["spec"]["metadataOptions"]["httpTokens"], "required");
+        assert_eq!(class["spec"]["metadataOptions"]["httpPutResponseHopLimit"], 1);
+        assert_eq!(
+            class["spec"]["blockDeviceMappings"][0]["ebs"],
+            json!({"volumeSize": "80Gi", "volumeType": "gp3", "encrypted": true, "deleteOnTermination": true})
+        );
+        assert!(class["spec"].get("tags").is_none());
+        let pools = docs(&assembly, NODE_POOLS_FILE);
+        assert_eq!(pools.len(), 1);
+        assert_eq!(
+            pools[0]["spec"]["template"]["spec"]["requirements"],
+            json!([
+                {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]},
+                {"key": "kubernetes.io/os", "operator": "In", "values": ["linux"]},
+                {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand", "spot"]},
+                {"key": "karpenter.k8s.aws/instance-category", "operator": "In", "values": ["c", "m", "r"]},
+                {"key": "karpenter.k8s.aws/instance-generation", "operator": "Gt", "values": ["5"]},
+            ])
+        );
+        assert_eq!(pools[0]["spec"]["limits"], json!({"cpu": "1000"}));
+        assert_eq!(
+            pools[0]["spec"]["disruption"],
+            json!({"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "1m"})
+        );
+        let outputs = &assembly.stack("demo-compute").unwrap().template["Outputs"];
+        assert_eq!(
+            outputs["KarpenterInterruptionQueueName"]["Value"],
+            json!({"Fn::GetAtt": ["KarpenterInterruptionQueue", "QueueName"]})
+        );
+    }
+
+    #[test]
+    fn blueprint_tags_reach_instances_except_the_ones_karpenter_owns() {
+        let yaml = MINIMAL.replace(
+            "name: demo\n",
+            "name: demo\ntags: {team: platform, eks:eks-cluster-name: x, karpenter.sh/nodepool: y}\n",
+        );
+        let assembly = synth(&yaml);
+        let class = &docs(&assembly, NODE_CLASS_FILE)[0];
+        assert_eq!(class["spec"]["tags"], json!({"team": "platform"}));
+    }
+
+    #[test]
+    fn no_node_pools_file_without_node_pools() {
+        let assembly = synth(&MINIMAL.replace("karpenter: {}", "karpenter: {nodePools: []}"));
+        assert!(assembly.files().contains_key(NODE_CLASS_FILE));
+        assert!(!assembly.files().contains_key(NODE_POOLS_FILE));
+    }
+
+    #[test]
+    fn single_stack_layout_keeps_references_local() {
+        let assembly = synth(&MINIMAL.replace("name: demo\n", "name: demo\nstackLayout: single\n"));
+        let r = resources(&assembly, "demo");
+        assert_eq!(
+            r["KarpenterNodeSecurityGroup"]["Properties"]["VpcId"],
+            json!({"Fn::GetAtt": ["PrivateSubnet1", "VpcId"]})
+        );
+    }
+
+    #[test]
+    fn consistency_check_catches_a_selector_tag_missing_from_the_subnets() {
+        let bp = Blueprint::from_yaml(MINIMAL).unwrap();
+        let mut ctx = Context::new(&bp);
+        let net = crate::constructs::network::render(&mut ctx).unwrap();
+        let cluster = crate::constructs::cluster::render(&mut ctx, &net).unwrap();
+        let k = bp.compute.karpenter.as_ref().unwrap();
+        // The stacks' resources as rendered, but an EC2NodeClass selecting another tag.
+        render(&mut ctx, &net, &cluster).unwrap();
+        let values = helm_values("demo", k);
+        let mut class = node_class(&ctx, k);
+        class["spec"]["subnetSelectorTerms"] = json!([{"tags": {"team": "x"}}]);
+        class["spec"]["securityGroupSelectorTerms"] = json!([{"tags": {"team": "x"}}]);
+        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "stack `demo-compute` could not be rendered: the EC2NodeClass selects security groups by tag team=x, which the node security group does not carry"
+        );
+        class["spec"]["securityGroupSelectorTerms"] = json!([{"tags": {"karpenter.sh/discovery": "demo"}}]);
+        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "stack `demo-network` could not be rendered: the EC2NodeClass selects subnets by tag team=x, which private subnet PrivateSubnet1 does not carry"
+        );
+        let mut wrong_queue = values.clone();
+        wrong_queue["settings"]["interruptionQueue"] = json!("other");
+        let class = node_class(&ctx, k);
+        let err = check_consistency(&mut ctx, &net, &wrong_queue, &class).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "stack `demo-compute` could not be rendered: the Helm values name interruption queue \"other\" but the stack creates Some(String(\"demo-karpenter\"))"
+        );
+    }
+
+    // --- Kubernetes schema validation -------------------------------------------------
+
+    /// The v1 `openAPIV3Schema` of a CRD, made strict: an object schema with `properties`
+    /// refuses unknown fields, as `kubectl apply` (strict field validation) does; the
+    /// `x-kubernetes-*` extensions are ignored by JSON Schema validators.
+    fn crd_schema(crd: &str) -> Value {
+        let crd: Value = serde_yaml::from_str(crd).unwrap();
+        let version = crd["spec"]["versions"].as_array().unwrap().iter().find(|v| v["name"] == "v1").unwrap();
+        let mut schema = version["schema"]["openAPIV3Schema"].clone();
+        fn strict(s: &mut Value) {
+            match s {
+                Value::Object(map) => {
+                    if map.contains_key("properties")
+                        && !map.contains_key("additionalProperties")
+                        && !map.contains_key("x-kubernetes-preserve-unknown-fields")
+                    {
+                        map.insert("additionalProperties".into(), Value::Bool(false));
+                    }
+                    map.values_mut().for_each(strict);
+                }
+                Value::Array(items) => items.iter_mut().for_each(strict),
+                _ => {}
+            }
+        }
+        strict(&mut schema);
+        schema
+    }
+
+    fn schema_errors(schema: &Value, doc: &Value) -> Vec<String> {
+        let validator = jsonschema::validator_for(schema).unwrap();
+        validator.iter_errors(doc).map(|e| format!("{}: {e}", e.instance_path())).collect()
+    }
+
+    /// The CEL rules (`x-kubernetes-validations`) of the NodePool CRD that this blueprint's
+    /// NodePools could break, checked by hand.
+    fn node_pool_cel_errors(pool: &Value) -> Vec<String> {
+        let mut errors = Vec::new();
+        let allowed = ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"];
+        let restricted = |key: &str| -> bool {
+            let domain = key.split('/').next().unwrap_or_default();
+            let karpenter_k8s_aws_ok = key.starts_with("karpenter.k8s.aws/instance-")
+                || key == "karpenter.k8s.aws/ec2nodeclass"
+                || key.starts_with("karpenter.k8s.aws/capacity-reservation-");
+            (domain.ends_with("karpenter.sh") && !allowed.contains(&key))
+                || key == "karpenter.sh/nodepool"
+                || key == "kubernetes.io/hostname"
+                || (domain.ends_with("karpenter.k8s.aws") && !karpenter_k8s_aws_ok)
+        };
+        let template = &pool["spec"]["template"];
+        for req in template["spec"]["requirements"].as_array().unwrap() {
+            let key = req["key"].as_str().unwrap();
+            let values = req["values"].as_array().cloned().unwrap_or_default();
+            if restricted(key) {
+                errors.push(format!("requirement key {key} is restricted"));
+            }
+            match req["operator"].as_str().unwrap() {
+                "In" if values.is_empty() => errors.push(format!("{key}: 'In' must have a value")),
+                "Gt" | "Lt" | "Gte" | "Lte"
+                    if values.len() != 1 || values[0].as_str().unwrap().parse::<u64>().is_err() =>
+                {
+                    errors.push(format!("{key}: must have a single positive integer value"))
+                }
+                _ => {}
+            }
+        }
+        if let Some(labels) = template["metadata"]["labels"].as_object() {
+            for key in labels.keys() {
+                if restricted(key) || key.starts_with("kubernetes.io/") {
+                    errors.push(format!("label {key} is restricted"));
+                }
+            }
+        }
+        for b in pool["spec"]["disruption"]["budgets"].as_array().into_iter().flatten() {
+            if b.get("schedule").is_some() != b.get("duration").is_some() {
+                errors.push("'schedule' must be set with 'duration'".into());
+            }
+        }
+        let r = &template["spec"]["nodeClassRef"];
+        for f in ["group", "kind", "name"] {
+            if r[f].as_str().unwrap_or_default().is_empty() {
+                errors.push(format!("nodeClassRef.{f} may not be empty"));
+            }
+        }
+        if pool["spec"].get("replicas").is_some() {
+            errors.push("static NodePools are not rendered".into());
+        }
+        errors
+    }
+
+    /// The CEL rules of the EC2NodeClass CRD that matter for what is rendered.
+    fn node_class_cel_errors(class: &Value) -> Vec<String> {
+        let mut errors = Vec::new();
+        let spec = &class["spec"];
+        let ami = spec["amiSelectorTerms"].as_array().unwrap();
+        for term in ami {
+            if let Some(alias) = term["alias"].as_str() {
+                let family = alias.split('@').next().unwrap();
+                if !alias.contains('@') || alias.split('@').nth(1).unwrap().is_empty() {
+                    errors.push("alias is improperly formatted".into());
+                }
+                if !["al2", "al2023", "bottlerocket", "windows2019", "windows2022", "windows2025"].contains(&family) {
+                    errors.push("family is not supported".into());
+                }
+                if ami.len() != 1 || term.as_object().unwrap().len() != 1 {
+                    errors.push("alias is mutually exclusive".into());
+                }
+            }
+        }
+        if spec.get("role").is_some() == spec.get("instanceProfile").is_some() {
+            errors.push("must specify exactly one of role, instanceProfile".into());
+        }
+        if spec["role"].as_str() == Some("") {
+            errors.push("role cannot be empty".into());
+        }
+        for field in ["subnetSelectorTerms", "securityGroupSelectorTerms"] {
+            let terms = spec[field].as_array().unwrap();
+            if terms.is_empty() {
+                errors.push(format!("{field} cannot be empty"));
+            }
+            for t in terms {
+                let tags = t["tags"].as_object().unwrap();
+                if tags.is_empty() || tags.iter().any(|(k, v)| k.is_empty() || v.as_str().unwrap().is_empty()) {
+                    errors.push(format!("{field}: empty tag keys or values aren't supported"));
+                }
+            }
+        }
+        let devices = spec["blockDeviceMappings"].as_array().unwrap();
+        if devices.iter().filter(|d| d["rootVolume"] == true).count() > 1 {
+            errors.push("must have only one blockDeviceMappings with rootVolume".into());
+        }
+        for d in devices {
+            if d["ebs"].get("volumeSize").is_none() && d["ebs"].get("snapshotID").is_none() {
+                errors.push("snapshotID or volumeSize must be defined".into());
+            }
+        }
+        for key in spec["tags"].as_object().into_iter().flatten().map(|(k, _)| k) {
+            if key.is_empty()
+                || key == "eks:eks-cluster-name"
+                || key.starts_with("kubernetes.io/cluster")
+                || ["karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"]
+                    .contains(&key.as_str())
+            {
+                errors.push(format!("tag {key} is restricted"));
+            }
+        }
+        errors
+    }
+
+    fn assert_manifests_valid(assembly: &Assembly) {
+        let pool_schema = crd_schema(NODE_POOL_CRD);
+        let class_schema = crd_schema(NODE_CLASS_CRD);
+        for class in docs(assembly, NODE_CLASS_FILE) {
+            assert_eq!(schema_errors(&class_schema, &class), Vec::<String>::new());
+            assert_eq!(node_class_cel_errors(&class), Vec::<String>::new());
+        }
+        for pool in docs(assembly, NODE_POOLS_FILE) {
+            assert_eq!(schema_errors(&pool_schema, &pool), Vec::<String>::new(), "{pool}");
+            assert_eq!(node_pool_cel_errors(&pool), Vec::<String>::new(), "{pool}");
+        }
+    }
+
+    #[test]
+    fn default_manifests_validate_against_the_karpenter_v1_crds() {
+        assert_manifests_valid(&synth(MINIMAL));
+    }
+
+    #[test]
+    fn example_manifests_validate_against_the_karpenter_v1_crds() {
+        let assembly = synth(EXAMPLE);
+        assert_eq!(docs(&assembly, NODE_POOLS_FILE).len(), 2);
+        assert_manifests_valid(&assembly);
+    }
+
+    #[test]
+    fn every_option_validates_against_the_karpenter_v1_crds() {
+        let pool = "{name: all, capacityTypes: [spot], instanceCategories: [], instanceGenerationGreaterThan: null,
+          architectures: [amd64, arm64], labels: {team: a, example.com/tier: gold},
+          taints: [{key: dedicated, effect: NoExecute}, {key: gpu, value: 'true', effect: PreferNoSchedule}],
+          limits: {cpu: null, memory: 1Ti}, weight: 100,
+          disruption: {consolidationPolicy: WhenEmpty, consolidateAfter: Never,
+            budgets: [{nodes: '0', reasons: [Empty, Drifted, Underutilized], schedule: '@daily', duration: 1h30m}]}}";
+        let yaml = MINIMAL
+            .replace("karpenter: {}", &format!("karpenter: {{amiAlias: al2023@v20250101, nodePools: [{pool}]}}"));
+        let assembly = synth(&yaml);
+        let pools = docs(&assembly, NODE_POOLS_FILE);
+        assert!(pools[0]["spec"].get("limits").unwrap().get("cpu").is_none());
+        assert_eq!(pools[0]["spec"]["template"]["spec"]["requirements"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            pools[0]["spec"]["template"]["spec"]["taints"][0],
+            json!({"key": "dedicated", "effect": "NoExecute"})
+        );
+        assert_manifests_valid(&assembly);
+    }
+
+    #[test]
+    fn the_schema_check_catches_what_kubernetes_would_refuse() {
+        let pool_schema = crd_schema(NODE_POOL_CRD);
+        let assembly = synth(MINIMAL);
+        let good = docs(&assembly, NODE_POOLS_FILE).remove(0);
+        let mut bad = good.clone();
+        bad["spec"]["weight"] = json!(0);
+        bad["spec"]["disruption"]["consolidateAfter"] = json!("1 minute");
+        bad["spec"]["template"]["spec"]["nodeClassRef"]["nmae"] = json!("typo");
+        let errors = schema_errors(&pool_schema, &bad);
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors.iter().any(|e| e.starts_with("/spec/weight")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.starts_with("/spec/disruption/consolidateAfter")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("nmae")), "{errors:?}");
+        let mut cel = good;
+        cel["spec"]["template"]["metadata"] = json!({"labels": {"karpenter.sh/custom": "x"}});
+        cel["spec"]["disruption"]["budgets"] = json!([{"nodes": "1", "schedule": "@daily"}]);
+        assert_eq!(
+            node_pool_cel_errors(&cel),
+            vec!["label karpenter.sh/custom is restricted", "'schedule' must be set with 'duration'"]
+        );
+    }
+}

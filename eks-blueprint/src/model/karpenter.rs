@@ -739,3 +739,229 @@ impl From<NodePoolBuilder> for NodePool {
         b.build()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    const BASE: &str = "
+name: demo
+cluster:
+  access:
+    entries:
+      - principalArn: arn:aws:iam::123456789012:role/Admin
+        policies: [{policy: ClusterAdmin}]
+compute:
+  managedNodeGroups: [{name: system}]
+";
+
+    fn parse(compute_extra: &str) -> Result<Blueprint, Error> {
+        Blueprint::from_yaml(&format!("{BASE}{compute_extra}"))
+    }
+
+    /// The validation errors of a blueprint, as `path: message` lines.
+    fn errors(compute_extra: &str) -> Vec<String> {
+        match parse(compute_extra) {
+            Err(Error::Invalid(errors)) => errors.iter().map(ToString::to_string).collect(),
+            other => panic!("expected validation errors, got {other:?}"),
+        }
+    }
+
+    fn codes(compute_extra: &str) -> Vec<&'static str> {
+        match parse(compute_extra) {
+            Err(Error::Invalid(errors)) => errors.iter().map(|e| e.code).collect(),
+            other => panic!("expected validation errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_karpenter_key_gets_the_secure_defaults() {
+        let bp = parse("  karpenter: {}\n").unwrap();
+        let k = bp.compute.karpenter.unwrap();
+        assert_eq!(k, Karpenter::default());
+        assert_eq!(k.namespace, "kube-system");
+        assert_eq!(k.service_account, "karpenter");
+        assert_eq!(k.ami_alias, "al2023@latest");
+        assert_eq!(k.node_pools.len(), 1);
+        let pool = &k.node_pools[0];
+        assert_eq!(pool.name, "default");
+        assert_eq!(pool.capacity_types, vec![CapacityType::OnDemand, CapacityType::Spot]);
+        assert_eq!(pool.instance_categories, vec!["c", "m", "r"]);
+        assert_eq!(pool.instance_generation_greater_than, Some(5));
+        assert_eq!(pool.architectures, vec![Architecture::Amd64]);
+        assert_eq!(pool.limits.cpu, Some(IntOrString("1000".into())));
+        assert_eq!(pool.limits.memory, None);
+        assert_eq!(pool.disruption.consolidation_policy, ConsolidationPolicy::WhenEmptyOrUnderutilized);
+        assert_eq!(pool.disruption.consolidate_after, "1m");
+        assert!(pool.disruption.budgets.is_empty());
+    }
+
+    #[test]
+    fn the_builder_and_the_file_meet_in_the_same_model() {
+        let from_file = parse("  karpenter:\n    nodePools: [{name: default}]\n").unwrap();
+        let built = Blueprint::builder("demo")
+            .cluster(from_file.cluster.clone())
+            .managed_node_group(crate::ManagedNodeGroup::builder("system"))
+            .karpenter(Karpenter::builder())
+            .build()
+            .unwrap();
+        assert_eq!(built, from_file);
+        let pool = NodePool::builder("x").instance_categories(Vec::<String>::new()).build();
+        assert!(pool.instance_categories.is_empty(), "an explicit empty list allows every category");
+    }
+
+    #[test]
+    fn numbers_and_strings_are_both_quantities() {
+        let bp = parse("  karpenter:\n    nodePools: [{name: a, limits: {cpu: 64, memory: 256Gi}, disruption: {budgets: [{nodes: 2}]}}]\n")
+            .unwrap();
+        let pool = &bp.compute.karpenter.unwrap().node_pools[0];
+        assert_eq!(pool.limits.cpu.as_ref().map(IntOrString::as_str), Some("64"));
+        assert_eq!(pool.limits.memory.as_ref().map(IntOrString::as_str), Some("256Gi"));
+        assert_eq!(pool.disruption.budgets[0].nodes.as_str(), "2");
+    }
+
+    #[test]
+    fn karpenter_and_the_cluster_autoscaler_exclude_each_other() {
+        assert_eq!(
+            errors("  clusterAutoscaler: true\n  karpenter: {}\n"),
+            vec!["compute.clusterAutoscaler: the Cluster Autoscaler and Karpenter both scale nodes and would fight over them: remove clusterAutoscaler or karpenter"]
+        );
+    }
+
+    #[test]
+    fn the_controller_needs_a_managed_node_group() {
+        let yaml = BASE.replace("  managedNodeGroups: [{name: system}]\n", "  karpenter: {}\n");
+        match Blueprint::from_yaml(&yaml) {
+            Err(Error::Invalid(e)) => assert_eq!(
+                e.to_string(),
+                "compute.karpenter: Karpenter's controller cannot run on nodes Karpenter launches: add a managed node group for it (and other cluster-critical pods)"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_node_role_name_must_fit_iam() {
+        let long = format!("a{}", "b".repeat(49));
+        let yaml = format!("{BASE}  karpenter: {{}}\n").replace("name: demo", &format!("name: {long}"));
+        match Blueprint::from_yaml(&yaml) {
+            Err(Error::Invalid(e)) => assert_eq!(
+                e.to_string(),
+                format!("name: the Karpenter node role `{long}-karpenter-node` would be 65 characters, above IAM's 64: with Karpenter the name is at most 49 characters")
+            ),
+            other => panic!("{other:?}"),
+        }
+        let ok = format!("a{}", "b".repeat(48));
+        assert!(Blueprint::from_yaml(
+            &format!("{BASE}  karpenter: {{}}\n").replace("name: demo", &format!("name: {ok}"))
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn names_and_the_ami_alias_are_checked() {
+        assert_eq!(
+            errors("  karpenter: {namespace: Kube_System, serviceAccount: '', amiAlias: bottlerocket@latest}\n"),
+            vec![
+                "compute.karpenter.namespace: `Kube_System` is not a namespace name: 1 to 63 lowercase letters, digits and '-'",
+                "compute.karpenter.serviceAccount: `` is not a service account name: 1 to 63 lowercase letters, digits and '-'",
+                "compute.karpenter.amiAlias: `bottlerocket@latest` is not an Amazon Linux 2023 AMI alias: write al2023@latest or a pinned al2023@v20250101",
+            ]
+        );
+        assert_eq!(codes("  karpenter: {amiAlias: al2023}\n"), vec!["invalid-ami-alias"]);
+        assert_eq!(codes("  karpenter: {amiAlias: 'al2023@'}\n"), vec!["invalid-ami-alias"]);
+        assert!(parse("  karpenter: {amiAlias: al2023@v20250101}\n").is_ok());
+    }
+
+    #[test]
+    fn node_pool_fields_are_checked() {
+        let pool = "{name: Big_Pool, capacityTypes: [], architectures: [], instanceCategories: [c5, M], weight: 0}";
+        assert_eq!(
+            errors(&format!("  karpenter: {{nodePools: [{pool}]}}\n")),
+            vec![
+                "compute.karpenter.nodePools[0].name: `Big_Pool` is not a NodePool name: 1 to 63 lowercase letters, digits and '-'",
+                "compute.karpenter.nodePools[0].capacityTypes: give at least one capacity type: on-demand or spot",
+                "compute.karpenter.nodePools[0].architectures: give at least one architecture: amd64 or arm64",
+                "compute.karpenter.nodePools[0].instanceCategories[0]: `c5` is not an instance category: the letters before the generation, like c, m, r or t",
+                "compute.karpenter.nodePools[0].instanceCategories[1]: `M` is not an instance category: the letters before the generation, like c, m, r or t",
+                "compute.karpenter.nodePools[0].weight: weight 0 is outside 1 to 100",
+            ]
+        );
+    }
+
+    #[test]
+    fn node_pool_names_are_unique() {
+        assert_eq!(
+            errors("  karpenter: {nodePools: [{name: a}, {name: a}]}\n"),
+            vec!["compute.karpenter.nodePools[1].name: `a` is used by another NodePool"]
+        );
+    }
+
+    #[test]
+    fn karpenter_label_domains_are_reserved() {
+        assert_eq!(
+            errors("  karpenter: {nodePools: [{name: a, labels: {karpenter.sh/capacity-type: spot, team.karpenter.k8s.aws/x: y, kubernetes.io/hostname: h}}]}\n"),
+            vec![
+                "compute.karpenter.nodePools[0].labels.karpenter.sh/capacity-type: `karpenter.sh/capacity-type`: the label domain karpenter.sh is reserved for Karpenter's own labels",
+                "compute.karpenter.nodePools[0].labels.team.karpenter.k8s.aws/x: `team.karpenter.k8s.aws/x`: the label domain karpenter.k8s.aws is reserved for Karpenter's own labels",
+                "compute.karpenter.nodePools[0].labels.kubernetes.io/hostname: `kubernetes.io/hostname`: the prefixes kubernetes.io and k8s.io are reserved for Kubernetes",
+            ]
+        );
+    }
+
+    #[test]
+    fn taints_limits_and_disruption_are_checked() {
+        let pool = "{name: a, taints: [{key: 'bad key', value: x, effect: NoSchedule}], limits: {cpu: lots, memory: 1.5.0Gi}, disruption: {consolidateAfter: 5 minutes, budgets: [{nodes: 101%}, {nodes: '1', schedule: '@daily'}, {nodes: '1', duration: 1d, schedule: '* *'}]}}";
+        assert_eq!(
+            errors(&format!("  karpenter: {{nodePools: [{pool}]}}\n")),
+            vec![
+                "compute.karpenter.nodePools[0].taints[0].key: `bad key` is not a label key: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+                "compute.karpenter.nodePools[0].limits.cpu: `lots` is not a Kubernetes quantity like 1000, 500m or 4000Gi",
+                "compute.karpenter.nodePools[0].limits.memory: `1.5.0Gi` is not a Kubernetes quantity like 1000, 500m or 4000Gi",
+                "compute.karpenter.nodePools[0].disruption.consolidateAfter: `5 minutes` is not a duration like 30s, 5m or 1h30m, or Never",
+                "compute.karpenter.nodePools[0].disruption.budgets[0].nodes: `101%` is not a node count like 2 or a percentage like 10%",
+                "compute.karpenter.nodePools[0].disruption.budgets[1]: schedule and duration go together: give both, or neither for a budget that is always active",
+                "compute.karpenter.nodePools[0].disruption.budgets[2].schedule: `* *` is not a cron schedule of five fields (\"0 9 * * 1-5\") or @daily, @weekly, ...",
+                "compute.karpenter.nodePools[0].disruption.budgets[2].duration: `1d` is not a duration in hours and minutes like 8h, 30m or 1h30m",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = parse("  karpenter: {nodePool: []}\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "<input>: compute.karpenter.nodePool: compute.karpenter: unknown field `nodePool`, expected one of `namespace`, `serviceAccount`, `amiAlias`, `nodePools` at line 10 column 15"
+        );
+    }
+
+    #[test]
+    fn pattern_helpers_follow_the_crd_patterns() {
+        for q in ["1000", "500m", "4000Gi", "1.5", ".5", "+2", "16Ki", "1E"] {
+            assert!(is_quantity(q), "{q}");
+        }
+        for q in ["", "Gi", "1GB", "1..2", "-", "1 Gi"] {
+            assert!(!is_quantity(q), "{q}");
+        }
+        for d in ["8h", "30m", "1h30m", "1h30m0s", "10h0s"] {
+            assert!(is_budget_duration(d), "{d}");
+        }
+        for d in ["", "h", "30s", "1d", "1m30h", "1h30"] {
+            assert!(!is_budget_duration(d), "{d}");
+        }
+        for n in ["0", "10", "10%", "100%", "0%"] {
+            assert!(is_budget_nodes(n), "{n}");
+        }
+        for n in ["", "%", "101%", "1000%", "-1", "ten"] {
+            assert!(!is_budget_nodes(n), "{n}");
+        }
+        for d in ["1m", "30s", "1h30m", "90s"] {
+            assert!(is_go_duration(d, &['s', 'm', 'h']), "{d}");
+        }
+        for d in ["", "m", "1", "1d", "1.5h"] {
+            assert!(!is_go_duration(d, &['s', 'm', 'h']), "{d}");
+        }
+    }
+}
