@@ -444,9 +444,11 @@ fn values_header(namespace: &str) -> String {
         "\
 # Helm values for the Karpenter chart, consistent with the compute stack (interruption queue,
 # Pod Identity association for the service account). Install after the stacks, pinning a 1.x
-# chart version:
+# chart version and giving the stacks' region: nodes keep IMDS to themselves (hop limit 1), so
+# the controller cannot discover the region there, and the templates do not fix one.
 #   helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter \\
-#     --version <1.x.y> --namespace {namespace} --values karpenter-values.yaml --wait
+#     --version <1.x.y> --namespace {namespace} --values karpenter-values.yaml \\
+#     --set controller.env[0].name=AWS_REGION --set controller.env[0].value=<region> --wait
 "
     )
 }
@@ -658,8 +660,9 @@ fn check_consistency(
         return Err(invalid(
             &compute_name,
             format!(
-                "the Helm values name interruption queue {} but the stack creates {queue:?}",
-                values["settings"]["interruptionQueue"]
+                "the Helm values name interruption queue {} but the stack creates {}",
+                values["settings"]["interruptionQueue"],
+                queue.map_or_else(|| "none".to_owned(), |q| q.to_string())
             ),
         ));
     }
@@ -667,7 +670,11 @@ fn check_consistency(
     if role.as_ref() != Some(&node_class["spec"]["role"]) {
         return Err(invalid(
             &compute_name,
-            format!("the EC2NodeClass names role {} but the stack creates {role:?}", node_class["spec"]["role"]),
+            format!(
+                "the EC2NodeClass names role {} but the stack creates {}",
+                node_class["spec"]["role"],
+                role.map_or_else(|| "none".to_owned(), |r| r.to_string())
+            ),
         ));
     }
     let sg = resources.get("KarpenterNodeSecurityGroup").map(|r| r.properties.clone()).unwrap_or_default();
@@ -1092,7 +1099,22 @@ compute:
         let err = check_consistency(&mut ctx, &net, &wrong_queue, &class).unwrap_err().to_string();
         assert_eq!(
             err,
-            "stack `demo-compute` could not be rendered: the Helm values name interruption queue \"other\" but the stack creates Some(String(\"demo-karpenter\"))"
+            "stack `demo-compute` could not be rendered: the Helm values name interruption queue \"other\" but the stack creates \"demo-karpenter\""
+        );
+        let mut wrong_role = class.clone();
+        wrong_role["spec"]["role"] = json!("other");
+        let err = check_consistency(&mut ctx, &net, &values, &wrong_role).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "stack `demo-compute` could not be rendered: the EC2NodeClass names role \"other\" but the stack creates \"demo-karpenter-node\""
+        );
+        // A public subnet with the discovery tag would let Karpenter launch nodes in it.
+        let public = &mut ctx.stack(Part::Network).template_mut().resources["PublicSubnet2"].properties;
+        public["Tags"].as_array_mut().unwrap().push(json!({"Key": "karpenter.sh/discovery", "Value": "demo"}));
+        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "stack `demo-network` could not be rendered: subnet PublicSubnet2 is not private but carries karpenter.sh/discovery=demo: Karpenter would launch nodes in it"
         );
     }
 

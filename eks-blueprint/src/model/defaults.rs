@@ -101,8 +101,9 @@ pub const KARPENTER_CAPACITY_TYPES: [&str; 2] = ["on-demand", "spot"];
 /// (`r`), the getting-started guide's choice: no burstable or accelerated instances.
 pub const KARPENTER_INSTANCE_CATEGORIES: [&str; 3] = ["c", "m", "r"];
 
-/// NodePool instance generation: greater than 5 (Nitro, current generations), as in the
-/// getting-started guide.
+/// NodePool instance generation: greater than 5 (sixth generation and later: Nitro, current
+/// processors). Stricter than the getting-started guide's `Gt 2`, which also allows the
+/// older Xen-based third and fourth generations.
 pub const KARPENTER_INSTANCE_GENERATION_GREATER_THAN: u32 = 5;
 
 /// NodePool CPU limit: 1000 vCPUs, the getting-started guide's bound on what one NodePool
