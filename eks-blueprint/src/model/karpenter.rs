@@ -176,16 +176,26 @@ impl From<&str> for IntOrString {
 
 impl<'de> Deserialize<'de> for IntOrString {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(u64),
-            Str(String),
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = IntOrString;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number or a string like 1000, 10% or 4000Gi")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<IntOrString, E> {
+                Ok(IntOrString(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<IntOrString, E> {
+                Ok(IntOrString(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<IntOrString, E> {
+                Ok(IntOrString(v.to_string()))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IntOrString, E> {
+                Ok(IntOrString(v.to_owned()))
+            }
         }
-        Ok(match Raw::deserialize(d)? {
-            Raw::Int(n) => IntOrString(n.to_string()),
-            Raw::Str(s) => IntOrString(s),
-        })
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -462,7 +472,7 @@ impl NodePool {
         }
         for (field, value) in [("cpu", &self.limits.cpu), ("memory", &self.limits.memory)] {
             if let Some(q) = value {
-                if !is_quantity(q.as_str()) {
+                if !is_quantity(q.as_str()) || q.as_str().starts_with('-') {
                     errors.push(
                         format!("{path}.limits.{field}"),
                         "invalid-quantity",
@@ -925,6 +935,18 @@ compute:
                 "compute.karpenter.nodePools[0].disruption.budgets[2].schedule: `* *` is not a cron schedule of five fields (\"0 9 * * 1-5\") or @daily, @weekly, ...",
                 "compute.karpenter.nodePools[0].disruption.budgets[2].duration: `1d` is not a duration in hours and minutes like 8h, 30m or 1h30m",
             ]
+        );
+    }
+
+    #[test]
+    fn quantities_accept_fractions_and_refuse_other_types() {
+        let bp = parse("  karpenter:\n    nodePools: [{name: a, limits: {cpu: 0.5}}]\n").unwrap();
+        assert_eq!(bp.compute.karpenter.unwrap().node_pools[0].limits.cpu, Some(IntOrString("0.5".into())));
+        let err = parse("  karpenter:\n    nodePools: [{name: a, limits: {cpu: [1]}}]\n").unwrap_err().to_string();
+        assert!(err.contains("expected a number or a string like 1000, 10% or 4000Gi"), "{err}");
+        assert_eq!(
+            errors("  karpenter:\n    nodePools: [{name: a, limits: {cpu: -1}}]\n"),
+            vec!["compute.karpenter.nodePools[0].limits.cpu: `-1` is not a Kubernetes quantity like 1000, 500m or 4000Gi"]
         );
     }
 
