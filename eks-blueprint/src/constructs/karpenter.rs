@@ -206,6 +206,8 @@ pub(crate) fn render(
                     .principal(Principal::Service(vec!["events.amazonaws.com".into()]))
                     .resource(queue.attr_arn())
                     .condition("ArnEquals", "aws:SourceArn", Expr::List(rule_arns)),
+                // Karpenter's template also lets the SQS service principal send; kept, but
+                // only on behalf of this account.
                 Statement::allow(["sqs:SendMessage"])
                     .sid("SqsSendsForThisAccount")
                     .principal(Principal::Service(vec!["sqs.amazonaws.com".into()]))
@@ -729,6 +731,8 @@ fn selector_tags(terms: &Value) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    use indexmap::IndexMap;
+    use serde::Deserialize;
     use serde_json::{json, Value};
 
     use super::*;
@@ -766,8 +770,6 @@ compute:
         serde_yaml::Deserializer::from_str(text).map(|d| Value::deserialize(d).unwrap()).collect()
     }
 
-    use serde::Deserialize;
-
     /// Every statement of every controller policy, by Sid.
     fn statements(assembly: &Assembly) -> IndexMap<String, Value> {
         resources(assembly, "demo-compute")
@@ -777,7 +779,6 @@ compute:
             .map(|s| (s["Sid"].as_str().unwrap().to_owned(), s))
             .collect()
     }
-    use indexmap::IndexMap;
 
     #[test]
     fn nothing_is_rendered_without_karpenter() {
