@@ -47,6 +47,7 @@ pub use model::compute::{
 };
 pub use model::findings::{Finding, Suppression};
 pub use model::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
+pub use model::karpenter::{Karpenter, NodePool as KarpenterNodePool};
 pub use model::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
 pub use model::network::{NatGateways, Network};
 pub use model::{Blueprint, BlueprintBuilder, CrossStackReferences, StackLayout};

@@ -7,6 +7,7 @@
 mod cluster;
 mod compute;
 mod identity;
+mod karpenter;
 mod network;
 
 use indexmap::IndexMap;
@@ -102,11 +103,15 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     let cluster = cluster::render(&mut ctx, &net)?;
     identity::render(&mut ctx, &cluster)?;
     compute::render(&mut ctx, &net, &cluster)?;
+    let karpenter_files = karpenter::render(&mut ctx, &net, &cluster)?;
     let mut app = App::new();
     app.set_references(match bp.cross_stack_references {
         CrossStackReferences::Exports => References::Exports,
         CrossStackReferences::StackOutputs => References::StackOutputs,
     });
+    for (path, content) in karpenter_files {
+        app.add_file(path, content);
+    }
     for (_, stack) in ctx.stacks {
         app.add_stack(stack)?;
     }

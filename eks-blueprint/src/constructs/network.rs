@@ -19,7 +19,6 @@ use crate::synth::SynthError;
 /// stack, or the literal ids of an existing VPC.
 pub(crate) struct NetworkRefs {
     /// The VPC id.
-    #[allow(dead_code)] // for constructs that need the VPC (security groups, load balancers)
     pub vpc_id: Expr,
     /// The private subnets, one per zone: the cluster's and the nodes' subnets.
     pub private_subnets: Vec<Expr>,
@@ -359,6 +358,7 @@ fn endpoint_security_group(ctx: &mut Context, plan: &AddressPlan, vpc: &Handle<V
         from_port: Some(443),
         ip_protocol: "tcp".into(),
         to_port: Some(443),
+        ..SecurityGroupRule::default()
     };
     let mut ingress = vec![https(plan.vpc.to_string(), "the VPC")];
     ingress.extend(plan.pod_cidr.map(|pods| https(pods.to_string(), "pods")));
@@ -376,6 +376,7 @@ fn endpoint_security_group(ctx: &mut Context, plan: &AddressPlan, vpc: &Handle<V
                 from_port: Some(252),
                 ip_protocol: "icmp".into(),
                 to_port: Some(86),
+                ..SecurityGroupRule::default()
             }]),
             security_group_ingress: Some(ingress),
             tags: Some(tags),

@@ -24,6 +24,9 @@ pub struct Compute {
     pub fargate_profiles: Vec<FargateProfile>,
     /// EKS Auto Mode (`compute.autoMode`). Default: off.
     pub auto_mode: AutoMode,
+    /// Karpenter: node autoscaling with NodePools (see [`super::karpenter::Karpenter`]).
+    /// Default: off.
+    pub karpenter: Option<super::karpenter::Karpenter>,
     /// Tags node groups for Cluster Autoscaler auto-discovery
     /// (`k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>: owned`)
     /// (`compute.clusterAutoscaler`). Default: off.

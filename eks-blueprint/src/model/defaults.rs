@@ -166,3 +166,52 @@ pub const SERVICE_CIDR: &str = "10.100.0.0/16";
 
 /// The service CIDR EKS assigns when the VPC is in `10.0.0.0/8` (same source).
 pub const SERVICE_CIDR_FOR_10_VPC: &str = "172.20.0.0/16";
+
+/// Karpenter's namespace: `kube-system`, as the Karpenter getting-started guide installs it
+/// (<https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/>), so the
+/// controller runs beside the other cluster-critical components.
+pub const KARPENTER_NAMESPACE: &str = "kube-system";
+
+/// Karpenter's service account: `karpenter`, the name the Karpenter Helm chart creates.
+pub const KARPENTER_SERVICE_ACCOUNT: &str = "karpenter";
+
+/// The EC2NodeClass AMI alias: `al2023@latest`, the EKS-optimized Amazon Linux 2023 AMI for
+/// the cluster's Kubernetes version (Karpenter docs, EC2NodeClass `amiSelectorTerms`). The
+/// Karpenter docs recommend pinning a version (`al2023@v20250101`) in production so new AMIs
+/// roll out only when chosen.
+pub const KARPENTER_AMI_ALIAS: &str = "al2023@latest";
+
+/// The name of the NodePool a blueprint gets when it lists none: `default`, as in the
+/// Karpenter getting-started guide.
+pub const KARPENTER_NODE_POOL: &str = "default";
+
+/// NodePool capacity types: On-Demand and Spot; Karpenter prefers Spot when both are
+/// allowed and falls back to On-Demand (Karpenter docs, NodePools, `karpenter.sh/capacity-type`).
+pub const KARPENTER_CAPACITY_TYPES: [&str; 2] = ["on-demand", "spot"];
+
+/// NodePool instance categories: compute (`c`), general purpose (`m`) and memory optimized
+/// (`r`), the getting-started guide's choice: no burstable or accelerated instances.
+pub const KARPENTER_INSTANCE_CATEGORIES: [&str; 3] = ["c", "m", "r"];
+
+/// NodePool instance generation: greater than 5 (sixth generation and later: Nitro, current
+/// processors). Stricter than the getting-started guide's `Gt 2`, which also allows the
+/// older Xen-based third and fourth generations.
+pub const KARPENTER_INSTANCE_GENERATION_GREATER_THAN: u32 = 5;
+
+/// NodePool CPU limit: 1000 vCPUs, the getting-started guide's bound on what one NodePool
+/// may launch, so a runaway workload cannot scale without limit.
+pub const KARPENTER_CPU_LIMIT: &str = "1000";
+
+/// NodePool `consolidateAfter`: `1m`, as in the getting-started guide.
+pub const KARPENTER_CONSOLIDATE_AFTER: &str = "1m";
+
+/// Retention of interruption messages: 300 seconds, as Karpenter's own CloudFormation
+/// template; an interruption notice older than that is no longer actionable.
+pub const KARPENTER_MESSAGE_RETENTION_SECONDS: u32 = 300;
+
+/// Root volume of Karpenter nodes in GiB: the same 80 as managed node groups.
+pub const KARPENTER_ROOT_VOLUME_GIB: u32 = ROOT_VOLUME_GIB;
+
+/// The longest IAM role name (IAM quota); the Karpenter node role is named
+/// `<cluster>-karpenter-node` so the EC2NodeClass can name it.
+pub const IAM_ROLE_NAME_MAX: usize = 64;

@@ -6,6 +6,7 @@ pub mod compute;
 pub mod defaults;
 pub mod findings;
 pub mod identity;
+pub mod karpenter;
 pub mod network;
 
 use std::path::Path;
@@ -196,6 +197,9 @@ impl Blueprint {
                 "self-managed nodes need the cluster DNS address, which EKS derives from the VPC CIDR; in an existing VPC that CIDR is unknown here, so set serviceIpv4Cidr",
             );
         }
+        if let Some(karpenter) = &self.compute.karpenter {
+            karpenter.validate(self, errors);
+        }
         findings::validate(&self.suppress, errors);
     }
 
@@ -307,6 +311,12 @@ impl BlueprintBuilder {
     /// Suppresses a finding rule, with the reason (appends). Default: none.
     pub fn suppress(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
         self.0.suppress.push(Suppression::new(rule, reason));
+        self
+    }
+
+    /// Karpenter, with its NodePools. Default: off.
+    pub fn karpenter(mut self, karpenter: impl Into<karpenter::Karpenter>) -> Self {
+        self.0.compute.karpenter = Some(karpenter.into());
         self
     }
 

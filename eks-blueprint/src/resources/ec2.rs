@@ -375,18 +375,19 @@ pub struct VPCEndpoint {
 }
 resource_type!(VPCEndpoint, "AWS::EC2::VPCEndpoint");
 
-/// `AWS::EC2::SecurityGroup`
+/// `AWS::EC2::SecurityGroup` (`Ref` returns the group id in a VPC).
 ///
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html>
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SecurityGroup {
-    /// What the group is for.
+    /// What the group is for (replacing it replaces the group).
     pub group_description: String,
-    /// Outbound rules; when absent, EC2 allows all outbound traffic.
+    /// Outbound rules (allow all when absent).
     pub security_group_egress: Option<Vec<SecurityGroupRule>>,
-    /// Inbound rules.
+    /// Inbound rules. Rules that refer to the group itself are separate
+    /// `AWS::EC2::SecurityGroupIngress` resources.
     pub security_group_ingress: Option<Vec<SecurityGroupRule>>,
     /// Tags.
     pub tags: Option<Vec<Tag>>,
@@ -399,19 +400,50 @@ attributes!(SecurityGroup {
     attr_group_id => "GroupId",
 });
 
-/// `Ingress` / `Egress` of a security group, with an IPv4 CIDR peer.
+/// An inline rule of a security group (`Ingress` / `Egress`).
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SecurityGroupRule {
-    /// The IPv4 peer.
+    /// An IPv4 range.
     pub cidr_ip: Option<Expr>,
     /// What the rule is for.
     pub description: Option<String>,
-    /// The first port (or ICMP type).
+    /// The destination security group (egress rules).
+    pub destination_security_group_id: Option<Expr>,
+    /// First port (`-1` with protocol `-1`).
     pub from_port: Option<i64>,
-    /// `tcp`, `udp`, `icmp` or `-1`.
+    /// `tcp`, `udp`, `icmp`, or `-1` for all traffic.
     pub ip_protocol: String,
-    /// The last port (or ICMP code).
+    /// The source security group (ingress rules).
+    pub source_security_group_id: Option<Expr>,
+    /// Last port (`-1` with protocol `-1`).
     pub to_port: Option<i64>,
 }
+
+/// `AWS::EC2::SecurityGroupIngress`: one inbound rule of a group, as a resource.
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroupingress.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecurityGroupIngress {
+    /// What the rule is for.
+    pub description: Option<String>,
+    /// First port (`-1` with protocol `-1`).
+    pub from_port: Option<i64>,
+    /// The group the rule belongs to.
+    pub group_id: Expr,
+    /// `tcp`, `udp`, `icmp`, or `-1` for all traffic.
+    pub ip_protocol: String,
+    /// The source security group.
+    pub source_security_group_id: Option<Expr>,
+    /// Last port (`-1` with protocol `-1`).
+    pub to_port: Option<i64>,
+}
+resource_type!(SecurityGroupIngress, "AWS::EC2::SecurityGroupIngress");
+
+attributes!(Subnet {
+    /// The VPC of the subnet.
+    attr_vpc_id => "VpcId",
+});

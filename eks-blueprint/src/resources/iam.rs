@@ -82,3 +82,21 @@ attributes!(OIDCProvider {
     /// The provider ARN (`arn:<partition>:iam::<account>:oidc-provider/<host>/<path>`).
     attr_arn => "Arn",
 });
+
+/// `AWS::IAM::ManagedPolicy` (`Ref` returns the policy ARN).
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManagedPolicy {
+    /// What the policy is for (replacing it replaces the policy).
+    pub description: Option<String>,
+    /// The policy name (generated when absent).
+    pub managed_policy_name: Option<Expr>,
+    /// The policy document (at most 6,144 characters without whitespace).
+    pub policy_document: PolicyDocument,
+    /// The names of the roles the policy is attached to.
+    pub roles: Option<Vec<Expr>>,
+}
+resource_type!(ManagedPolicy, "AWS::IAM::ManagedPolicy");

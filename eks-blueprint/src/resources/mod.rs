@@ -10,10 +10,12 @@ pub mod autoscaling;
 pub mod ec2;
 pub mod ecr;
 pub mod eks;
+pub mod events;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod logs;
+pub mod sqs;
 
 use serde::Serialize;
 
