@@ -278,3 +278,15 @@ fn node_groups_without_max_pods_are_a_suppressible_finding_with_a_pod_cidr() {
     );
     assert!(suppressed.findings().is_empty());
 }
+
+#[test]
+fn karpenter_reserves_the_primary_network_interface() {
+    let karpenter = format!("{GROUP}  karpenter: {{}}\n");
+    let values = |network: &str| {
+        let assembly = synth(&blueprint(network, &karpenter));
+        let docs = yaml_documents(file(&assembly, "manifests/karpenter-values.yaml"));
+        docs[0]["settings"].clone()
+    };
+    assert_eq!(values("  podCidr: 100.64.0.0/16\n")["reservedENIs"], json!("1"));
+    assert!(values("  cidr: 10.0.0.0/16\n").get("reservedENIs").is_none());
+}

@@ -68,6 +68,15 @@ pub(crate) fn vpc_cni_configuration(bp: &Blueprint) -> Option<String> {
     })
 }
 
+/// Karpenter's Helm values under custom networking: Karpenter computes each instance type's
+/// max pods from its network interfaces, and the primary one carries no pods, so it is
+/// reserved (`settings.reservedENIs`, a string in the chart's values).
+pub(crate) fn karpenter_settings(bp: &Blueprint, values: &mut serde_json::Value) {
+    if enabled(bp) {
+        values["settings"]["reservedENIs"] = json!("1");
+    }
+}
+
 /// A placeholder of the template, as written in it: `${NAME}`.
 fn placeholder(name: &str) -> String {
     format!("${{{name}}}")
