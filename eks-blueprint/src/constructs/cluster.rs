@@ -267,6 +267,10 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 }]),
                 resolve_conflicts: Some("OVERWRITE".into()),
                 tags: Some(tags.clone()),
+                // With a pod CIDR: VPC CNI custom networking, one ENIConfig per zone chosen
+                // by the node's zone label. Node groups live in the compute stack, deployed
+                // after this one, so every node starts with the CNI configured.
+                configuration_values: super::eniconfig::vpc_cni_configuration(bp),
                 ..Addon::default()
             },
             ResourceOptions::new().depends_on(&pod_identity_agent),
@@ -327,6 +331,13 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
 
     stack.add_output("ClusterName", Output::new(cluster.reference(), "The EKS cluster name"))?;
     stack.add_output("ClusterArn", Output::new(cluster.attr_arn(), "The EKS cluster ARN"))?;
+    stack.add_output(
+        "ClusterSecurityGroupId",
+        Output::new(
+            cluster.attr_cluster_security_group_id(),
+            "The security group EKS created for the control plane and managed nodes",
+        ),
+    )?;
     stack.add_output("ClusterEndpoint", Output::new(cluster.attr_endpoint(), "The Kubernetes API server endpoint"))?;
     stack.add_output(
         "UpdateKubeconfigCommand",

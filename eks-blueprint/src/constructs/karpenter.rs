@@ -265,7 +265,8 @@ pub(crate) fn render(
         Output::new(controller_role.attr_arn(), "The Karpenter controller's role (EKS Pod Identity)"),
     )?;
 
-    let values = helm_values(name, karpenter);
+    let mut values = helm_values(name, karpenter);
+    super::eniconfig::karpenter_settings(bp, &mut values);
     let node_class = node_class(ctx, karpenter);
     check_consistency(ctx, net, &values, &node_class)?;
     let mut files = vec![

@@ -6,6 +6,7 @@
 
 mod cluster;
 mod compute;
+mod eniconfig;
 mod identity;
 mod karpenter;
 mod network;
@@ -110,6 +111,9 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
         CrossStackReferences::StackOutputs => References::StackOutputs,
     });
     for (path, content) in karpenter_files {
+        app.add_file(path, content);
+    }
+    for (path, content) in eniconfig::render(&ctx) {
         app.add_file(path, content);
     }
     for (_, stack) in ctx.stacks {

@@ -4,7 +4,7 @@
 
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
-use crate::cfn::{Expr, Handle, ResourceOptions};
+use crate::cfn::{Expr, Handle, Output, ResourceOptions};
 use crate::model::network::{AddressPlan, AvailabilityZones, NatGateways};
 use crate::resources::ec2::{
     FlowLog, InternetGateway, NatGateway, Route, RouteTable, SecurityGroup, SecurityGroupRule, Subnet,
@@ -247,6 +247,17 @@ fn pod_subnets(
         stack.add(
             &format!("PodSubnet{n}RouteTableAssociation"),
             SubnetRouteTableAssociation { route_table_id: rt.reference(), subnet_id: subnet.reference() },
+        )?;
+        // Read by manifests/eniconfigs.sh to fill the ENIConfig of each zone: the zone is
+        // the ENIConfig's name, the subnet its `spec.subnet`.
+        let ids = super::eniconfig::pod_subnet_outputs(n);
+        stack.add_output(
+            &ids.subnet_id,
+            Output::new(subnet.reference(), format!("Pod subnet {n} (VPC CNI custom networking)")),
+        )?;
+        stack.add_output(
+            &ids.zone,
+            Output::new(subnet.attr_availability_zone(), format!("Availability Zone of pod subnet {n}")),
         )?;
     }
     Ok(())

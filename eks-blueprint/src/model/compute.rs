@@ -347,8 +347,9 @@ pub struct UpdateConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Kubelet {
-    /// Most pods per node (kubelet `maxPods`; Bottlerocket `max-pods`). Default: the AMI's
-    /// value, computed from the instance type's network interfaces.
+    /// Most pods per node (kubelet `maxPods`; Bottlerocket `max-pods`). With
+    /// `network.podCidr` the AMI's value is too high: set it (rule `EKSB-NETWORK-001`).
+    /// Default: the AMI's value, computed from the instance type's network interfaces.
     pub max_pods: Option<u32>,
     /// Extra kubelet command-line flags, each starting with `--` (Amazon Linux 2023 only:
     /// Bottlerocket takes settings, not flags). Default: none.

@@ -18,11 +18,15 @@ pub const SSH_KEY: &str = "EKSB-COMPUTE-002";
 /// Nodes in public subnets.
 pub const PUBLIC_NODES: &str = "EKSB-COMPUTE-003";
 
+/// A pod CIDR (VPC CNI custom networking) with node groups that keep the AMI's max pods.
+pub const CUSTOM_NETWORKING_MAX_PODS: &str = "EKSB-NETWORK-001";
+
 /// Every rule: id and what it checks.
 pub const RULES: &[(&str, &str)] = &[
     (SPOT_SINGLE_INSTANCE_TYPE, "Spot node groups list several instance types"),
     (SSH_KEY, "nodes have no SSH key pair"),
     (PUBLIC_NODES, "nodes run in private subnets"),
+    (CUSTOM_NETWORKING_MAX_PODS, "with a pod CIDR, node groups set kubelet maxPods"),
 ];
 
 /// A best-practice finding: the rule, the field path and what to do.

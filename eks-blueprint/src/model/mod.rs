@@ -206,6 +206,7 @@ impl Blueprint {
     /// Best-practice findings (warnings with rule ids), without the suppressed rules.
     pub fn findings(&self) -> Vec<Finding> {
         let mut all = self.compute.findings();
+        all.extend(self.network.findings(&self.compute));
         all.retain(|f| !self.suppress.iter().any(|s| s.rule == f.rule_id));
         all
     }

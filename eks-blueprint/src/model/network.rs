@@ -25,9 +25,14 @@ pub struct Network {
     /// A secondary VPC CIDR block for pods (VPC CNI custom networking), e.g. `100.64.0.0/16`:
     /// one pod subnet per zone is carved from it, tagged for the cluster and routed through the
     /// private route tables. It must lie in `100.64.0.0/10`, `198.19.0.0/16`, or the RFC 1918
-    /// range of the VPC CIDR, and not overlap the VPC CIDR. The Kubernetes `ENIConfig`
-    /// objects that point the VPC CNI at these subnets are not rendered. Default: none; pods
-    /// take addresses from the private subnets.
+    /// range of the VPC CIDR, and not overlap the VPC CIDR. The `vpc-cni` add-on is configured
+    /// for custom networking (`AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true`,
+    /// `ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone`), the network stack outputs each pod
+    /// subnet's id and zone (`PodSubnet<n>Id`, `PodSubnet<n>Zone`), and the output has
+    /// `manifests/eniconfigs.yaml` (one `ENIConfig` per zone) with `manifests/eniconfigs.sh`,
+    /// which fills it from the stack outputs and applies it: run it between the cluster and
+    /// compute stacks. Node groups should set `kubelet.maxPods` (rule `EKSB-NETWORK-001`).
+    /// Default: none; pods take addresses from the private subnets.
     pub pod_cidr: Option<String>,
     /// VPC endpoints, so that nodes reach AWS services without the internet: a list of
     /// services (`s3`, `ecr.api`, `ecr.dkr`, `sts`, `ec2`, `elasticloadbalancing`, `logs`,
@@ -528,6 +533,47 @@ impl Network {
             None => Some(Vec::new()),
         };
         Some(AddressPlan { vpc, public: public?, private: private?, isolated: isolated?, pod_cidr, pods: pods? })
+    }
+
+    /// Best-practice findings of the network part, before suppressions: with a pod CIDR
+    /// (VPC CNI custom networking), node groups without kubelet `maxPods`
+    /// (`EKSB-NETWORK-001`).
+    ///
+    /// The primary network interface of a node carries no pods under custom networking
+    /// (EKS user guide, "Deploy Pods in alternate subnets with custom networking"), but the
+    /// AMI's max pods counts its addresses: nodes would accept pods they cannot give an
+    /// address to, which then wait in `ContainerCreating`.
+    pub(crate) fn findings(&self, compute: &super::compute::Compute) -> Vec<super::findings::Finding> {
+        use super::findings::{Finding, CUSTOM_NETWORKING_MAX_PODS};
+        if self.pod_cidr.is_none() || self.existing.is_some() {
+            return Vec::new();
+        }
+        let message = |types: &[String]| {
+            let example = types.first().map_or("<instance type>", String::as_str);
+            format!(
+                "with podCidr the VPC CNI gives pods no address from the node's primary network interface, but the AMI's max pods counts them, so nodes accept pods they cannot start; set kubelet.maxPods to the value of `max-pods-calculator.sh --instance-type {example} --cni-version <vpc-cni version> --cni-custom-networking-enabled` for the smallest instance type"
+            )
+        };
+        let managed = compute.managed_node_groups.iter().enumerate().filter(|(_, g)| g.kubelet.max_pods.is_none()).map(
+            |(i, g)| {
+                Finding::new(
+                    CUSTOM_NETWORKING_MAX_PODS,
+                    format!("compute.managedNodeGroups[{i}].kubelet.maxPods"),
+                    message(&g.instance_types),
+                )
+            },
+        );
+        let self_managed =
+            compute.self_managed_node_groups.iter().enumerate().filter(|(_, g)| g.kubelet.max_pods.is_none()).map(
+                |(i, g)| {
+                    Finding::new(
+                        CUSTOM_NETWORKING_MAX_PODS,
+                        format!("compute.selfManagedNodeGroups[{i}].kubelet.maxPods"),
+                        message(&g.instance_types),
+                    )
+                },
+            );
+        managed.chain(self_managed).collect()
     }
 
     /// Checks `podCidr` against the VPC CIDR.

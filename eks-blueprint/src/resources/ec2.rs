@@ -52,6 +52,8 @@ resource_type!(Subnet, "AWS::EC2::Subnet");
 attributes!(Subnet {
     /// The subnet id.
     attr_subnet_id => "SubnetId",
+    /// The Availability Zone name, e.g. `eu-west-1a` (also when chosen with `Fn::GetAZs`).
+    attr_availability_zone => "AvailabilityZone",
 });
 
 /// `AWS::EC2::InternetGateway`
