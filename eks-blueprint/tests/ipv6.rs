@@ -134,3 +134,15 @@ fn ipv6_with_an_existing_vpc_is_the_owners_job() {
     ));
     assert!(bp.is_ok(), "{:?}", bp.err().map(|e| e.to_string()));
 }
+
+#[test]
+fn ipv6_refuses_karpenter() {
+    assert_eq!(
+        errors(&yaml(
+            "  ipv6: true\n",
+            "  ipFamily: ipv6\n",
+            "compute:\n  managedNodeGroups:\n    - name: system\n  karpenter:\n    nodePools:\n      - name: general\n"
+        )),
+        ["compute.karpenter: Karpenter is not supported with ipFamily: ipv6 yet (its EC2NodeClass would need IPv6 instance metadata); use managedNodeGroups"]
+    );
+}
