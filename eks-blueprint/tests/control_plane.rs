@@ -274,16 +274,16 @@ fn without_nat_nodes_need_the_private_endpoint() {
 }
 
 #[test]
-fn ipv6_is_refused_while_the_network_is_ipv4_only() {
+fn ipv6_is_refused_on_an_ipv4_only_network() {
     assert_eq!(
         errors(&with_admin("  ipFamily: ipv6\n")),
-        ["cluster.ipFamily: ipv6 needs IPv6 CIDR blocks on the VPC and its subnets, and this blueprint's network is IPv4 only; use ipv4 (the default)"]
+        ["cluster.ipFamily: ipv6 needs IPv6 CIDR blocks on the VPC and its subnets; set network.ipv6: true, or use ipv4 (the default)"]
     );
     assert_eq!(
         errors(&with_admin("  ipFamily: ipv6\n  serviceIpv4Cidr: 172.20.0.0/16\n")),
         [
             "cluster.serviceIpv4Cidr: an ipv6 cluster takes its service addresses from fc00::/7; remove serviceIpv4Cidr or use ipFamily: ipv4",
-            "cluster.ipFamily: ipv6 needs IPv6 CIDR blocks on the VPC and its subnets, and this blueprint's network is IPv4 only; use ipv4 (the default)",
+            "cluster.ipFamily: ipv6 needs IPv6 CIDR blocks on the VPC and its subnets; set network.ipv6: true, or use ipv4 (the default)",
         ]
     );
 }

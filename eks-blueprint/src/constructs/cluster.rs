@@ -249,7 +249,11 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             Role {
                 assume_role_policy_document: pod_identity_trust(),
                 description: Some(format!("VPC CNI (aws-node) of EKS cluster {}, through EKS Pod Identity", bp.name)),
-                managed_policy_arns: Some(vec![Expr::aws_managed_policy("AmazonEKS_CNI_Policy")]),
+                // AmazonEKS_CNI_Policy covers IPv4 only; an ipv6 cluster's CNI gets the policy
+                // of the EKS user guide "Create IAM policy for clusters that use the IPv6 family".
+                managed_policy_arns: (spec.ip_family == IpFamily::Ipv4)
+                    .then(|| vec![Expr::aws_managed_policy("AmazonEKS_CNI_Policy")]),
+                policies: (spec.ip_family == IpFamily::Ipv6).then(vpc_cni_ipv6_policy),
                 tags: Some(tags.clone()),
                 ..Role::default()
             },
@@ -350,4 +354,28 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         ),
     )?;
     Ok(ClusterRefs { cluster })
+}
+
+/// The VPC CNI's permissions in an ipv6 cluster, from the EKS user guide "Create IAM policy
+/// for clusters that use the IPv6 family"
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html#cni-iam-role-create-ipv6-policy>).
+fn vpc_cni_ipv6_policy() -> Vec<crate::resources::iam::Policy> {
+    vec![crate::resources::iam::Policy {
+        policy_document: PolicyDocument::new([
+            // The guide grants this on "*"; its only resource type is the network interface,
+            // so it is scoped to this account's interfaces (least privilege).
+            Statement::allow(["ec2:AssignIpv6Addresses"])
+                .resource(Expr::sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*")),
+            Statement::allow([
+                "ec2:DescribeInstances",
+                "ec2:DescribeTags",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeInstanceTypes",
+            ])
+            .resource("*"),
+            Statement::allow(["ec2:CreateTags"])
+                .resource(Expr::sub("arn:${AWS::Partition}:ec2:*:*:network-interface/*")),
+        ]),
+        policy_name: "AmazonEKS_CNI_IPv6_Policy".into(),
+    }]
 }

@@ -7,8 +7,8 @@ use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
 use crate::model::network::{AddressPlan, AvailabilityZones, NatGateways};
 use crate::resources::ec2::{
-    FlowLog, InternetGateway, NatGateway, Route, RouteTable, SecurityGroup, SecurityGroupRule, Subnet,
-    SubnetRouteTableAssociation, VPCCidrBlock, VPCEndpoint, VPCGatewayAttachment, EIP, VPC,
+    EgressOnlyInternetGateway, FlowLog, InternetGateway, NatGateway, Route, RouteTable, SecurityGroup,
+    SecurityGroupRule, Subnet, SubnetRouteTableAssociation, VPCCidrBlock, VPCEndpoint, VPCGatewayAttachment, EIP, VPC,
 };
 use crate::resources::iam::{Policy, Role};
 use crate::resources::kms::{Alias, Key};
@@ -90,11 +90,46 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
             destination_cidr_block: Some(Expr::from("0.0.0.0/0")),
             gateway_id: Some(igw.reference()),
             nat_gateway_id: None,
+            ..Route::default()
         },
         ResourceOptions::new().depends_on(&attachment),
     )?;
-
     let zones = plan.private.len();
+    // Dual stack: the VPC's Amazon-provided /56, one /64 per public (index i) and private
+    // (index zones + i) subnet, carved with Fn::Cidr; subnets wait for the block.
+    let ipv6 = if bp.network.ipv6 {
+        let block = stack.add(
+            "Ipv6CidrBlock",
+            VPCCidrBlock {
+                amazon_provided_ipv6_cidr_block: Some(true),
+                vpc_id: vpc.reference(),
+                ..VPCCidrBlock::default()
+            },
+        )?;
+        stack.add_with(
+            "PublicDefaultIpv6Route",
+            Route {
+                route_table_id: public_rt.reference(),
+                destination_ipv6_cidr_block: Some(Expr::from("::/0")),
+                gateway_id: Some(igw.reference()),
+                ..Route::default()
+            },
+            ResourceOptions::new().depends_on(&attachment),
+        )?;
+        let count = u32::try_from(2 * zones).unwrap_or(2);
+        let blocks = Expr::cidr(Expr::select(0, vpc.attr_ipv6_cidr_blocks()), count, 64);
+        Some((block, blocks))
+    } else {
+        None
+    };
+    let ipv6_block = |i: usize| -> Option<Expr> {
+        ipv6.as_ref().map(|(_, blocks)| Expr::select(u32::try_from(i).unwrap_or_default(), blocks.clone()))
+    };
+    let ipv6_options = |options: ResourceOptions| match &ipv6 {
+        Some((block, _)) => options.depends_on(block),
+        None => options,
+    };
+
     let mut public_subnets = Vec::with_capacity(zones);
     let mut private_subnets = Vec::with_capacity(zones);
     for i in 0..zones {
@@ -122,8 +157,10 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
                 // launched here should get a public IP by accident.
                 map_public_ip_on_launch: Some(false),
                 tags: Some(public_tags),
+                assign_ipv6_address_on_creation: bp.network.ipv6.then_some(true),
+                ipv6_cidr_block: ipv6_block(i),
             },
-            subnet_options(bp),
+            ipv6_options(subnet_options(bp)),
         )?;
         stack.add(
             &format!("PublicSubnet{n}RouteTableAssociation"),
@@ -137,8 +174,10 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
                 cidr_block: Some(Expr::from(plan.private[i].to_string())),
                 map_public_ip_on_launch: Some(false),
                 tags: Some(private_tags),
+                assign_ipv6_address_on_creation: bp.network.ipv6.then_some(true),
+                ipv6_cidr_block: ipv6_block(zones + i),
             },
-            subnet_options(bp),
+            ipv6_options(subnet_options(bp)),
         )?;
         public_subnets.push(public);
         private_subnets.push(private);
@@ -170,6 +209,16 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
         )?;
         nats.push(nat);
     }
+    let eigw = if bp.network.ipv6 {
+        let tags = ctx.tags(&[("Name", ctx.name_tag("eigw"))]);
+        let stack = ctx.stack(Part::Network);
+        Some(stack.add(
+            "EgressOnlyInternetGateway",
+            EgressOnlyInternetGateway { tags: Some(tags), vpc_id: vpc.reference() },
+        )?)
+    } else {
+        None
+    };
     let mut private_rts = Vec::with_capacity(zones);
     for (i, private) in private_subnets.iter().enumerate() {
         let n = i + 1;
@@ -185,6 +234,18 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
                     destination_cidr_block: Some(Expr::from("0.0.0.0/0")),
                     gateway_id: None,
                     nat_gateway_id: Some(nat.reference()),
+                    ..Route::default()
+                },
+            )?;
+        }
+        if let Some(eigw) = &eigw {
+            stack.add(
+                &format!("PrivateDefaultIpv6Route{n}"),
+                Route {
+                    route_table_id: rt.reference(),
+                    destination_ipv6_cidr_block: Some(Expr::from("::/0")),
+                    egress_only_internet_gateway_id: Some(eigw.reference()),
+                    ..Route::default()
                 },
             )?;
         }
@@ -200,7 +261,8 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
     let mut gateway_rts: Vec<Expr> = private_rts.iter().map(Handle::reference).collect();
     gateway_rts.extend(isolated_rt.as_ref().map(Handle::reference));
     let private_refs: Vec<Expr> = private_subnets.iter().map(Handle::reference).collect();
-    vpc_endpoints(ctx, &plan, &vpc, &private_refs, gateway_rts)?;
+    let ipv6_block_handle = ipv6.map(|(block, _)| block);
+    vpc_endpoints(ctx, &plan, &vpc, ipv6_block_handle.as_ref(), &private_refs, gateway_rts)?;
     if bp.network.flow_logs.enabled {
         flow_logs(ctx, &vpc)?;
     }
@@ -226,7 +288,11 @@ fn pod_subnets(
     let stack = ctx.stack(Part::Network);
     let block = stack.add(
         "PodCidrBlock",
-        VPCCidrBlock { cidr_block: Some(Expr::from(pod_cidr.to_string())), vpc_id: vpc.reference() },
+        VPCCidrBlock {
+            cidr_block: Some(Expr::from(pod_cidr.to_string())),
+            vpc_id: vpc.reference(),
+            ..VPCCidrBlock::default()
+        },
     )?;
     for (i, (cidr, rt)) in plan.pods.iter().zip(private_rts).enumerate() {
         let n = i + 1;
@@ -241,6 +307,7 @@ fn pod_subnets(
                 cidr_block: Some(Expr::from(cidr.to_string())),
                 map_public_ip_on_launch: Some(false),
                 tags: Some(tags),
+                ..Subnet::default()
             },
             subnet_options(bp).depends_on(&block),
         )?;
@@ -289,6 +356,7 @@ fn isolated_subnets(
                 cidr_block: Some(Expr::from(cidr.to_string())),
                 map_public_ip_on_launch: Some(false),
                 tags: Some(tags),
+                ..Subnet::default()
             },
             subnet_options(bp),
         )?;
@@ -307,6 +375,7 @@ fn vpc_endpoints(
     ctx: &mut Context,
     plan: &AddressPlan,
     vpc: &Handle<VPC>,
+    ipv6_block: Option<&Handle<VPCCidrBlock>>,
     private_subnets: &[Expr],
     gateway_rts: Vec<Expr>,
 ) -> Result<(), SynthError> {
@@ -337,7 +406,7 @@ fn vpc_endpoints(
         let group = match &security_group {
             Some(group) => Expr::clone(group),
             None => {
-                let group = endpoint_security_group(ctx, plan, vpc)?;
+                let group = endpoint_security_group(ctx, plan, vpc, ipv6_block)?;
                 security_group = Some(group.clone());
                 group
             }
@@ -362,7 +431,12 @@ fn vpc_endpoints(
 
 /// The security group of the interface endpoints: HTTPS in from the VPC CIDR (and the pod
 /// CIDR), nothing out (the endpoints answer, they never connect).
-fn endpoint_security_group(ctx: &mut Context, plan: &AddressPlan, vpc: &Handle<VPC>) -> Result<Expr, SynthError> {
+fn endpoint_security_group(
+    ctx: &mut Context,
+    plan: &AddressPlan,
+    vpc: &Handle<VPC>,
+    ipv6_block: Option<&Handle<VPCCidrBlock>>,
+) -> Result<Expr, SynthError> {
     let https = |cidr: String, what: &str| SecurityGroupRule {
         cidr_ip: Some(Expr::from(cidr)),
         description: Some(format!("HTTPS to AWS services from {what}")),
@@ -373,9 +447,22 @@ fn endpoint_security_group(ctx: &mut Context, plan: &AddressPlan, vpc: &Handle<V
     };
     let mut ingress = vec![https(plan.vpc.to_string(), "the VPC")];
     ingress.extend(plan.pod_cidr.map(|pods| https(pods.to_string(), "pods")));
+    if ipv6_block.is_some() {
+        ingress.push(SecurityGroupRule {
+            cidr_ip: None,
+            cidr_ipv6: Some(Expr::select(0, vpc.attr_ipv6_cidr_blocks())),
+            description: Some("HTTPS to AWS services from the VPC (IPv6)".into()),
+            ..https(String::new(), "")
+        });
+    }
     let tags = ctx.tags(&[("Name", ctx.name_tag("vpc-endpoints"))]);
     let stack = ctx.stack(Part::Network);
-    let group = stack.add(
+    // The VPC's IPv6 block is readable only once it is associated.
+    let options = match ipv6_block {
+        Some(block) => ResourceOptions::new().depends_on(block),
+        None => ResourceOptions::new(),
+    };
+    let group = stack.add_with(
         "VpcEndpointSecurityGroup",
         SecurityGroup {
             group_description: "Interface VPC endpoints: HTTPS from inside the VPC only".into(),
@@ -393,6 +480,7 @@ fn endpoint_security_group(ctx: &mut Context, plan: &AddressPlan, vpc: &Handle<V
             tags: Some(tags),
             vpc_id: Some(vpc.reference()),
         },
+        options,
     )?;
     Ok(group.attr_group_id())
 }

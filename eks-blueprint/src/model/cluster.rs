@@ -180,7 +180,10 @@ pub struct ClusterSpec {
     /// changing it later would make CloudFormation replace the cluster.
     pub secrets_encryption: SecretsEncryption,
     /// The IP family of pods and services. `ipv6` needs IPv6 CIDR blocks on the VPC and its
-    /// subnets, which the network does not offer yet, so `ipv6` is refused. Fixed at
+    /// subnets: `network.ipv6: true`, or an existing VPC whose owner added them (with
+    /// `AssignIpv6AddressOnCreation` on the subnets and IPv6 egress). With `ipv6` the VPC CNI's
+    /// role gets the IPv6 policy of the EKS user guide instead of `AmazonEKS_CNI_Policy`;
+    /// self-managed node groups and Karpenter are refused (not yet supported here). Fixed at
     /// cluster creation. Default: `ipv4`.
     pub ip_family: IpFamily,
     /// The CIDR block Kubernetes service addresses come from (fixed at creation): inside
@@ -703,13 +706,13 @@ impl ClusterSpec {
 
     /// Checks what depends on the network: the IP family and the service CIDR against the VPC.
     pub(crate) fn validate_with_network(&self, network: &Network, errors: &mut ValidationErrors) {
-        if self.ip_family == IpFamily::Ipv6 {
-            // The network model has no IPv6 CIDR blocks yet; an ipv6 cluster in an IPv4-only
-            // VPC fails at deploy time, so refuse it here.
+        if self.ip_family == IpFamily::Ipv6 && !network.ipv6 && network.existing.is_none() {
+            // An ipv6 cluster in an IPv4-only VPC fails at deploy time, so refuse it here. An
+            // existing VPC's IPv6 blocks are its owner's job.
             errors.push(
                 "cluster.ipFamily",
                 "ipv6-needs-ipv6-network",
-                "ipv6 needs IPv6 CIDR blocks on the VPC and its subnets, and this blueprint's network is IPv4 only; use ipv4 (the default)",
+                "ipv6 needs IPv6 CIDR blocks on the VPC and its subnets; set network.ipv6: true, or use ipv4 (the default)",
             );
         }
         // With an existing VPC its CIDR is not known here: `network.cidr` is not used.

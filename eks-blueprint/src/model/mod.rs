@@ -200,7 +200,36 @@ impl Blueprint {
         if let Some(karpenter) = &self.compute.karpenter {
             karpenter.validate(self, errors);
         }
+        self.validate_ipv6(errors);
         findings::validate(&self.suppress, errors);
+    }
+
+    /// What an ipv6 cluster or an IPv6 network does not support yet.
+    fn validate_ipv6(&self, errors: &mut ValidationErrors) {
+        if self.network.ipv6 && self.network.pod_cidr.is_some() {
+            errors.push(
+                "network.podCidr",
+                "pod-cidr-ipv6",
+                "VPC CNI custom networking (pod subnets) is IPv4 only, and an ipv6 cluster gives pods IPv6 addresses from the node subnets; remove podCidr or network.ipv6",
+            );
+        }
+        if self.cluster.ip_family != cluster::IpFamily::Ipv6 {
+            return;
+        }
+        if !self.compute.self_managed_node_groups.is_empty() {
+            errors.push(
+                "compute.selfManagedNodeGroups",
+                "ipv6-self-managed",
+                "self-managed node groups are not supported with ipFamily: ipv6 yet (their node configuration would need the cluster's IPv6 service CIDR); use managedNodeGroups",
+            );
+        }
+        if self.compute.karpenter.is_some() {
+            errors.push(
+                "compute.karpenter",
+                "ipv6-karpenter",
+                "Karpenter is not supported with ipFamily: ipv6 yet (its EC2NodeClass would need IPv6 instance metadata); use managedNodeGroups",
+            );
+        }
     }
 
     /// Best-practice findings (warnings with rule ids), without the suppressed rules.

@@ -50,6 +50,13 @@ pub struct Network {
     /// tags EKS and its load balancers look for (CloudFormation cannot tag existing
     /// subnets). Default: none; a VPC is created.
     pub existing: Option<ExistingVpc>,
+    /// Dual stack: an Amazon-provided IPv6 `/56` on the VPC and a `/64` on each public and
+    /// private subnet (isolated subnets stay IPv4 only), with IPv6 addresses assigned on
+    /// creation, `::/0` to the internet gateway from the public subnets and to an egress-only
+    /// internet gateway from the private ones, and HTTPS from the VPC's IPv6 block on the
+    /// endpoints' security group. Needed by `cluster.ipFamily: ipv6`; not compatible with
+    /// `podCidr` (EKS custom networking is IPv4 only). Default: `false`, IPv4 only.
+    pub ipv6: bool,
 }
 
 impl Default for Network {
@@ -63,6 +70,7 @@ impl Default for Network {
             vpc_endpoints: VpcEndpoints::default(),
             flow_logs: FlowLogs::default(),
             existing: None,
+            ipv6: false,
         }
     }
 }
@@ -866,6 +874,13 @@ impl NetworkBuilder {
     /// Explicit isolated subnet CIDRs, one per zone (appends). Default: none.
     pub fn isolated_subnet_cidrs<S: Into<String>>(mut self, cidrs: impl IntoIterator<Item = S>) -> Self {
         self.0.subnets.isolated.get_or_insert_with(SubnetTier::default).cidrs.extend(cidrs.into_iter().map(Into::into));
+        self
+    }
+
+    /// Dual stack: an Amazon-provided IPv6 `/56` on the VPC and a `/64` per public and
+    /// private subnet, with IPv6 egress. Default: `false`, IPv4 only.
+    pub fn ipv6(mut self, enabled: bool) -> Self {
+        self.0.ipv6 = enabled;
         self
     }
 

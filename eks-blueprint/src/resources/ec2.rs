@@ -28,6 +28,8 @@ attributes!(VPC {
     attr_cidr_block => "CidrBlock",
     /// The VPC id.
     attr_vpc_id => "VpcId",
+    /// The VPC's IPv6 CIDR blocks (a list; empty until a `VPCCidrBlock` adds one).
+    attr_ipv6_cidr_blocks => "Ipv6CidrBlocks",
 });
 
 /// `AWS::EC2::Subnet`
@@ -39,6 +41,10 @@ attributes!(VPC {
 pub struct Subnet {
     /// The VPC.
     pub vpc_id: Expr,
+    /// Whether network interfaces created here get an IPv6 address.
+    pub assign_ipv6_address_on_creation: Option<bool>,
+    /// The IPv6 CIDR block (a `/64` of the VPC's block).
+    pub ipv6_cidr_block: Option<Expr>,
     /// The Availability Zone.
     pub availability_zone: Option<Expr>,
     /// The IPv4 CIDR block.
@@ -67,6 +73,20 @@ pub struct InternetGateway {
     pub tags: Option<Vec<Tag>>,
 }
 resource_type!(InternetGateway, "AWS::EC2::InternetGateway");
+
+/// `AWS::EC2::EgressOnlyInternetGateway`: outbound-only IPv6 internet access.
+///
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-egressonlyinternetgateway.html>
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EgressOnlyInternetGateway {
+    /// Tags.
+    pub tags: Option<Vec<Tag>>,
+    /// The VPC.
+    pub vpc_id: Expr,
+}
+resource_type!(EgressOnlyInternetGateway, "AWS::EC2::EgressOnlyInternetGateway");
 
 /// `AWS::EC2::VPCGatewayAttachment`
 ///
@@ -145,6 +165,10 @@ pub struct Route {
     pub gateway_id: Option<Expr>,
     /// A NAT gateway target.
     pub nat_gateway_id: Option<Expr>,
+    /// The IPv6 destination.
+    pub destination_ipv6_cidr_block: Option<Expr>,
+    /// An egress-only internet gateway target (IPv6).
+    pub egress_only_internet_gateway_id: Option<Expr>,
 }
 resource_type!(Route, "AWS::EC2::Route");
 
@@ -344,6 +368,8 @@ pub struct LaunchTemplateTagSpecification {
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VPCCidrBlock {
+    /// Whether Amazon provides a `/56` IPv6 CIDR block.
+    pub amazon_provided_ipv6_cidr_block: Option<bool>,
     /// The IPv4 CIDR block.
     pub cidr_block: Option<Expr>,
     /// The VPC.
@@ -409,6 +435,8 @@ attributes!(SecurityGroup {
 pub struct SecurityGroupRule {
     /// An IPv4 range.
     pub cidr_ip: Option<Expr>,
+    /// An IPv6 range.
+    pub cidr_ipv6: Option<Expr>,
     /// What the rule is for.
     pub description: Option<String>,
     /// The destination security group (egress rules).
