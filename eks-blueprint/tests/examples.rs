@@ -93,6 +93,12 @@ fn the_single_stack_layout_needs_no_exports() {
     assert_eq!(assembly.stacks().len(), 1);
     let text = &assembly.files()["sandbox.template.json"];
     assert!(!text.contains("Fn::ImportValue") && !text.contains("\"Export\""), "single stack has no imports/exports");
+    // Within one stack, nothing orders nodes after the CNI but an explicit DependsOn.
+    let template = &assembly.stacks()[0].template;
+    assert_eq!(
+        template["Resources"]["NodegroupGeneral"]["DependsOn"],
+        serde_json::json!(["AddonVpcCni", "AddonKubeProxy"])
+    );
 }
 
 /// Every file under `snapshots/` belongs to a current example or CLI fixture: a renamed or

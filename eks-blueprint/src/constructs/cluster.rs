@@ -21,6 +21,10 @@ use crate::synth::SynthError;
 /// What later constructs use from the cluster.
 pub(crate) struct ClusterRefs {
     pub cluster: Handle<Cluster>,
+    /// The networking add-ons nodes need before they join (vpc-cni, kube-proxy). In the
+    /// per-lifecycle layout the stack order already guarantees it; in a single stack, node
+    /// resources depend on them explicitly.
+    pub node_addons: Vec<Handle<Addon>>,
 }
 
 /// The trust policy of a role for EKS Pod Identity.
@@ -230,6 +234,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
 
     // EKS Auto Mode nodes run the VPC CNI, kube-proxy and the Pod Identity agent
     // themselves: when Auto Mode is the only compute, these add-ons are not installed.
+    let mut node_addons = Vec::new();
     if auto.core_addons {
         // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
         // cluster and are in place before the first node joins. CoreDNS (a Deployment) goes
@@ -258,7 +263,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 ..Role::default()
             },
         )?;
-        stack.add_with(
+        let vpc_cni = stack.add_with(
             "AddonVpcCni",
             Addon {
                 addon_name: "vpc-cni".into(),
@@ -279,7 +284,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             },
             ResourceOptions::new().depends_on(&pod_identity_agent),
         )?;
-        stack.add(
+        let kube_proxy = stack.add(
             "AddonKubeProxy",
             Addon {
                 addon_name: "kube-proxy".into(),
@@ -289,6 +294,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 ..Addon::default()
             },
         )?;
+        node_addons = vec![vpc_cni, kube_proxy];
     }
 
     if let Some(gd) = &spec.guard_duty {
@@ -353,7 +359,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             "Writes a kubeconfig entry for this cluster",
         ),
     )?;
-    Ok(ClusterRefs { cluster })
+    Ok(ClusterRefs { cluster, node_addons })
 }
 
 /// The VPC CNI's permissions in an ipv6 cluster, from the EKS user guide "Create IAM policy

@@ -404,7 +404,7 @@ fn nodegroup(
             max_unavailable_percentage: None,
         },
     };
-    let ng = stack.add(
+    let ng = stack.add_with(
         &id,
         Nodegroup {
             ami_type: Some(group.ami_type.as_str().into()),
@@ -427,6 +427,7 @@ fn nodegroup(
             taints: (!taints.is_empty()).then_some(taints),
             update_config: Some(update),
         },
+        after_node_addons(ResourceOptions::new(), cluster),
     )?;
     Ok(ng)
 }
@@ -601,7 +602,7 @@ fn self_managed(
             ..AutoScalingGroup::default()
         },
         // Nodes can join only once their role has an access entry.
-        ResourceOptions::new().depends_on(access_entry),
+        after_node_addons(ResourceOptions::new().depends_on(access_entry), cluster),
     )?;
     Ok(asg)
 }
@@ -671,4 +672,13 @@ fn fargate(
         handles.push(handle);
     }
     Ok(handles)
+}
+
+/// Node resources wait for the networking add-ons. Across stacks this is a stack
+/// dependency (already implied by the stack order); in a single stack it is a `DependsOn`.
+fn after_node_addons(mut options: ResourceOptions, cluster: &ClusterRefs) -> ResourceOptions {
+    for addon in &cluster.node_addons {
+        options = options.depends_on(addon);
+    }
+    options
 }
