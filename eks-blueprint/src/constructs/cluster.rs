@@ -3,7 +3,7 @@
 
 use super::network::NetworkRefs;
 use super::{Context, Part};
-use crate::cfn::iam::{PolicyDocument, Principal, Statement};
+use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
 use crate::model::cluster::{access_entry_logical_ids, IpFamily};
 use crate::resources::ecr::{RegistryScanningConfiguration, RepositoryFilter, ScanningRule};
@@ -34,13 +34,6 @@ pub(crate) fn pod_identity_trust() -> PolicyDocument {
 
 /// The key policy statement that lets the account administer (and use) a key through IAM
 /// policies, as the default KMS key policy does; no other principal gets `kms:*`.
-fn account_administers_key() -> Statement {
-    Statement::allow(["kms:*"])
-        .sid("AccountAdministersKeyThroughIam")
-        .principal(Principal::Aws(vec![Expr::arn("iam::${AWS::AccountId}:root")]))
-        .resource("*")
-}
-
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs, SynthError> {
     let bp = ctx.bp;
     let spec = &bp.cluster;
@@ -77,7 +70,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 Key {
                     description: Some(format!("Envelope encryption of Kubernetes secrets of EKS cluster {}", bp.name)),
                     enable_key_rotation: Some(true),
-                    key_policy: Some(PolicyDocument::new([account_administers_key()])),
+                    key_policy: Some(PolicyDocument::new([super::account_administers_key()])),
                     tags: Some(tags.clone()),
                     ..Key::default()
                 },
@@ -102,27 +95,10 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             Key {
                 description: Some(format!("Encryption of the control-plane logs of EKS cluster {}", bp.name)),
                 enable_key_rotation: Some(true),
-                key_policy: Some(PolicyDocument::new([
-                    account_administers_key(),
-                    // As the CloudWatch Logs guide "Encrypt log data in CloudWatch Logs using
-                    // AWS KMS" shows: the Regional logs principal, limited by the encryption
-                    // context to this one log group.
-                    Statement::allow([
-                        "kms:Encrypt*",
-                        "kms:Decrypt*",
-                        "kms:ReEncrypt*",
-                        "kms:GenerateDataKey*",
-                        "kms:Describe*",
-                    ])
-                    .sid("CloudWatchLogsUsesKeyForControlPlaneLogGroup")
-                    .principal(Principal::ServiceExpr(vec![Expr::sub("logs.${AWS::Region}.amazonaws.com")]))
-                    .resource("*")
-                    .condition(
-                        "ArnLike",
-                        "kms:EncryptionContext:aws:logs:arn",
-                        Expr::arn(&format!("logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}")),
-                    ),
-                ])),
+                key_policy: Some(super::logs_key_policy(
+                    "CloudWatchLogsUsesKeyForControlPlaneLogGroup",
+                    &log_group_name,
+                )),
                 tags: Some(tags.clone()),
                 ..Key::default()
             },

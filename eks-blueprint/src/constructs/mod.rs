@@ -121,3 +121,38 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     }
     Ok(app)
 }
+
+/// The account administers a KMS key through IAM: the key policy statement every key here
+/// starts with (the AWS default key policy), so no principal outside the account gets `kms:*`.
+pub(crate) fn account_administers_key() -> crate::cfn::iam::Statement {
+    crate::cfn::iam::Statement::allow(["kms:*"])
+        .sid("AccountAdministersKeyThroughIam")
+        .principal(crate::cfn::iam::Principal::Aws(vec![Expr::arn("iam::${AWS::AccountId}:root")]))
+        .resource("*")
+}
+
+/// The key policy of a KMS key that encrypts CloudWatch Logs log groups, as "Encrypt log
+/// data in CloudWatch Logs using AWS KMS" gives it
+/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html>): the
+/// account administers the key, and the Regional logs principal may use it only for log
+/// groups matching `log_group` (a name, or `*`) in this account and Region.
+pub(crate) fn logs_key_policy(sid: &str, log_group: &str) -> crate::cfn::iam::PolicyDocument {
+    crate::cfn::iam::PolicyDocument::new([
+        account_administers_key(),
+        crate::cfn::iam::Statement::allow([
+            "kms:Encrypt*",
+            "kms:Decrypt*",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:Describe*",
+        ])
+        .sid(sid)
+        .principal(crate::cfn::iam::Principal::ServiceExpr(vec![Expr::sub("logs.${AWS::Region}.amazonaws.com")]))
+        .resource("*")
+        .condition(
+            "ArnLike",
+            "kms:EncryptionContext:aws:logs:arn",
+            Expr::arn(&format!("logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group}")),
+        ),
+    ])
+}

@@ -496,35 +496,13 @@ fn flow_logs(ctx: &mut Context, vpc: &Handle<VPC>) -> Result<(), SynthError> {
     let alias = format!("alias/eks/{}/flow-logs", ctx.bp.name);
     let description = format!("Encryption of the VPC flow logs of {}", ctx.bp.name);
     let stack = ctx.stack(Part::Network);
-    // The key policy of "Encrypt log data in CloudWatch Logs using AWS KMS"
-    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html),
-    // with the encryption context limited to log groups of this account and region.
+    // Any log group of this account and region may use the key (see `logs_key_policy`).
     let key = stack.add_with(
         "FlowLogKey",
         Key {
             description: Some(description),
             enable_key_rotation: Some(true),
-            key_policy: Some(PolicyDocument::new([
-                Statement::allow(["kms:*"])
-                    .sid("AccountAdministersKeyThroughIam")
-                    .principal(Principal::Aws(vec![Expr::arn("iam::${AWS::AccountId}:root")]))
-                    .resource("*"),
-                Statement::allow([
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ])
-                .sid("CloudWatchLogsEncryptsLogGroupsOfThisAccount")
-                .principal(Principal::ServiceExpr(vec![Expr::sub("logs.${AWS::Region}.amazonaws.com")]))
-                .resource("*")
-                .condition(
-                    "ArnLike",
-                    "kms:EncryptionContext:aws:logs:arn",
-                    Expr::arn("logs:${AWS::Region}:${AWS::AccountId}:log-group:*"),
-                ),
-            ])),
+            key_policy: Some(super::logs_key_policy("CloudWatchLogsEncryptsLogGroupsOfThisAccount", "*")),
             tags: Some(key_tags),
             ..Key::default()
         },
