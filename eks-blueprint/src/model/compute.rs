@@ -502,64 +502,109 @@ impl ManagedNodeGroup {
     }
 }
 
+/// The setters managed and self-managed node group builders share (the two model structs
+/// name these fields alike).
+macro_rules! node_group_setters {
+    () => {
+        /// Adds instance types (appends). Default: `m7i.large` when none is given.
+        pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
+            self.0.instance_types.extend(types.into_iter().map(Into::into));
+            self
+        }
+
+        /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
+        pub fn ami_type(mut self, ami: AmiType) -> Self {
+            self.0.ami_type = ami;
+            self
+        }
+
+        /// On-Demand or Spot. Default: On-Demand.
+        pub fn capacity_type(mut self, capacity: CapacityType) -> Self {
+            self.0.capacity_type = capacity;
+            self
+        }
+
+        /// Fewest nodes. Default: 2.
+        pub fn min_size(mut self, n: u32) -> Self {
+            self.0.min_size = n;
+            self
+        }
+
+        /// Nodes at creation. Default: the minimum size.
+        pub fn desired_size(mut self, n: u32) -> Self {
+            self.0.desired_size = Some(n);
+            self
+        }
+
+        /// Most nodes. Default: 4.
+        pub fn max_size(mut self, n: u32) -> Self {
+            self.0.max_size = n;
+            self
+        }
+
+        /// Volume size in GiB (the data volume on Bottlerocket). Default: 80.
+        pub fn volume_size(mut self, gib: u32) -> Self {
+            self.0.volume_size = gib;
+            self
+        }
+
+        /// Adds a Kubernetes label. Default: none.
+        pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            self.0.labels.insert(key.into(), value.into());
+            self
+        }
+
+        /// Adds a Kubernetes taint. Default: none.
+        pub fn taint(mut self, taint: Taint) -> Self {
+            self.0.taints.push(taint);
+            self
+        }
+
+        /// Private or public subnets. Default: private.
+        pub fn subnets(mut self, subnets: Subnets) -> Self {
+            self.0.subnets = subnets;
+            self
+        }
+
+        /// Adds a tag of the node group. Default: none.
+        pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            self.0.tags.insert(key.into(), value.into());
+            self
+        }
+
+        /// One-minute CloudWatch instance metrics. Default: off.
+        pub fn detailed_monitoring(mut self, on: bool) -> Self {
+            self.0.detailed_monitoring = on;
+            self
+        }
+
+        /// An EC2 key pair for SSH (prefer SSM Session Manager). Default: none.
+        pub fn ssh_key_name(mut self, name: impl Into<String>) -> Self {
+            self.0.ssh_key_name = Some(name.into());
+            self
+        }
+
+        /// Kubelet `maxPods`. Default: the AMI's value.
+        pub fn max_pods(mut self, n: u32) -> Self {
+            self.0.kubelet.max_pods = Some(n);
+            self
+        }
+
+        /// Adds a kubelet flag such as `--image-gc-high-threshold=80` (Amazon Linux 2023
+        /// only). Default: none.
+        pub fn kubelet_flag(mut self, flag: impl Into<String>) -> Self {
+            self.0.kubelet.flags.push(flag.into());
+            self
+        }
+    };
+}
+
 /// Builds a [`ManagedNodeGroup`]; every setter documents its default.
 #[derive(Debug, Clone)]
 pub struct ManagedNodeGroupBuilder(ManagedNodeGroup);
 
 impl ManagedNodeGroupBuilder {
-    /// Adds instance types (appends). Default: `m7i.large` when none is given.
-    pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
-        self.0.instance_types.extend(types.into_iter().map(Into::into));
-        self
-    }
-
-    /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
-    pub fn ami_type(mut self, ami: AmiType) -> Self {
-        self.0.ami_type = ami;
-        self
-    }
-
-    /// On-Demand or Spot. Default: On-Demand.
-    pub fn capacity_type(mut self, capacity: CapacityType) -> Self {
-        self.0.capacity_type = capacity;
-        self
-    }
-
-    /// Fewest nodes. Default: 2.
-    pub fn min_size(mut self, n: u32) -> Self {
-        self.0.min_size = n;
-        self
-    }
-
-    /// Nodes at creation. Default: the minimum size.
-    pub fn desired_size(mut self, n: u32) -> Self {
-        self.0.desired_size = Some(n);
-        self
-    }
-
-    /// Most nodes. Default: 4.
-    pub fn max_size(mut self, n: u32) -> Self {
-        self.0.max_size = n;
-        self
-    }
-
-    /// Volume size in GiB (the data volume on Bottlerocket). Default: 80.
-    pub fn volume_size(mut self, gib: u32) -> Self {
-        self.0.volume_size = gib;
-        self
-    }
-
-    /// Adds a Kubernetes label. Default: none.
-    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.labels.insert(key.into(), value.into());
-        self
-    }
-
-    /// Adds a Kubernetes taint. Default: none.
-    pub fn taint(mut self, taint: Taint) -> Self {
-        self.0.taints.push(taint);
-        self
-    }
+    node_group_setters!();
 
     /// Nodes an update replaces at once. Default: 1.
     pub fn max_unavailable(mut self, n: u32) -> Self {
@@ -570,43 +615,6 @@ impl ManagedNodeGroupBuilder {
     /// Percentage of nodes an update replaces at once. Default: none (one node at a time).
     pub fn max_unavailable_percentage(mut self, percent: u32) -> Self {
         self.0.update_config.max_unavailable_percentage = Some(percent);
-        self
-    }
-
-    /// Private or public subnets. Default: private.
-    pub fn subnets(mut self, subnets: Subnets) -> Self {
-        self.0.subnets = subnets;
-        self
-    }
-
-    /// Adds a tag of the node group. Default: none.
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.tags.insert(key.into(), value.into());
-        self
-    }
-
-    /// One-minute CloudWatch instance metrics. Default: off.
-    pub fn detailed_monitoring(mut self, on: bool) -> Self {
-        self.0.detailed_monitoring = on;
-        self
-    }
-
-    /// An EC2 key pair for SSH (prefer SSM Session Manager). Default: none.
-    pub fn ssh_key_name(mut self, name: impl Into<String>) -> Self {
-        self.0.ssh_key_name = Some(name.into());
-        self
-    }
-
-    /// Kubelet `maxPods`. Default: the AMI's value.
-    pub fn max_pods(mut self, n: u32) -> Self {
-        self.0.kubelet.max_pods = Some(n);
-        self
-    }
-
-    /// Adds a kubelet flag such as `--image-gc-high-threshold=80` (Amazon Linux 2023
-    /// only). Default: none.
-    pub fn kubelet_flag(mut self, flag: impl Into<String>) -> Self {
-        self.0.kubelet.flags.push(flag.into());
         self
     }
 
@@ -761,99 +769,11 @@ impl SelfManagedNodeGroup {
 pub struct SelfManagedNodeGroupBuilder(SelfManagedNodeGroup);
 
 impl SelfManagedNodeGroupBuilder {
-    /// Adds instance types (appends). Default: `m7i.large` when none is given.
-    pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
-        self.0.instance_types.extend(types.into_iter().map(Into::into));
-        self
-    }
-
-    /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
-    pub fn ami_type(mut self, ami: AmiType) -> Self {
-        self.0.ami_type = ami;
-        self
-    }
-
-    /// On-Demand or Spot. Default: On-Demand.
-    pub fn capacity_type(mut self, capacity: CapacityType) -> Self {
-        self.0.capacity_type = capacity;
-        self
-    }
+    node_group_setters!();
 
     /// How Spot pools are chosen. Default: `price-capacity-optimized`.
     pub fn spot_allocation_strategy(mut self, strategy: SpotAllocationStrategy) -> Self {
         self.0.spot_allocation_strategy = strategy;
-        self
-    }
-
-    /// Fewest nodes. Default: 2.
-    pub fn min_size(mut self, n: u32) -> Self {
-        self.0.min_size = n;
-        self
-    }
-
-    /// Nodes at creation. Default: the minimum size.
-    pub fn desired_size(mut self, n: u32) -> Self {
-        self.0.desired_size = Some(n);
-        self
-    }
-
-    /// Most nodes. Default: 4.
-    pub fn max_size(mut self, n: u32) -> Self {
-        self.0.max_size = n;
-        self
-    }
-
-    /// Volume size in GiB. Default: 80.
-    pub fn volume_size(mut self, gib: u32) -> Self {
-        self.0.volume_size = gib;
-        self
-    }
-
-    /// Adds a Kubernetes label. Default: none.
-    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.labels.insert(key.into(), value.into());
-        self
-    }
-
-    /// Adds a Kubernetes taint. Default: none.
-    pub fn taint(mut self, taint: Taint) -> Self {
-        self.0.taints.push(taint);
-        self
-    }
-
-    /// Private or public subnets. Default: private.
-    pub fn subnets(mut self, subnets: Subnets) -> Self {
-        self.0.subnets = subnets;
-        self
-    }
-
-    /// Adds a tag. Default: none.
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.tags.insert(key.into(), value.into());
-        self
-    }
-
-    /// One-minute CloudWatch instance metrics. Default: off.
-    pub fn detailed_monitoring(mut self, on: bool) -> Self {
-        self.0.detailed_monitoring = on;
-        self
-    }
-
-    /// An EC2 key pair for SSH (prefer SSM Session Manager). Default: none.
-    pub fn ssh_key_name(mut self, name: impl Into<String>) -> Self {
-        self.0.ssh_key_name = Some(name.into());
-        self
-    }
-
-    /// Kubelet `maxPods`. Default: the AMI's value.
-    pub fn max_pods(mut self, n: u32) -> Self {
-        self.0.kubelet.max_pods = Some(n);
-        self
-    }
-
-    /// Adds a kubelet flag (Amazon Linux 2023 only). Default: none.
-    pub fn kubelet_flag(mut self, flag: impl Into<String>) -> Self {
-        self.0.kubelet.flags.push(flag.into());
         self
     }
 
