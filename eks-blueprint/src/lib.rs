@@ -20,7 +20,7 @@
 //!     .managed_node_group(ManagedNodeGroup::builder("general").instance_types(["m7i.large"]).min_size(2).max_size(6))
 //!     .build()?;
 //! let assembly = blueprint.synth(Format::Json)?;
-//! assembly.write_to("out").map_err(|source| eks_blueprint::Error::Io { context: "writing out".into(), source })?;
+//! assembly.write_to("out")?; // replaces only an earlier output of eks-blueprint
 //! # Ok(())
 //! # }
 //! ```

@@ -5,13 +5,16 @@
 //! pass, like the AWS CDK), checks that every reference resolves, orders the stacks by
 //! their dependencies (a cycle is an error that names the chain), checks CloudFormation's
 //! quotas, and returns an [`Assembly`]: the files of the output directory, in memory.
-//! [`Assembly::write_to`] writes them all or nothing.
+//! [`Assembly::write_to`] writes them all or nothing, and replaces only its own earlier
+//! output ([`output`]).
 
 mod assembly;
 mod graph;
+pub mod output;
 mod resolve;
 
 pub use assembly::{Assembly, Format, CLOUD_ASSEMBLY_VERSION};
+pub use output::{OutputError, Refusal, WriteOptions, MARKER_FILE};
 pub use resolve::References;
 
 use indexmap::IndexMap;
