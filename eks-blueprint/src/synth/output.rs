@@ -257,7 +257,7 @@ pub enum OutputError {
         refusal: Refusal,
     },
     /// An I/O operation failed; every change made was undone.
-    #[error("cannot write to `{}`: {action}: {source}; the directory was left as it was", path.display())]
+    #[error("cannot write to `{}`: {action}: {source}; every change was undone, so the directory is as it was", path.display())]
     Io {
         /// The output directory, as given.
         path: PathBuf,
@@ -311,7 +311,8 @@ impl OutputError {
 pub(crate) trait Fs {
     /// Creates one directory; fails when it exists.
     fn create_dir(&mut self, path: &Path) -> io::Result<()>;
-    /// Creates a file that does not exist yet with the given content.
+    /// Creates a file that does not exist yet with the given content; on failure, no file
+    /// is left.
     fn write_new(&mut self, path: &Path, contents: &[u8]) -> io::Result<()>;
     /// Renames; fails when `to` exists.
     fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()>;
@@ -339,7 +340,13 @@ impl Fs for RealFs {
     fn write_new(&mut self, path: &Path, contents: &[u8]) -> io::Result<()> {
         use io::Write;
         let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
-        file.write_all(contents)
+        let written = file.write_all(contents);
+        if written.is_err() {
+            // Created here, so removed here: a failed write leaves no file behind.
+            drop(file);
+            let _ = fs::remove_file(path);
+        }
+        written
     }
 
     fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()> {
