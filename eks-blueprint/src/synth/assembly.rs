@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::output::{self, OutputError, WriteOptions};
 use super::resolve::ResolvedStack;
-use super::{SynthError, MAX_TEMPLATE_BYTES};
+use super::{quota_sources, QuotaSource, SynthError, MAX_TEMPLATE_BYTES};
 
 /// The AWS CDK cloud-assembly schema version written to `manifest.json`.
 ///
@@ -74,6 +74,7 @@ pub(crate) fn build(
         let body = render(&stack.name, &stack.template, format)?;
         if body.len() > MAX_TEMPLATE_BYTES {
             return Err(SynthError::Quota {
+                sources: size_sources(&stack, body.len()),
                 stack: stack.name,
                 what: "the template size in bytes",
                 actual: body.len(),
@@ -96,6 +97,19 @@ pub(crate) fn build(
         files.insert(path.clone(), content.clone());
     }
     Ok(Assembly { stacks, files })
+}
+
+/// The template's bytes by origin: each resource's share of the body, in proportion to
+/// its compact JSON (so the amounts add up to about the body's size).
+fn size_sources(stack: &ResolvedStack, body: usize) -> Vec<QuotaSource> {
+    let Some(resources) = stack.template.get("Resources").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let sizes: Vec<(&String, usize)> =
+        resources.iter().map(|(id, r)| (id, id.len() + serde_json::to_string(r).map_or(0, |s| s.len()))).collect();
+    let total: usize = sizes.iter().map(|(_, n)| n).sum::<usize>().max(1);
+    let share = |n: usize| (n as u128 * body as u128 / total as u128) as usize;
+    quota_sources(sizes.into_iter().map(|(id, n)| (id, share(n))), &stack.origins)
 }
 
 fn render(stack: &str, template: &Value, format: Format) -> Result<String, SynthError> {
