@@ -2,6 +2,7 @@
 //! replace, what it refuses (exit 2, nothing changed), and that a failure in the middle
 //! (exit 1) leaves everything as it was. Rules: docs/cli.md.
 
+#![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
