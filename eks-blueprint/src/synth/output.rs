@@ -434,12 +434,8 @@ fn checked_files(files: &IndexMap<String, String>) -> Result<Vec<(PathBuf, Vec<u
     let mut out = Vec::with_capacity(files.len() + 1);
     for (name, content) in files {
         let path = Path::new(name);
-        let plain = !name.is_empty()
-            && !name.contains('\\')
-            && path.components().all(|c| matches!(c, Component::Normal(_)))
-            && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
         let first = name.split('/').next().unwrap_or_default();
-        if !plain || reserved.contains(&first) {
+        if !is_plain(name) || name.contains('\\') || reserved.contains(&first) {
             return Err(OutputError::InvalidFileName(name.clone()));
         }
         out.push((path.to_owned(), content.as_bytes().to_vec()));
@@ -447,6 +443,13 @@ fn checked_files(files: &IndexMap<String, String>) -> Result<Vec<(PathBuf, Vec<u
     let marker = marker(files);
     out.push((PathBuf::from(MARKER_FILE), marker.into_bytes()));
     Ok(out)
+}
+
+/// A relative path of plain names separated by `/`: no root, `.`, `..` or empty name.
+fn is_plain(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+        && Path::new(name).components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// The marker's content: every file with its size and SHA-256, in the assembly's order.
@@ -647,9 +650,7 @@ fn read_marker(path: &Path) -> Result<IndexMap<String, (u64, String)>, Inspect> 
     };
     let mut listed = IndexMap::new();
     for (name, file) in files {
-        let plain = !name.is_empty()
-            && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
-            && Path::new(name).components().all(|c| matches!(c, Component::Normal(_)));
+        let plain = is_plain(name);
         let bytes = file.get("bytes").and_then(Value::as_u64);
         let digest = file.get("sha256").and_then(Value::as_str);
         match (plain, bytes, digest) {
