@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use eks_blueprint::synth::WriteOptions;
 use eks_blueprint::{Blueprint, Error, Format};
 
 /// Arguments of `synth`.
@@ -10,7 +11,9 @@ use eks_blueprint::{Blueprint, Error, Format};
 pub struct SynthArgs {
     /// The blueprint file (YAML, or JSON with a .json extension).
     pub blueprint: PathBuf,
-    /// The output directory; replaced only if empty or an earlier output.
+    /// The output directory: created, or filled when empty, or replaced when it holds
+    /// exactly an earlier output of eks-blueprint (see docs/cli.md); anything else is
+    /// refused. A symbolic link is followed.
     #[arg(short, long, default_value = "out")]
     pub output: PathBuf,
     /// The template format.
@@ -48,9 +51,7 @@ pub fn synth(args: &SynthArgs) -> Result<(), Error> {
     let blueprint = Blueprint::from_path(&args.blueprint)?;
     print_findings(&blueprint);
     let assembly = blueprint.synth(args.format.into())?;
-    assembly
-        .write_to(&args.output)
-        .map_err(|source| Error::Io { context: format!("cannot write {}", args.output.display()), source })?;
+    assembly.write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))?;
     println!("Synthesized {} to {}", blueprint.name, args.output.display());
     for stack in assembly.stacks() {
         let resources = stack.template.get("Resources").and_then(|r| r.as_object()).map_or(0, |r| r.len());

@@ -66,8 +66,8 @@ fn synth_refuses_to_replace_a_directory_that_is_not_an_output() {
     std::fs::write(tmp.path().join("precious.txt"), "keep me").expect("write");
     let example = repo().join("examples/reference.yaml");
     let r = run(&["synth", example.to_str().expect("utf-8"), "-o", "."], tmp.path());
-    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
-    assert!(r.stderr.contains("refusing to replace it"), "{}", r.stderr);
+    assert_eq!(r.code, 2, "a refused directory is bad input; stderr: {}", r.stderr);
+    assert!(r.stderr.starts_with("error: refusing to write to `.`: it is not empty (`precious.txt`)"), "{}", r.stderr);
     assert!(tmp.path().join("precious.txt").is_file());
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::synth::SynthError;
+use crate::synth::{OutputError, SynthError};
 
 /// One problem with the input: the field path, a stable code, and what is wrong.
 ///
@@ -85,6 +85,9 @@ pub enum Error {
     /// Synthesis failed (a bug in the model layer or a CloudFormation quota).
     #[error(transparent)]
     Synth(#[from] SynthError),
+    /// Writing the output directory failed or was refused.
+    #[error(transparent)]
+    Output(#[from] OutputError),
     /// Reading or writing files failed.
     #[error("{context}: {source}")]
     Io {
@@ -100,5 +103,6 @@ impl Error {
     /// an environment or internal failure. The CLI exits with 2 for these.
     pub fn is_user_error(&self) -> bool {
         matches!(self, Error::Parse { .. } | Error::Invalid(_) | Error::Synth(SynthError::Quota { .. }))
+            || matches!(self, Error::Output(e) if e.is_user_error())
     }
 }

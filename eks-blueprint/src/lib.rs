@@ -20,7 +20,7 @@
 //!     .managed_node_group(ManagedNodeGroup::builder("general").instance_types(["m7i.large"]).min_size(2).max_size(6))
 //!     .build()?;
 //! let assembly = blueprint.synth(Format::Json)?;
-//! assembly.write_to("out").map_err(|source| eks_blueprint::Error::Io { context: "writing out".into(), source })?;
+//! assembly.write_to("out")?; // replaces only an earlier output of eks-blueprint
 //! # Ok(())
 //! # }
 //! ```
@@ -60,7 +60,30 @@ impl Blueprint {
     }
 
     /// Synthesizes the blueprint: templates in deploy order and the manifest, in memory.
+    ///
+    /// A stack past a CloudFormation quota is an invalid blueprint (code `stack-quota`)
+    /// whose path is the field to change: the list that contributes most to the stack.
     pub fn synth(&self, format: Format) -> Result<Assembly, Error> {
-        Ok(self.app()?.synth(format)?)
+        self.app()?.synth(format).map_err(|e| self.quota_error(e))
+    }
+
+    /// A quota error as a validation error on the blueprint field that caused it.
+    fn quota_error(&self, error: synth::SynthError) -> Error {
+        let synth::SynthError::Quota { sources, stack, .. } = &error else { return error.into() };
+        let Some(top) = sources.iter().find(|s| s.is_list()).or_else(|| sources.iter().find(|s| !s.field.is_empty()))
+        else {
+            return error.into();
+        };
+        let mut fix = if top.is_list() {
+            format!("fewer entries in {} bring it under the limit", top.field)
+        } else {
+            format!("a smaller {} brings it under the limit", top.field)
+        };
+        if self.stack_layout == StackLayout::Single && *stack == self.name {
+            fix.push_str(", or `stackLayout: perLifecycle` spreads the platform over several stacks");
+        }
+        let mut errors = ValidationErrors::default();
+        errors.push(top.field.clone(), "stack-quota", format!("{error}; {fix}"));
+        Error::Invalid(errors)
     }
 }

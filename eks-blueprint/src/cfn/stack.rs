@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 
+use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -120,6 +121,12 @@ pub struct Stack {
     template: Template,
     /// Dependencies of resources on resources of other stacks, resolved at synthesis.
     pub(crate) foreign_depends_on: Vec<(String, Target)>,
+    /// The origin given to resources added from now on.
+    origin: Option<String>,
+    /// Logical id -> the part of the input that produced the resource (never serialized).
+    origins: IndexMap<String, String>,
+    /// Output id -> the part of the input that produced the output.
+    output_origins: IndexMap<String, String>,
 }
 
 impl Stack {
@@ -127,7 +134,37 @@ impl Stack {
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
         let mut template = Template::new();
         template.description = Some(description.into());
-        Stack { name: name.into(), template, foreign_depends_on: Vec::new() }
+        Stack {
+            name: name.into(),
+            template,
+            foreign_depends_on: Vec::new(),
+            origin: None,
+            origins: IndexMap::new(),
+            output_origins: IndexMap::new(),
+        }
+    }
+
+    /// Where the resources added from now on come from: the field path of the input that
+    /// produced them (`compute.managedNodeGroups[3]`). Never part of the template: a quota
+    /// error uses it to say which part of the input to change. Returns the previous one,
+    /// to restore after a loop. Default: none.
+    pub fn set_origin(&mut self, origin: Option<String>) -> Option<String> {
+        std::mem::replace(&mut self.origin, origin)
+    }
+
+    /// The origin of a resource, when one was set while it was added.
+    pub fn origin_of(&self, logical_id: &str) -> Option<&str> {
+        self.origins.get(logical_id).map(String::as_str)
+    }
+
+    /// Every resource's origin: logical id -> field path.
+    pub(crate) fn origins(&self) -> &IndexMap<String, String> {
+        &self.origins
+    }
+
+    /// Every output's origin: output id -> field path.
+    pub(crate) fn output_origins(&self) -> &IndexMap<String, String> {
+        &self.output_origins
     }
 
     /// The stack name.
@@ -189,6 +226,9 @@ impl Stack {
                 properties,
             },
         );
+        if let Some(origin) = &self.origin {
+            self.origins.insert(id.to_owned(), origin.clone());
+        }
         Ok(Handle {
             target: Target { stack: Some(self.name.clone()), logical_id: id.to_owned() },
             _resource: PhantomData,
@@ -214,6 +254,9 @@ impl Stack {
             return Err(CfnError::DuplicateLogicalId { stack: self.name.clone(), id: id.to_owned() });
         }
         self.template.outputs.insert(id.to_owned(), output);
+        if let Some(origin) = &self.origin {
+            self.output_origins.insert(id.to_owned(), origin.clone());
+        }
         Ok(())
     }
 }

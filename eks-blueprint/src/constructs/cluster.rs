@@ -181,7 +181,8 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
     )?;
 
     let entry_ids = access_entry_logical_ids(&spec.access.entries);
-    for (entry, id) in spec.access.entries.iter().zip(&entry_ids) {
+    for (i, (entry, id)) in spec.access.entries.iter().zip(&entry_ids).enumerate() {
+        let section = stack.set_origin(Some(format!("cluster.access.entries[{i}]")));
         let policies: Vec<AccessPolicy> = entry
             .policies
             .iter()
@@ -206,6 +207,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 username: entry.username.clone(),
             },
         )?;
+        stack.set_origin(section);
     }
 
     // EKS Auto Mode nodes run the VPC CNI, kube-proxy and the Pod Identity agent

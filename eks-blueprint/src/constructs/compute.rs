@@ -171,8 +171,10 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs, cluster: &ClusterRefs
                 ..Role::default()
             },
         )?;
-        for group in &compute.managed_node_groups {
+        for (i, group) in compute.managed_node_groups.iter().enumerate() {
+            let section = ctx.set_origin(format!("compute.managedNodeGroups[{i}]"));
             let ng = nodegroup(ctx, group, &role, net, cluster)?;
+            ctx.restore_origin(section);
             coredns_after = coredns_after.depends_on(&ng);
         }
     }
@@ -205,8 +207,10 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs, cluster: &ClusterRefs
                 ..AccessEntry::default()
             },
         )?;
-        for group in &compute.self_managed_node_groups {
+        for (i, group) in compute.self_managed_node_groups.iter().enumerate() {
+            let section = ctx.set_origin(format!("compute.selfManagedNodeGroups[{i}]"));
             let asg = self_managed(ctx, group, &profile, &entry, net, cluster)?;
+            ctx.restore_origin(section);
             coredns_after = coredns_after.depends_on(&asg);
         }
     }
@@ -637,7 +641,8 @@ fn fargate(
         },
     )?;
     let mut handles: Vec<Handle<FargateProfile>> = Vec::new();
-    for profile in &bp.compute.fargate_profiles {
+    for (i, profile) in bp.compute.fargate_profiles.iter().enumerate() {
+        let section = stack.set_origin(Some(format!("compute.fargateProfiles[{i}]")));
         let mut profile_tags = tags.clone();
         for (k, v) in &profile.tags {
             profile_tags.retain(|t| &t.key != k);
@@ -669,6 +674,7 @@ fn fargate(
             },
             options,
         )?;
+        stack.set_origin(section);
         handles.push(handle);
     }
     Ok(handles)

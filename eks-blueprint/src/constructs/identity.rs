@@ -193,7 +193,8 @@ fn managed_policy_arn(policy: &str) -> Expr {
 /// Pod Identity association or the shared OIDC provider, and an output with the role ARN.
 pub(crate) fn render(ctx: &mut Context, cluster: &ClusterRefs) -> Result<(), SynthError> {
     let bp = ctx.bp;
-    for identity in &bp.identities {
+    for (i, identity) in bp.identities.iter().enumerate() {
+        let section = ctx.set_origin(format!("identities[{i}]"));
         let spec = identity_role(identity, &bp.name);
         let role = workload_role(ctx, Part::Cluster, cluster, &spec)?;
         let what = match identity.mode {
@@ -207,6 +208,7 @@ pub(crate) fn render(ctx: &mut Context, cluster: &ClusterRefs) -> Result<(), Syn
                 format!("Role of service account {}/{} {what}", identity.namespace, identity.service_account),
             ),
         )?;
+        ctx.restore_origin(section);
     }
     Ok(())
 }

@@ -51,11 +51,25 @@ impl Part {
 pub(crate) struct Context<'a> {
     pub bp: &'a Blueprint,
     stacks: IndexMap<String, Stack>,
+    /// The blueprint field the resources added now come from (see [`Stack::set_origin`]).
+    origin: Option<String>,
 }
 
 impl<'a> Context<'a> {
     fn new(bp: &'a Blueprint) -> Self {
-        Context { bp, stacks: IndexMap::new() }
+        Context { bp, stacks: IndexMap::new(), origin: None }
+    }
+
+    /// Resources added from now on come from this blueprint field path
+    /// (`compute.managedNodeGroups[2]`); returns the previous one, to restore after a loop.
+    /// Quota errors count resources by it.
+    pub fn set_origin(&mut self, origin: impl Into<String>) -> Option<String> {
+        self.origin.replace(origin.into())
+    }
+
+    /// Restores the origin [`Context::set_origin`] returned.
+    pub fn restore_origin(&mut self, origin: Option<String>) {
+        self.origin = origin;
     }
 
     /// The stack name of a part.
@@ -73,7 +87,10 @@ impl<'a> Context<'a> {
             StackLayout::PerLifecycle => format!("eks-blueprint {}: {}", self.bp.name, part.description()),
             StackLayout::Single => format!("eks-blueprint {}: network, EKS cluster and compute", self.bp.name),
         };
-        self.stacks.entry(name.clone()).or_insert_with(|| Stack::new(name, description))
+        let origin = self.origin.clone();
+        let stack = self.stacks.entry(name.clone()).or_insert_with(|| Stack::new(name, description));
+        stack.set_origin(origin);
+        stack
     }
 
     /// The blueprint's tags, then `extra`.
@@ -100,10 +117,16 @@ impl<'a> Context<'a> {
 /// Renders a validated blueprint into an app of stacks.
 pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     let mut ctx = Context::new(bp);
+    // Each section's resources carry its field path (items within a list, their own).
+    ctx.set_origin("network");
     let net = network::render(&mut ctx)?;
+    ctx.set_origin("cluster");
     let cluster = cluster::render(&mut ctx, &net)?;
+    ctx.set_origin("identities");
     identity::render(&mut ctx, &cluster)?;
+    ctx.set_origin("compute");
     compute::render(&mut ctx, &net, &cluster)?;
+    ctx.set_origin("karpenter");
     let karpenter_files = karpenter::render(&mut ctx, &net, &cluster)?;
     let mut app = App::new();
     app.set_references(match bp.cross_stack_references {

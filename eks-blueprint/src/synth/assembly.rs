@@ -1,15 +1,14 @@
-//! The output directory: one template per stack, the cloud-assembly manifest, and any
-//! Kubernetes manifests, written all or nothing.
+//! The synthesized output: one template per stack, the cloud-assembly manifest, and any
+//! Kubernetes manifests, in memory until written (all or nothing, by [`super::output`]).
 
-use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indexmap::IndexMap;
 use serde_json::{json, Value};
 
+use super::output::{self, OutputError, WriteOptions};
 use super::resolve::ResolvedStack;
-use super::{SynthError, MAX_TEMPLATE_BYTES};
+use super::{quota_sources, QuotaSource, SynthError, MAX_TEMPLATE_BYTES};
 
 /// The AWS CDK cloud-assembly schema version written to `manifest.json`.
 ///
@@ -75,6 +74,7 @@ pub(crate) fn build(
         let body = render(&stack.name, &stack.template, format)?;
         if body.len() > MAX_TEMPLATE_BYTES {
             return Err(SynthError::Quota {
+                sources: size_sources(&stack, body.len()),
                 stack: stack.name,
                 what: "the template size in bytes",
                 actual: body.len(),
@@ -97,6 +97,19 @@ pub(crate) fn build(
         files.insert(path.clone(), content.clone());
     }
     Ok(Assembly { stacks, files })
+}
+
+/// The template's bytes by origin: each resource's share of the body, in proportion to
+/// its compact JSON (so the amounts add up to about the body's size).
+fn size_sources(stack: &ResolvedStack, body: usize) -> Vec<QuotaSource> {
+    let Some(resources) = stack.template.get("Resources").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let sizes: Vec<(&String, usize)> =
+        resources.iter().map(|(id, r)| (id, id.len() + serde_json::to_string(r).map_or(0, |s| s.len()))).collect();
+    let total: usize = sizes.iter().map(|(_, n)| n).sum::<usize>().max(1);
+    let share = |n: usize| (n as u128 * body as u128 / total as u128) as usize;
+    quota_sources(sizes.into_iter().map(|(id, n)| (id, share(n))), &stack.origins)
 }
 
 fn render(stack: &str, template: &Value, format: Format) -> Result<String, SynthError> {
@@ -140,74 +153,30 @@ impl Assembly {
         self.stacks.iter().find(|s| s.name == name)
     }
 
-    /// Every file of the output directory: relative path -> content.
+    /// Every file of the output directory: relative path -> content. Writing adds one more,
+    /// the marker [`MARKER_FILE`](super::MARKER_FILE), which lists these files.
     pub fn files(&self) -> &IndexMap<String, String> {
         &self.files
     }
 
-    /// Writes the assembly to `dir`, all or nothing.
+    /// Writes the assembly to `dir`, all or nothing; see
+    /// [`write_to_with`](Assembly::write_to_with).
+    pub fn write_to(&self, dir: impl AsRef<Path>) -> Result<(), OutputError> {
+        self.write_to_with(dir, &WriteOptions::new())
+    }
+
+    /// Writes the assembly to `dir`, all or nothing, with a marker ([`MARKER_FILE`](super::MARKER_FILE)) that
+    /// lists every file written, so that a later run recognizes its own output.
     ///
-    /// The files are written to a temporary sibling directory first, which then replaces
-    /// `dir`. An existing `dir` is replaced only when it is empty or holds an earlier
-    /// assembly (a `manifest.json`), so a mistyped `-o` never deletes unrelated files.
-    pub fn write_to(&self, dir: impl AsRef<Path>) -> io::Result<()> {
-        let dir = dir.as_ref();
-        if dir.exists() && !replaceable(dir)? {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!(
-                    "{} exists and is not an empty directory or an earlier eks-blueprint output (no {MANIFEST_FILE}); refusing to replace it",
-                    dir.display()
-                ),
-            ));
-        }
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent)?;
-        let base = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-        let staging = parent.join(format!(".{base}.tmp-{}", std::process::id()));
-        let result = self.write_files(&staging).and_then(|()| swap_in(&staging, dir, &parent, &base));
-        if result.is_err() {
-            let _ = fs::remove_dir_all(&staging);
-        }
-        result
-    }
-
-    fn write_files(&self, staging: &Path) -> io::Result<()> {
-        if staging.exists() {
-            fs::remove_dir_all(staging)?;
-        }
-        fs::create_dir_all(staging)?;
-        for (path, content) in &self.files {
-            let target = staging.join(path);
-            if let Some(p) = target.parent() {
-                fs::create_dir_all(p)?;
-            }
-            fs::write(target, content)?;
-        }
-        Ok(())
-    }
-}
-
-fn replaceable(dir: &Path) -> io::Result<bool> {
-    if !dir.is_dir() {
-        return Ok(false);
-    }
-    Ok(dir.join(MANIFEST_FILE).is_file() || fs::read_dir(dir)?.next().is_none())
-}
-
-fn swap_in(staging: &Path, dir: &Path, parent: &Path, base: &str) -> io::Result<()> {
-    if dir.exists() {
-        let old = parent.join(format!(".{base}.old-{}", std::process::id()));
-        fs::rename(dir, &old)?;
-        if let Err(e) = fs::rename(staging, dir) {
-            let _ = fs::rename(&old, dir);
-            return Err(e);
-        }
-        fs::remove_dir_all(old)
-    } else {
-        fs::rename(staging, dir)
+    /// A missing `dir` is created (with its parents); an existing one is filled in place
+    /// when it is empty or holds exactly an earlier output, unchanged. Anything else is
+    /// refused before any change ([`OutputError::Refused`]): a directory without the
+    /// marker, a changed or added file, a directory holding one of `options`' inputs or the
+    /// current directory. A symbolic link is followed: the directory it leads to is
+    /// written, and the link stays. On any failure every change is undone: an earlier
+    /// output is back as it was, and nothing created for the attempt remains. The rules
+    /// in full are in the [`output`](super::output) module.
+    pub fn write_to_with(&self, dir: impl AsRef<Path>, options: &WriteOptions) -> Result<(), OutputError> {
+        output::write(dir.as_ref(), &self.files, options, &mut output::RealFs)
     }
 }

@@ -84,6 +84,8 @@ mod tests {
         ResolvedStack {
             name: name.into(),
             template: serde_json::json!({}),
+            origins: IndexMap::new(),
+            output_origins: IndexMap::new(),
             dependencies: deps
                 .iter()
                 .map(|d| ((*d).to_owned(), vec![format!("X uses {d}.Y")]))

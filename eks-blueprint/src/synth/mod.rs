@@ -5,13 +5,16 @@
 //! pass, like the AWS CDK), checks that every reference resolves, orders the stacks by
 //! their dependencies (a cycle is an error that names the chain), checks CloudFormation's
 //! quotas, and returns an [`Assembly`]: the files of the output directory, in memory.
-//! [`Assembly::write_to`] writes them all or nothing.
+//! [`Assembly::write_to`] writes them all or nothing, and replaces only its own earlier
+//! output ([`output`]).
 
 mod assembly;
 mod graph;
+pub mod output;
 mod resolve;
 
 pub use assembly::{Assembly, Format, CLOUD_ASSEMBLY_VERSION};
+pub use output::{OutputError, Refusal, WriteOptions, MARKER_FILE};
 pub use resolve::References;
 
 use indexmap::IndexMap;
@@ -70,7 +73,7 @@ pub enum SynthError {
     #[error("stack dependency cycle: {0}")]
     Cycle(String),
     /// A CloudFormation quota exceeded.
-    #[error("stack `{stack}`: {what} is {actual}, above CloudFormation's limit of {limit}")]
+    #[error("stack `{stack}`: {what} is {actual}, above CloudFormation's limit of {limit}{}", describe_sources(.what, .sources))]
     Quota {
         /// The stack.
         stack: String,
@@ -80,6 +83,9 @@ pub enum SynthError {
         actual: usize,
         /// The limit.
         limit: usize,
+        /// Where the count comes from, by field of the input, largest first (empty when
+        /// no origins were recorded): what to change to fit.
+        sources: Vec<QuotaSource>,
     },
     /// Rendering to JSON or YAML failed.
     #[error("stack `{stack}` could not be rendered: {message}")]
@@ -89,6 +95,85 @@ pub enum SynthError {
         /// Why.
         message: String,
     },
+}
+
+/// A part of the input that counts toward a quota: resources, outputs or template bytes
+/// whose origin ([`Stack::set_origin`]) is the field `field`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaSource {
+    /// The field path, without the index of a list entry (`compute.managedNodeGroups`);
+    /// empty for what has no recorded origin (such as exports for other stacks).
+    pub field: String,
+    /// How many entries of the list contribute; 0 when the field is not a list.
+    pub entries: usize,
+    /// How much they contribute (resources, outputs, or about so many bytes).
+    pub amount: usize,
+}
+
+impl QuotaSource {
+    /// Whether the field is a list whose entries can be fewer.
+    pub fn is_list(&self) -> bool {
+        self.entries > 0
+    }
+}
+
+/// `; 480 come from compute.managedNodeGroups (240 entries), 12 from network`.
+fn describe_sources(what: &str, sources: &[QuotaSource]) -> String {
+    if sources.is_empty() {
+        return String::new();
+    }
+    // Bytes are shared out in proportion to each resource's JSON: approximate.
+    let about = if what.contains("bytes") { "about " } else { "" };
+    let parts: Vec<String> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let from = if i == 0 { "come from" } else { "from" };
+            let field =
+                if s.field.is_empty() { "elsewhere (no blueprint field, such as exports)" } else { s.field.as_str() };
+            let entries = match s.entries {
+                0 => String::new(),
+                1 => " (1 entry)".to_owned(),
+                n => format!(" ({n} entries)"),
+            };
+            format!("{about}{} {from} {field}{entries}", s.amount)
+        })
+        .collect();
+    format!("; {}", parts.join(", "))
+}
+
+/// Splits `compute.managedNodeGroups[3]` into the list field and the entry.
+fn list_field(origin: &str) -> (&str, bool) {
+    match origin.strip_suffix(']').and_then(|o| o.rfind('[').map(|i| &o[..i])) {
+        Some(field) => (field, true),
+        None => (origin, false),
+    }
+}
+
+/// Sums `amount(id)` over `ids` by origin field, largest first.
+pub(crate) fn quota_sources<'a>(
+    ids: impl Iterator<Item = (&'a String, usize)>,
+    origins: &IndexMap<String, String>,
+) -> Vec<QuotaSource> {
+    let mut by_field: IndexMap<&str, (std::collections::BTreeSet<&str>, usize)> = IndexMap::new();
+    for (id, amount) in ids {
+        let origin = origins.get(id).map_or("", String::as_str);
+        let (field, is_list) = list_field(origin);
+        let slot = by_field.entry(field).or_default();
+        if is_list {
+            slot.0.insert(origin);
+        }
+        slot.1 += amount;
+    }
+    let mut sources: Vec<QuotaSource> = by_field
+        .into_iter()
+        .map(|(field, (entries, amount))| QuotaSource { field: field.to_owned(), entries: entries.len(), amount })
+        .collect();
+    if sources.iter().all(|s| s.field.is_empty()) {
+        return Vec::new(); // no origins recorded: nothing to say
+    }
+    sources.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.field.cmp(&b.field)));
+    sources
 }
 
 /// A set of stacks and extra files (Kubernetes manifests) to synthesize together.
@@ -158,14 +243,20 @@ pub fn is_valid_stack_name(name: &str) -> bool {
 }
 
 fn check_quotas(stack: &resolve::ResolvedStack) -> Result<(), SynthError> {
-    let count = |section: &str| stack.template.get(section).and_then(|s| s.as_object()).map_or(0, |m| m.len());
-    for (what, actual, limit) in [
-        ("the number of resources", count("Resources"), MAX_RESOURCES),
-        ("the number of outputs", count("Outputs"), MAX_OUTPUTS),
-        ("the number of parameters", count("Parameters"), MAX_PARAMETERS),
+    let section = |name: &str| stack.template.get(name).and_then(|s| s.as_object());
+    let count = |name: &str| section(name).map_or(0, |m| m.len());
+    for (what, name, limit, origins) in [
+        ("the number of resources", "Resources", MAX_RESOURCES, Some(&stack.origins)),
+        ("the number of outputs", "Outputs", MAX_OUTPUTS, Some(&stack.output_origins)),
+        ("the number of parameters", "Parameters", MAX_PARAMETERS, None),
     ] {
+        let actual = count(name);
         if actual > limit {
-            return Err(SynthError::Quota { stack: stack.name.clone(), what, actual, limit });
+            let sources = match (origins, section(name)) {
+                (Some(origins), Some(entries)) => quota_sources(entries.keys().map(|id| (id, 1)), origins),
+                _ => Vec::new(),
+            };
+            return Err(SynthError::Quota { stack: stack.name.clone(), what, actual, limit, sources });
         }
     }
     Ok(())
@@ -318,5 +409,51 @@ mod tests {
         app.add_stack(big).unwrap();
         let err = app.synth(Format::Json).map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(err, Err("stack `big`: the number of resources is 501, above CloudFormation's limit of 500".into()));
+    }
+
+    #[test]
+    fn a_quota_error_says_which_fields_the_resources_come_from() {
+        let mut big = Stack::new("big", "x");
+        big.set_origin(Some("network".into()));
+        big.add("Vpc", VPC::default()).unwrap();
+        for i in 0..250 {
+            big.set_origin(Some(format!("compute.managedNodeGroups[{i}]")));
+            big.add(&format!("Group{i}A"), VPC::default()).unwrap();
+            big.add(&format!("Group{i}B"), VPC::default()).unwrap();
+        }
+        for i in 0..50 {
+            big.set_origin(Some(format!("identities[{i}]")));
+            big.add(&format!("Identity{i}"), VPC::default()).unwrap();
+        }
+        big.set_origin(None);
+        big.add("Unattributed", VPC::default()).unwrap();
+        assert_eq!(big.origin_of("Group3B"), Some("compute.managedNodeGroups[3]"));
+        assert_eq!(big.origin_of("Unattributed"), None);
+        let mut app = App::new();
+        app.add_stack(big).unwrap();
+        let err = app.synth(Format::Json).map(|_| ()).unwrap_err();
+        let SynthError::Quota { sources, .. } = &err else { panic!("{err}") };
+        assert_eq!(sources[0], QuotaSource { field: "compute.managedNodeGroups".into(), entries: 250, amount: 500 });
+        assert_eq!(
+            err.to_string(),
+            "stack `big`: the number of resources is 552, above CloudFormation's limit of 500; \
+             500 come from compute.managedNodeGroups (250 entries), 50 from identities (50 entries), \
+             1 from elsewhere (no blueprint field, such as exports), 1 from network"
+        );
+
+        let mut outputs = Stack::new("outputs", "x");
+        for i in 0..=MAX_OUTPUTS {
+            outputs.set_origin(Some(format!("identities[{i}]")));
+            outputs.add_output(&format!("Identity{i}Arn"), Output::new(Expr::from("x"), "x")).unwrap();
+        }
+        let mut app = App::new();
+        app.add_stack(outputs).unwrap();
+        let err = app.synth(Format::Json).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            err,
+            Err("stack `outputs`: the number of outputs is 201, above CloudFormation's limit of 200; \
+                 201 come from identities (201 entries)"
+                .into())
+        );
     }
 }

@@ -30,6 +30,10 @@ pub(crate) struct ResolvedStack {
     pub template: Value,
     /// Producer stack name -> why (one line per reference or dependency).
     pub dependencies: IndexMap<String, Vec<String>>,
+    /// Logical id -> the field path of the input that produced the resource.
+    pub origins: IndexMap<String, String>,
+    /// Output id -> the field path of the input that produced the output.
+    pub output_origins: IndexMap<String, String>,
 }
 
 struct Export {
@@ -84,7 +88,13 @@ pub(crate) fn resolve(stacks: &IndexMap<String, Stack>, mode: References) -> Res
         let mut template = template;
         add_exports(stack.name(), &mut template, exports)?;
         check_local_references(stack.name(), &template)?;
-        out.push(ResolvedStack { name: stack.name().to_owned(), template, dependencies });
+        out.push(ResolvedStack {
+            name: stack.name().to_owned(),
+            template,
+            dependencies,
+            origins: stack.origins().clone(),
+            output_origins: stack.output_origins().clone(),
+        });
     }
     Ok(out)
 }

@@ -1,0 +1,33 @@
+//! CloudFormation quotas from the command line: bad input (exit 2) that names the
+//! blueprint field to change, and nothing written.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+#[test]
+fn a_stack_past_500_resources_exits_2_naming_the_field_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut yaml = String::from(
+        "name: big\ncluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\ncompute:\n  managedNodeGroups:\n",
+    );
+    for i in 0..250 {
+        yaml.push_str(&format!("    - name: group{i}\n"));
+    }
+    std::fs::write(tmp.path().join("big.yaml"), yaml).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_eks-blueprint"))
+        .args(["synth", "big.yaml", "-o", "out"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: invalid blueprint:\ncompute.managedNodeGroups: stack `big-compute`: the number of resources is 502, \
+             above CloudFormation's limit of 500; 500 come from compute.managedNodeGroups (250 entries)"
+        ),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("out").exists());
+}

@@ -1,0 +1,92 @@
+//! CloudFormation quotas (500 resources, 200 outputs, 1 MB template) reached from a valid
+//! blueprint: the error is a validation error on the blueprint field to change, with
+//! where the stack's resources or bytes come from.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use eks_blueprint::{Blueprint, Error, Format, ValidationError};
+
+fn head(name: &str, extra: &str) -> String {
+    format!(
+        "name: {name}\n{extra}cluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{{policy: ClusterAdmin}}]\n"
+    )
+}
+
+fn node_groups(n: usize) -> String {
+    let mut s = String::from("compute:\n  managedNodeGroups:\n");
+    for i in 0..n {
+        s.push_str(&format!("    - name: group{i}\n"));
+    }
+    s
+}
+
+/// The single validation error of a blueprint that synthesizes past a quota.
+fn quota_error(yaml: &str) -> ValidationError {
+    let blueprint = Blueprint::from_yaml(yaml).unwrap();
+    match blueprint.synth(Format::Json) {
+        Err(Error::Invalid(errors)) => {
+            assert_eq!(errors.0.len(), 1, "{errors}");
+            errors.0[0].clone()
+        }
+        Err(other) => panic!("expected a validation error, got {other}"),
+        Ok(_) => panic!("expected a quota error, the blueprint synthesized"),
+    }
+}
+
+#[test]
+fn too_many_resources_name_the_list_that_put_them_there() {
+    // A managed node group is a launch template and a node group: 250 of them are 500
+    // resources, plus the compute stack's node role and CoreDNS add-on.
+    let e = quota_error(&(head("big", "") + &node_groups(250)));
+    assert_eq!(e.path, "compute.managedNodeGroups");
+    assert_eq!(e.code, "stack-quota");
+    assert_eq!(
+        e.message,
+        "stack `big-compute`: the number of resources is 502, above CloudFormation's limit of 500; \
+         500 come from compute.managedNodeGroups (250 entries), 2 from compute; \
+         fewer entries in compute.managedNodeGroups bring it under the limit"
+    );
+    // One fewer group fits.
+    assert!(Blueprint::from_yaml(&(head("big", "") + &node_groups(248))).unwrap().synth(Format::Json).is_ok());
+}
+
+#[test]
+fn in_a_single_stack_the_error_also_suggests_stacks_by_lifecycle() {
+    let e = quota_error(&(head("big", "stackLayout: single\n") + &node_groups(240)));
+    assert_eq!(e.path, "compute.managedNodeGroups");
+    // The counts of the network and cluster parts follow their own features; the point is
+    // the field named and the hint.
+    assert!(e.message.starts_with("stack `big`: the number of resources is 5"), "{}", e.message);
+    assert!(e.message.contains("; 480 come from compute.managedNodeGroups (240 entries), "), "{}", e.message);
+    assert!(e.message.contains(" from network, "), "{}", e.message);
+    assert!(
+        e.message.ends_with(
+            "fewer entries in compute.managedNodeGroups bring it under the limit, \
+             or `stackLayout: perLifecycle` spreads the platform over several stacks"
+        ),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_template_too_large_names_the_list_whose_entries_fill_it() {
+    let mut yaml = head("big", "") + "compute:\n  managedNodeGroups:\n    - name: general\nidentities:\n";
+    let long = "b".repeat(2000);
+    for i in 0..150 {
+        yaml.push_str(&format!(
+            "  - name: reader{i}\n    namespace: reports\n    serviceAccount: reader{i}\n    statements:\n      - actions: [s3:ListBucket]\n        resources: [\"arn:aws:s3:::reports\"]\n        conditions:\n          StringLike:\n            s3:prefix: [\"a/{long}/*\", \"b/{long}/*\", \"c/{long}/*\"]\n"
+        ));
+    }
+    let e = quota_error(&yaml);
+    assert_eq!(e.path, "identities");
+    assert_eq!(e.code, "stack-quota");
+    assert!(e.message.starts_with("stack `big-cluster`: the template size in bytes is 1"), "{}", e.message);
+    assert!(e.message.contains(", above CloudFormation's limit of 1000000; about 1"), "{}", e.message);
+    assert!(
+        e.message.contains(" come from identities (150 entries), about ")
+            && e.message.ends_with("fewer entries in identities bring it under the limit"),
+        "{}",
+        e.message
+    );
+}
