@@ -58,11 +58,13 @@ fn defaults_are_standard_support_deletion_protection_no_zonal_shift() {
 }
 
 #[test]
-fn cluster_and_keys_are_retained() {
+fn cluster_role_keys_and_log_group_are_retained_except_on_a_failed_create() {
     let t = cluster_stack(&with_admin(""));
-    for id in ["Cluster", "SecretsKey", "ControlPlaneLogKey", "ControlPlaneLogGroup"] {
+    for id in ["Cluster", "ClusterRole", "SecretsKey", "ControlPlaneLogKey", "ControlPlaneLogGroup"] {
         let r = &t["Resources"][id];
-        assert_eq!(r["DeletionPolicy"], json!("Retain"), "{id}");
+        // A rolled-back first create deletes them, so its retry does not fail with
+        // AlreadyExists on the fixed names (cluster, log group).
+        assert_eq!(r["DeletionPolicy"], json!("RetainExceptOnCreate"), "{id}");
         assert_eq!(r["UpdateReplacePolicy"], json!("Retain"), "{id}");
     }
 }

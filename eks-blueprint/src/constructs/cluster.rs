@@ -39,9 +39,11 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
     let spec = &bp.cluster;
     let auto = super::compute::auto_mode(ctx)?;
     let tags = ctx.tags(&[]);
+    // The removal policy of the stateful resources (see `Context::stateful`).
+    let stateful = ctx.stateful();
     let stack = ctx.stack(Part::Cluster);
 
-    // Retained with the cluster: a retained cluster whose role was deleted with the stack
+    // Removed like the cluster: a retained cluster whose role was deleted with the stack
     // could no longer manage its network interfaces or logs.
     let role = stack.add_with(
         "ClusterRole",
@@ -59,7 +61,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             tags: Some(tags.clone()),
             ..Role::default()
         },
-        ResourceOptions::new().retain(),
+        stateful.clone(),
     )?;
 
     let secrets_key_arn = match &spec.secrets_encryption.key_arn {
@@ -74,7 +76,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                     tags: Some(tags.clone()),
                     ..Key::default()
                 },
-                ResourceOptions::new().retain(),
+                stateful.clone(),
             )?;
             stack.add(
                 "SecretsKeyAlias",
@@ -102,7 +104,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 tags: Some(tags.clone()),
                 ..Key::default()
             },
-            ResourceOptions::new().retain(),
+            stateful.clone(),
         )?;
         stack.add(
             "ControlPlaneLogKeyAlias",
@@ -120,7 +122,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             retention_in_days: Some(spec.log_retention_days),
             tags: Some(tags.clone()),
         },
-        ResourceOptions::new().retain(),
+        stateful.clone(),
     )?;
 
     let endpoint = &spec.endpoint;
@@ -135,7 +137,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             }),
             // The core add-ons are managed below as AWS::EKS::Addon; no unmanaged copies.
             bootstrap_self_managed_addons: Some(false),
-            deletion_protection: Some(spec.deletion_protection),
+            deletion_protection: Some(spec.effective_deletion_protection(bp.removal_policy)),
             compute_config: auto.compute_config,
             storage_config: auto.storage_config,
             encryption_config: Some(vec![EncryptionConfig {
@@ -177,7 +179,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             version: Some(Expr::from(bp.kubernetes_version.as_str())),
             zonal_shift_config: Some(ZonalShiftConfig { enabled: Some(spec.zonal_shift) }),
         },
-        ResourceOptions::new().retain().depends_on(&log_group),
+        stateful.clone().depends_on(&log_group),
     )?;
 
     let entry_ids = access_entry_logical_ids(&spec.access.entries);

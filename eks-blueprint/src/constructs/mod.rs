@@ -13,7 +13,8 @@ mod network;
 
 use indexmap::IndexMap;
 
-use crate::cfn::{Expr, Stack};
+use crate::cfn::{Expr, ResourceOptions, Stack};
+use crate::model::cluster::RemovalPolicy;
 use crate::model::{Blueprint, CrossStackReferences, StackLayout};
 use crate::resources::Tag;
 use crate::synth::{App, References, SynthError};
@@ -89,6 +90,18 @@ impl<'a> Context<'a> {
     /// The blueprint's tags and `extra`, as a map (for resource types that take one).
     pub fn tag_map(&self, extra: &[(&str, Expr)]) -> IndexMap<String, Expr> {
         self.tags(extra).into_iter().map(|t| (t.key, t.value)).collect()
+    }
+
+    /// The options of a stateful resource (cluster, its role, KMS keys, log groups, the
+    /// GuardDuty detector), from the blueprint's removal policy: `retain` gives
+    /// `DeletionPolicy: RetainExceptOnCreate` (kept when the stack is deleted, deleted when
+    /// the create that made it rolls back, so a retry does not meet it again) and
+    /// `UpdateReplacePolicy: Retain`; `destroy` gives `Delete` for both.
+    pub fn stateful(&self) -> ResourceOptions {
+        match self.bp.removal_policy {
+            RemovalPolicy::Retain => ResourceOptions::new().retain_except_on_create(),
+            RemovalPolicy::Destroy => ResourceOptions::new().destroy(),
+        }
     }
 
     /// A `Name` tag value: `<blueprint>-<what>`.

@@ -495,6 +495,7 @@ fn flow_logs(ctx: &mut Context, vpc: &Handle<VPC>) -> Result<(), SynthError> {
     let log_tags = ctx.tags(&[("Name", ctx.name_tag("flow-log"))]);
     let alias = format!("alias/eks/{}/flow-logs", ctx.bp.name);
     let description = format!("Encryption of the VPC flow logs of {}", ctx.bp.name);
+    let stateful = ctx.stateful();
     let stack = ctx.stack(Part::Network);
     // Any log group of this account and region may use the key (see `logs_key_policy`).
     let key = stack.add_with(
@@ -506,7 +507,7 @@ fn flow_logs(ctx: &mut Context, vpc: &Handle<VPC>) -> Result<(), SynthError> {
             tags: Some(key_tags),
             ..Key::default()
         },
-        ResourceOptions::new().retain(),
+        stateful.clone(),
     )?;
     stack.add("FlowLogKeyAlias", Alias { alias_name: Expr::from(alias), target_key_id: key.reference() })?;
     let group = stack.add_with(
@@ -517,7 +518,7 @@ fn flow_logs(ctx: &mut Context, vpc: &Handle<VPC>) -> Result<(), SynthError> {
             tags: Some(group_tags),
             ..LogGroup::default()
         },
-        ResourceOptions::new().retain(),
+        stateful.clone(),
     )?;
     let role = stack.add(
         "FlowLogRole",
@@ -753,7 +754,7 @@ mod tests {
     fn flow_logs_are_encrypted_with_a_retained_rotating_key() {
         let r = network("  flowLogs: {retentionDays: 365, trafficType: reject}\n");
         let key = &r["FlowLogKey"];
-        assert_eq!(key["DeletionPolicy"], "Retain");
+        assert_eq!(key["DeletionPolicy"], "RetainExceptOnCreate");
         assert_eq!(key["UpdateReplacePolicy"], "Retain");
         assert_eq!(key["Properties"]["EnableKeyRotation"], true);
         assert_eq!(
@@ -780,7 +781,7 @@ mod tests {
         );
         assert_eq!(r["FlowLogKeyAlias"]["Properties"]["AliasName"], "alias/eks/demo/flow-logs");
         let group = &r["FlowLogGroup"];
-        assert_eq!(group["DeletionPolicy"], "Retain");
+        assert_eq!(group["DeletionPolicy"], "RetainExceptOnCreate");
         assert_eq!(group["Properties"]["KmsKeyId"], json!({"Fn::GetAtt": ["FlowLogKey", "Arn"]}));
         assert_eq!(group["Properties"]["RetentionInDays"], 365);
         assert_eq!(r["FlowLog"]["Properties"]["TrafficType"], "REJECT");
