@@ -147,8 +147,9 @@ pub(crate) fn account_administers_key() -> crate::cfn::iam::Statement {
 /// The key policy of a KMS key that encrypts CloudWatch Logs log groups, as "Encrypt log
 /// data in CloudWatch Logs using AWS KMS" gives it
 /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html>): the
-/// account administers the key, and the Regional logs principal may use it only for log
-/// groups matching `log_group` (a name, or `*`) in this account and Region.
+/// account administers the key, and the Regional logs principal may use it only for the log
+/// group named `log_group` in this account and Region (the encryption context CloudWatch Logs
+/// sends is the group's ARN), so no other log group of the account can be encrypted with it.
 pub(crate) fn logs_key_policy(sid: &str, log_group: &str) -> crate::cfn::iam::PolicyDocument {
     crate::cfn::iam::PolicyDocument::new([
         account_administers_key(),
