@@ -27,13 +27,13 @@ pub(crate) struct ClusterRefs {
     pub node_addons: Vec<Handle<Addon>>,
 }
 
-/// The trust policy of a role for EKS Pod Identity.
-pub(crate) fn pod_identity_trust() -> PolicyDocument {
-    PolicyDocument::trust_services(&["pods.eks.amazonaws.com"], &["sts:AssumeRole", "sts:TagSession"])
-}
+/// The namespace of the VPC CNI's `aws-node` DaemonSet, which the `vpc-cni` add-on installs.
+const VPC_CNI_NAMESPACE: &str = "kube-system";
+/// The service account of the VPC CNI's `aws-node` DaemonSet.
+const VPC_CNI_SERVICE_ACCOUNT: &str = "aws-node";
 
-/// The key policy statement that lets the account administer (and use) a key through IAM
-/// policies, as the default KMS key policy does; no other principal gets `kms:*`.
+/// Renders the cluster stack: the cluster, its role, keys and log group, access entries and
+/// the add-ons that need no nodes.
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs, SynthError> {
     let bp = ctx.bp;
     let spec = &bp.cluster;
@@ -230,7 +230,13 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         let cni_role = stack.add(
             "VpcCniRole",
             Role {
-                assume_role_policy_document: pod_identity_trust(),
+                // Only the add-on's own service account of this cluster may assume it, like
+                // every other Pod Identity role.
+                assume_role_policy_document: super::identity::pod_identity_trust_for(
+                    &cluster,
+                    VPC_CNI_NAMESPACE,
+                    VPC_CNI_SERVICE_ACCOUNT,
+                ),
                 description: Some(format!("VPC CNI (aws-node) of EKS cluster {}, through EKS Pod Identity", bp.name)),
                 // AmazonEKS_CNI_Policy covers IPv4 only; an ipv6 cluster's CNI gets the policy
                 // of the EKS user guide "Create IAM policy for clusters that use the IPv6 family".
@@ -250,7 +256,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 // (EKS best practices: "Use IRSA/Pod Identity for the aws-node DaemonSet").
                 pod_identity_associations: Some(vec![AddonPodIdentityAssociation {
                     role_arn: cni_role.attr_arn(),
-                    service_account: "aws-node".into(),
+                    service_account: VPC_CNI_SERVICE_ACCOUNT.into(),
                 }]),
                 resolve_conflicts: Some("OVERWRITE".into()),
                 tags: Some(tags.clone()),
