@@ -346,8 +346,11 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
     Ok(ClusterRefs { cluster, node_addons })
 }
 
-/// The VPC CNI's permissions in an ipv6 cluster, from the EKS user guide "Create IAM policy
-/// for clusters that use the IPv6 family"
+/// The VPC CNI's permissions in an ipv6 cluster: the "IPv6 mode" policy of the VPC CNI
+/// documentation (<https://github.com/aws/amazon-vpc-cni-k8s/blob/master/docs/iam-policy.md>,
+/// which added `ec2:DescribeSecurityGroups` and `ec2:DescribeSubnets` to it in commit 00fe9f4,
+/// June 2026), a superset of the EKS user guide's "Create IAM policy for clusters that use
+/// the IPv6 family"
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html#cni-iam-role-create-ipv6-policy>).
 fn vpc_cni_ipv6_policy() -> Vec<crate::resources::iam::Policy> {
     vec![crate::resources::iam::Policy {
@@ -358,6 +361,8 @@ fn vpc_cni_ipv6_policy() -> Vec<crate::resources::iam::Policy> {
                 .resource(Expr::sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*")),
             Statement::allow([
                 "ec2:DescribeInstances",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
                 "ec2:DescribeTags",
                 "ec2:DescribeNetworkInterfaces",
                 "ec2:DescribeInstanceTypes",
