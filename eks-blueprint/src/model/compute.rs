@@ -969,6 +969,25 @@ impl AutoMode {
 }
 
 impl Compute {
+    /// The Fargate profile that runs every pod of `namespace`: one with a selector for the
+    /// namespace and no labels. EKS schedules the pods a profile selects onto Fargate
+    /// (<https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html>).
+    pub fn fargate_profile_for_namespace(&self, namespace: &str) -> Option<&FargateProfile> {
+        self.fargate_profiles
+            .iter()
+            .find(|p| p.selectors.iter().any(|s| s.namespace == namespace && s.labels.is_empty()))
+    }
+
+    /// Whether Fargate is the only compute: Fargate profiles, and no node group, Auto Mode or
+    /// Karpenter, so every pod runs on Fargate (or nowhere).
+    pub fn fargate_only(&self) -> bool {
+        !self.fargate_profiles.is_empty()
+            && self.managed_node_groups.is_empty()
+            && self.self_managed_node_groups.is_empty()
+            && !self.auto_mode.enabled
+            && self.karpenter.is_none()
+    }
+
     /// Whether EKS Auto Mode is on and nothing else runs pods, so the core add-ons it
     /// replaces are not installed.
     pub fn auto_mode_only(&self) -> bool {

@@ -194,6 +194,7 @@ impl Blueprint {
         self.cluster.validate_node_reachability(&self.network, errors);
         self.compute.validate(self.kubernetes_version.as_str(), errors);
         identity::validate(&self.identities, errors);
+        identity::validate_with_compute(&self.identities, &self.compute, errors);
         if self.network.existing.is_some()
             && !self.compute.self_managed_node_groups.is_empty()
             && self.cluster.service_ipv4_cidr.is_none()
