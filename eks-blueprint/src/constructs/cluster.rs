@@ -6,13 +6,11 @@ use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
 use crate::model::cluster::{access_entry_logical_ids, IpFamily};
-use crate::resources::ecr::{RegistryScanningConfiguration, RepositoryFilter, ScanningRule};
 use crate::resources::eks::{
     AccessConfig, AccessEntry, AccessPolicy, AccessScope, Addon, AddonPodIdentityAssociation, Cluster, ClusterLogging,
     EncryptionConfig, KubernetesNetworkConfig, Logging, LoggingTypeConfig, Provider, ResourcesVpcConfig, UpgradePolicy,
     ZonalShiftConfig,
 };
-use crate::resources::guardduty::{Detector, FeatureAdditionalConfiguration, FeatureConfiguration};
 use crate::resources::iam::Role;
 use crate::resources::kms::{Alias, Key};
 use crate::resources::logs::LogGroup;
@@ -279,48 +277,6 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             },
         )?;
         node_addons = vec![vpc_cni, kube_proxy];
-    }
-
-    if let Some(gd) = &spec.guard_duty {
-        let status = |on: bool| if on { "ENABLED" } else { "DISABLED" }.to_owned();
-        stack.add(
-            "GuardDutyDetector",
-            Detector {
-                enable: true,
-                features: Some(vec![
-                    FeatureConfiguration {
-                        additional_configuration: None,
-                        name: "EKS_AUDIT_LOGS".into(),
-                        status: status(gd.eks_audit_logs),
-                    },
-                    FeatureConfiguration {
-                        // GuardDuty installs and updates the aws-guardduty-agent add-on itself.
-                        additional_configuration: gd.runtime_monitoring.then(|| {
-                            vec![FeatureAdditionalConfiguration {
-                                name: Some("EKS_ADDON_MANAGEMENT".into()),
-                                status: Some("ENABLED".into()),
-                            }]
-                        }),
-                        name: "RUNTIME_MONITORING".into(),
-                        status: status(gd.runtime_monitoring),
-                    },
-                ]),
-                finding_publishing_frequency: None,
-                tags: Some(tags.clone()),
-            },
-        )?;
-    }
-    if spec.ecr_enhanced_scanning {
-        stack.add(
-            "EcrRegistryScanning",
-            RegistryScanningConfiguration {
-                rules: vec![ScanningRule {
-                    repository_filters: vec![RepositoryFilter { filter: "*".into(), filter_type: "WILDCARD".into() }],
-                    scan_frequency: "CONTINUOUS_SCAN".into(),
-                }],
-                scan_type: "ENHANCED".into(),
-            },
-        )?;
     }
 
     stack.add_output("ClusterName", Output::new(cluster.reference(), "The EKS cluster name"))?;

@@ -4,6 +4,7 @@
 //! that later constructs use; a handle used in another stack becomes an export and an
 //! import at synthesis.
 
+mod account;
 mod cluster;
 mod compute;
 mod eniconfig;
@@ -22,6 +23,9 @@ use crate::synth::{App, References, SynthError};
 /// The lifecycle a resource belongs to, which decides its stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
+    /// Once per account and Region, independent of any cluster: the GuardDuty detector, ECR
+    /// registry scanning. Always its own stack, `<name>-account`, in every layout.
+    Account,
     /// VPC, subnets, gateways, flow logs.
     Network,
     /// Control plane, KMS key, IAM, access entries, node-independent add-ons.
@@ -33,6 +37,7 @@ pub enum Part {
 impl Part {
     fn suffix(self) -> &'static str {
         match self {
+            Part::Account => "account",
             Part::Network => "network",
             Part::Cluster => "cluster",
             Part::Compute => "compute",
@@ -41,6 +46,7 @@ impl Part {
 
     fn description(self) -> &'static str {
         match self {
+            Part::Account => "account- and Region-wide settings (GuardDuty detector, ECR registry scanning), kept apart from any cluster",
             Part::Network => "VPC, subnets, NAT and flow logs",
             Part::Cluster => "EKS control plane, secrets encryption key, IAM roles, access entries and core add-ons",
             Part::Compute => "EKS managed node groups and add-ons that run on nodes",
@@ -59,20 +65,25 @@ impl<'a> Context<'a> {
         Context { bp, stacks: IndexMap::new() }
     }
 
-    /// The stack name of a part.
+    /// The stack name of a part. The account part is `<name>-account` in every layout: its
+    /// lifecycle is the account's, not the cluster's.
     pub fn stack_name(&self, part: Part) -> String {
-        match self.bp.stack_layout {
-            StackLayout::PerLifecycle => format!("{}-{}", self.bp.name, part.suffix()),
-            StackLayout::Single => self.bp.name.clone(),
+        match (self.bp.stack_layout, part) {
+            (StackLayout::PerLifecycle, _) | (StackLayout::Single, Part::Account) => {
+                format!("{}-{}", self.bp.name, part.suffix())
+            }
+            (StackLayout::Single, _) => self.bp.name.clone(),
         }
     }
 
     /// The stack of a part, created on first use.
     pub fn stack(&mut self, part: Part) -> &mut Stack {
         let name = self.stack_name(part);
-        let description = match self.bp.stack_layout {
-            StackLayout::PerLifecycle => format!("eks-blueprint {}: {}", self.bp.name, part.description()),
-            StackLayout::Single => format!("eks-blueprint {}: network, EKS cluster and compute", self.bp.name),
+        let description = match (self.bp.stack_layout, part) {
+            (StackLayout::PerLifecycle, _) | (StackLayout::Single, Part::Account) => {
+                format!("eks-blueprint {}: {}", self.bp.name, part.description())
+            }
+            (StackLayout::Single, _) => format!("eks-blueprint {}: network, EKS cluster and compute", self.bp.name),
         };
         self.stacks.entry(name.clone()).or_insert_with(|| Stack::new(name, description))
     }
@@ -113,6 +124,8 @@ impl<'a> Context<'a> {
 /// Renders a validated blueprint into an app of stacks.
 pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     let mut ctx = Context::new(bp);
+    // First, so the manifest lists it first: it needs nothing and nothing needs it.
+    account::render(&mut ctx)?;
     let net = network::render(&mut ctx)?;
     let cluster = cluster::render(&mut ctx, &net)?;
     identity::render(&mut ctx, &cluster)?;

@@ -196,15 +196,18 @@ pub struct ClusterSpec {
     /// Additional security groups (`sg-...`) for the control-plane network interfaces, on
     /// top of the cluster security group EKS creates. Default: none.
     pub security_group_ids: Vec<String>,
-    /// Amazon GuardDuty threat detection: creates the account's GuardDuty detector in the
-    /// Region with EKS audit log monitoring and EKS Runtime Monitoring. A detector is one per
-    /// account and Region: deploying fails where one exists (then enable the features on
-    /// that detector instead). Default: off.
+    /// Amazon GuardDuty threat detection: the account's GuardDuty detector in the Region,
+    /// with EKS audit log monitoring and EKS Runtime Monitoring, in the account stack
+    /// `<name>-account` (its own lifecycle: deleting the cluster does not turn GuardDuty
+    /// off). A detector is one per account and Region: where one exists (another blueprint's,
+    /// or your AWS Organizations administrator's), set `existingDetector: true` and turn the
+    /// features on for that detector by hand. Default: off.
     pub guard_duty: Option<GuardDuty>,
     /// Amazon Inspector enhanced scanning of every ECR repository of the account in the
-    /// Region, continuously. The registry scanning configuration is account-wide (it
-    /// replaces the registry's current one, and affects repositories of other teams) and
-    /// billed by Amazon Inspector per image scanned. Default: off.
+    /// Region, continuously, in the account stack `<name>-account`. The registry scanning
+    /// configuration is account-wide (it replaces the registry's current one, and affects
+    /// repositories of other teams: manage it from one blueprint only) and billed by Amazon
+    /// Inspector per image scanned. Default: off.
     pub ecr_enhanced_scanning: bool,
 }
 
@@ -323,11 +326,16 @@ pub struct GuardDuty {
     /// GuardDuty installs the `aws-guardduty-agent` add-on and a VPC endpoint for it.
     /// Default: on.
     pub runtime_monitoring: bool,
+    /// The account already has a detector in the Region: CloudFormation cannot create a
+    /// second one, nor take over the existing one in a plain deploy, so the blueprint
+    /// creates none; turn `eksAuditLogs` and `runtimeMonitoring` on for that detector by
+    /// hand (docs/control-plane.md says how). Default: off (the account stack creates it).
+    pub existing_detector: bool,
 }
 
 impl Default for GuardDuty {
     fn default() -> Self {
-        GuardDuty { eks_audit_logs: true, runtime_monitoring: true }
+        GuardDuty { eks_audit_logs: true, runtime_monitoring: true, existing_detector: false }
     }
 }
 
@@ -940,13 +948,15 @@ impl ClusterSpecBuilder {
         self
     }
 
-    /// Creates a GuardDuty detector with these EKS protections. Default: none.
+    /// Creates a GuardDuty detector with these EKS protections, in the account stack (none
+    /// with [`GuardDuty::existing_detector`]). Default: none.
     pub fn guard_duty(mut self, guard_duty: GuardDuty) -> Self {
         self.0.guard_duty = Some(guard_duty);
         self
     }
 
-    /// ECR enhanced scanning of every repository (account-wide). Default: off.
+    /// ECR enhanced scanning of every repository (account-wide, in the account stack).
+    /// Default: off.
     pub fn ecr_enhanced_scanning(mut self, on: bool) -> Self {
         self.0.ecr_enhanced_scanning = on;
         self
