@@ -151,7 +151,9 @@ pub(crate) fn workload_role(
 /// Pod Identity", <https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html>), only
 ///
 /// - on behalf of this account (`aws:SourceAccount`, the cross-service confused deputy
-///   guard, <https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>), and
+///   guard, <https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>; the EKS
+///   best practices guide's Pod Identity trust policy guards with `aws:SourceOrgId`, a key
+///   of the same source-resource family), and
 /// - for pods of this cluster, namespace and service account: the session tags EKS Pod
 ///   Identity adds to the request (`aws:RequestTag/eks-cluster-arn`,
 ///   `kubernetes-namespace`, `kubernetes-service-account`, listed in "Define permissions
