@@ -40,6 +40,7 @@ pub mod synth;
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use model::cluster::{
     AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, EndpointAccess, KubernetesVersion, LogType,
+    RemovalPolicy,
 };
 pub use model::compute::{
     AmiType, AutoMode, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup, NodePool,

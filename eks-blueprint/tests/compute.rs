@@ -222,7 +222,7 @@ fn suppressions_need_a_known_rule_and_a_reason() {
     assert_eq!(
         e,
         [
-            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-NETWORK-001)",
+            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-NETWORK-001, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002)",
             "suppress[1].reason: say why the rule is suppressed",
         ]
     );
@@ -287,8 +287,9 @@ fn managed_node_group_renders_launch_template_security_defaults() {
     assert_eq!(ng["UpdateConfig"], json!({"MaxUnavailablePercentage": 25}));
     assert_eq!(ng["Taints"], json!([{"Effect": "NO_SCHEDULE", "Key": "CriticalAddonsOnly", "Value": "true"}]));
     assert_eq!(ng["Tags"]["cost-center"], "platform");
-    assert_eq!(ng["Tags"]["k8s.io/cluster-autoscaler/enabled"], "true");
-    assert_eq!(ng["Tags"]["k8s.io/cluster-autoscaler/demo"], "owned");
+    // No Cluster Autoscaler tags on a managed node group: they would not reach its Auto
+    // Scaling group (tests/cluster_autoscaler.rs).
+    assert_eq!(ng["Tags"], json!({"Name": "demo-system", "cost-center": "platform"}));
     assert_eq!(ng["Subnets"][0], json!({"Fn::ImportValue": "demo-network:PrivateSubnet1"}));
 }
 

@@ -24,6 +24,13 @@ fn cluster_stack_of(bp: &Blueprint) -> Value {
     assembly.stack(&format!("{}-cluster", bp.name)).unwrap().template.clone()
 }
 
+/// The account stack, where account- and Region-wide resources live.
+fn account_stack(yaml: &str) -> Value {
+    let bp = Blueprint::from_yaml(yaml).unwrap_or_else(|e| panic!("{e}"));
+    let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
+    assembly.stack(&format!("{}-account", bp.name)).unwrap().template.clone()
+}
+
 fn errors(yaml: &str) -> Vec<String> {
     match Blueprint::from_yaml(yaml) {
         Err(Error::Invalid(errors)) => errors.iter().map(ToString::to_string).collect(),
@@ -58,11 +65,13 @@ fn defaults_are_standard_support_deletion_protection_no_zonal_shift() {
 }
 
 #[test]
-fn cluster_and_keys_are_retained() {
+fn cluster_role_keys_and_log_group_are_retained_except_on_a_failed_create() {
     let t = cluster_stack(&with_admin(""));
-    for id in ["Cluster", "SecretsKey", "ControlPlaneLogKey", "ControlPlaneLogGroup"] {
+    for id in ["Cluster", "ClusterRole", "SecretsKey", "ControlPlaneLogKey", "ControlPlaneLogGroup"] {
         let r = &t["Resources"][id];
-        assert_eq!(r["DeletionPolicy"], json!("Retain"), "{id}");
+        // A rolled-back first create deletes them, so its retry does not fail with
+        // AlreadyExists on the fixed names (cluster, log group).
+        assert_eq!(r["DeletionPolicy"], json!("RetainExceptOnCreate"), "{id}");
         assert_eq!(r["UpdateReplacePolicy"], json!("Retain"), "{id}");
     }
 }
@@ -425,11 +434,13 @@ fn a_cluster_nobody_could_reach_is_refused() {
 
 #[test]
 fn guard_duty_detector_with_eks_audit_logs_and_managed_runtime_agent() {
-    let t = cluster_stack(&with_admin("  guardDuty: {}\n"));
+    let t = account_stack(&with_admin("  guardDuty: {}\n"));
     assert_eq!(
         t["Resources"]["GuardDutyDetector"],
         json!({
             "Type": "AWS::GuardDuty::Detector",
+            "DeletionPolicy": "RetainExceptOnCreate",
+            "UpdateReplacePolicy": "Retain",
             "Properties": {
                 "Enable": true,
                 "Features": [
@@ -445,7 +456,7 @@ fn guard_duty_detector_with_eks_audit_logs_and_managed_runtime_agent() {
 
 #[test]
 fn guard_duty_features_can_be_chosen_but_not_all_off() {
-    let t = cluster_stack(&with_admin("  guardDuty: {runtimeMonitoring: false}\n"));
+    let t = account_stack(&with_admin("  guardDuty: {runtimeMonitoring: false}\n"));
     assert_eq!(
         t["Resources"]["GuardDutyDetector"]["Properties"]["Features"],
         json!([{"Name": "EKS_AUDIT_LOGS", "Status": "ENABLED"}, {"Name": "RUNTIME_MONITORING", "Status": "DISABLED"}])
@@ -458,7 +469,7 @@ fn guard_duty_features_can_be_chosen_but_not_all_off() {
 
 #[test]
 fn ecr_enhanced_scanning_scans_every_repository_continuously() {
-    let t = cluster_stack(&with_admin("  ecrEnhancedScanning: true\n"));
+    let t = account_stack(&with_admin("  ecrEnhancedScanning: true\n"));
     assert_eq!(
         t["Resources"]["EcrRegistryScanning"],
         json!({
@@ -509,7 +520,7 @@ fn the_builder_fills_the_same_model_as_the_file() {
                 .secrets_key_arn("arn:aws:kms:eu-west-1:123456789012:key/abcd")
                 .service_ipv4_cidr("172.20.0.0/16")
                 .security_group_ids(["sg-12345678"])
-                .guard_duty(GuardDuty { eks_audit_logs: true, runtime_monitoring: false })
+                .guard_duty(GuardDuty { runtime_monitoring: false, ..GuardDuty::default() })
                 .ecr_enhanced_scanning(true),
         )
         .build()
@@ -552,11 +563,13 @@ fn production_example_synthesizes_with_every_control_plane_feature() {
         "AccessEntryRoleTeamPayments",
         "AccessEntryRoleSecurityAudit",
         "AccessEntryUserBreakGlass",
-        "GuardDutyDetector",
-        "EcrRegistryScanning",
     ] {
         assert!(r.get(id).is_some(), "{id} missing");
     }
+    // Account-wide threat detection lives in the account stack.
+    let assembly = bp.synth(Format::Json).unwrap();
+    let account = &assembly.stack("production-account").unwrap().template["Resources"];
+    assert!(account.get("GuardDutyDetector").is_some() && account.get("EcrRegistryScanning").is_some());
     assert_eq!(
         r["AccessEntryRoleTeamPayments"]["Properties"]["AccessPolicies"][0]["AccessScope"],
         json!({"Namespaces": ["payments", "payments-jobs"], "Type": "namespace"})

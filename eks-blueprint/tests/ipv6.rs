@@ -71,19 +71,37 @@ fn dual_stack_vpc_gives_each_subnet_a_64_and_routes_ipv6_out() {
     assert_eq!(cluster["Cluster"]["Properties"]["KubernetesNetworkConfig"], json!({"IpFamily": "ipv6"}));
     let cni = &cluster["VpcCniRole"]["Properties"];
     assert!(cni.get("ManagedPolicyArns").is_none());
-    let statements = &cni["Policies"][0]["PolicyDocument"]["Statement"];
     assert_eq!(cni["Policies"][0]["PolicyName"], json!("AmazonEKS_CNI_IPv6_Policy"));
-    assert_eq!(statements[0]["Action"], json!("ec2:AssignIpv6Addresses"));
+    // The IPv6 policy of the VPC CNI documentation (aws/amazon-vpc-cni-k8s docs/iam-policy.md,
+    // "IPv6 mode", master at 00fe9f4 of 2026-06-01): every action it lists, AssignIpv6Addresses
+    // scoped to this account's network interfaces (its only resource type).
     assert_eq!(
-        statements[1]["Action"],
+        cni["Policies"][0]["PolicyDocument"]["Statement"],
         json!([
-            "ec2:DescribeInstances",
-            "ec2:DescribeTags",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DescribeInstanceTypes"
+            {
+                "Effect": "Allow",
+                "Action": "ec2:AssignIpv6Addresses",
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*"}
+            },
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "ec2:DescribeInstances",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeTags",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeInstanceTypes"
+                ],
+                "Resource": "*"
+            },
+            {
+                "Effect": "Allow",
+                "Action": "ec2:CreateTags",
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:ec2:*:*:network-interface/*"}
+            }
         ])
     );
-    assert_eq!(statements[2]["Action"], json!("ec2:CreateTags"));
 }
 
 #[test]

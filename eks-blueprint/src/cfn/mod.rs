@@ -10,7 +10,9 @@ mod template;
 pub(crate) use expr::QUALIFIER;
 pub use expr::{Expr, Pseudo, Target};
 pub use stack::{Handle, ResourceOptions, ResourceType, Stack};
-pub use template::{Export, Output, Parameter, RemovalPolicy, Resource, Template, TEMPLATE_FORMAT_VERSION};
+pub use template::{
+    Export, Output, Parameter, RemovalPolicy, Resource, Template, UpdateReplacePolicy, TEMPLATE_FORMAT_VERSION,
+};
 
 /// An error building a template. These are programming errors of the model layer, not
 /// user input errors, but they are reported, never panicked on.

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{logical_id, CfnError, Expr, Output, RemovalPolicy, Resource, Target, Template};
+use super::{logical_id, CfnError, Expr, Output, RemovalPolicy, Resource, Target, Template, UpdateReplacePolicy};
 
 /// A typed CloudFormation resource: a struct of properties spelled as in the official
 /// resource schema, with its type string.
@@ -64,7 +64,7 @@ impl<R> Handle<R> {
 pub struct ResourceOptions {
     depends_on: Vec<Target>,
     deletion_policy: Option<RemovalPolicy>,
-    update_replace_policy: Option<RemovalPolicy>,
+    update_replace_policy: Option<UpdateReplacePolicy>,
     condition: Option<String>,
     metadata: Option<Value>,
 }
@@ -85,7 +85,27 @@ impl ResourceOptions {
     /// removal from the stack and a replacement, for stateful resources.
     pub fn retain(mut self) -> Self {
         self.deletion_policy = Some(RemovalPolicy::Retain);
-        self.update_replace_policy = Some(RemovalPolicy::Retain);
+        self.update_replace_policy = Some(UpdateReplacePolicy::Retain);
+        self
+    }
+
+    /// `DeletionPolicy: RetainExceptOnCreate` and `UpdateReplacePolicy: Retain`: the resource
+    /// survives its removal from the stack and a replacement, except that the rollback of
+    /// the operation that created it deletes it, so retrying a failed first create does not
+    /// fail on what the failed attempt left behind. What the AWS CDK calls
+    /// `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`.
+    pub fn retain_except_on_create(mut self) -> Self {
+        self.deletion_policy = Some(RemovalPolicy::RetainExceptOnCreate);
+        self.update_replace_policy = Some(UpdateReplacePolicy::Retain);
+        self
+    }
+
+    /// `DeletionPolicy` and `UpdateReplacePolicy` `Delete`, written out: the resource is
+    /// deleted with its stack and when replaced (CloudFormation's default, said explicitly
+    /// for a stateful resource so a reader, and cfn-lint's I3011, see it is on purpose).
+    pub fn destroy(mut self) -> Self {
+        self.deletion_policy = Some(RemovalPolicy::Delete);
+        self.update_replace_policy = Some(UpdateReplacePolicy::Delete);
         self
     }
 
@@ -96,7 +116,7 @@ impl ResourceOptions {
     }
 
     /// Sets the `UpdateReplacePolicy`.
-    pub fn update_replace_policy(mut self, policy: RemovalPolicy) -> Self {
+    pub fn update_replace_policy(mut self, policy: UpdateReplacePolicy) -> Self {
         self.update_replace_policy = Some(policy);
         self
     }
@@ -307,5 +327,24 @@ mod tests {
         assert_eq!(found, Some(serde_json::json!({"Ref": "demo-network#Vpc"})));
         assert!(stack.handle::<Subnet>("Vpc").is_none());
         assert!(stack.handle::<VPC>("Other").is_none());
+    }
+
+    #[test]
+    fn removal_options_write_both_policies() {
+        let policies = |options: ResourceOptions| {
+            let mut stack = Stack::new("s", "test");
+            assert!(stack.add_with("Vpc", VPC::default(), options).is_ok());
+            let resource = serde_json::to_value(&stack.template().resources["Vpc"]).unwrap_or_default();
+            (resource["DeletionPolicy"].clone(), resource["UpdateReplacePolicy"].clone())
+        };
+        use serde_json::json;
+        assert_eq!(policies(ResourceOptions::new().retain()), (json!("Retain"), json!("Retain")));
+        // UpdateReplacePolicy does not take RetainExceptOnCreate: the old resource of a
+        // replacement is retained.
+        assert_eq!(
+            policies(ResourceOptions::new().retain_except_on_create()),
+            (json!("RetainExceptOnCreate"), json!("Retain"))
+        );
+        assert_eq!(policies(ResourceOptions::new().destroy()), (json!("Delete"), json!("Delete")));
     }
 }

@@ -44,14 +44,35 @@ impl Template {
     }
 }
 
-/// What CloudFormation does with a resource when it is removed from the stack or replaced.
+/// A resource's `DeletionPolicy`: what CloudFormation does with it when it leaves the stack
+/// (the stack is deleted, or an update removes it from the template)
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum RemovalPolicy {
     /// Delete the resource (CloudFormation's default).
     Delete,
     /// Keep the resource, outside the stack.
     Retain,
+    /// Keep the resource like `Retain`, except when the stack operation that created it is
+    /// rolled back: then it is deleted, so a retry of a failed first create does not meet it
+    /// (and its fixed name) again. Valid for every resource type that takes a
+    /// `DeletionPolicy`; not a valid `UpdateReplacePolicy` (see [`UpdateReplacePolicy`]).
+    RetainExceptOnCreate,
     /// Keep a snapshot (only for resources that support snapshots).
+    Snapshot,
+}
+
+/// A resource's `UpdateReplacePolicy`: what CloudFormation does with the old resource when an
+/// update replaces it. It takes `Delete`, `Retain` and `Snapshot`, not `RetainExceptOnCreate`
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatereplacepolicy.html>;
+/// cfn-lint rule E3036 enforces the same set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UpdateReplacePolicy {
+    /// Delete the old resource (CloudFormation's default).
+    Delete,
+    /// Keep the old resource, outside the stack.
+    Retain,
+    /// Keep a snapshot of the old resource (only for resources that support snapshots).
     Snapshot,
 }
 
@@ -73,7 +94,7 @@ pub struct Resource {
     pub deletion_policy: Option<RemovalPolicy>,
     /// What happens to the old resource when an update replaces it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_replace_policy: Option<RemovalPolicy>,
+    pub update_replace_policy: Option<UpdateReplacePolicy>,
     /// Resource metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,

@@ -6,13 +6,11 @@ use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
 use crate::model::cluster::{access_entry_logical_ids, IpFamily};
-use crate::resources::ecr::{RegistryScanningConfiguration, RepositoryFilter, ScanningRule};
 use crate::resources::eks::{
     AccessConfig, AccessEntry, AccessPolicy, AccessScope, Addon, AddonPodIdentityAssociation, Cluster, ClusterLogging,
     EncryptionConfig, KubernetesNetworkConfig, Logging, LoggingTypeConfig, Provider, ResourcesVpcConfig, UpgradePolicy,
     ZonalShiftConfig,
 };
-use crate::resources::guardduty::{Detector, FeatureAdditionalConfiguration, FeatureConfiguration};
 use crate::resources::iam::Role;
 use crate::resources::kms::{Alias, Key};
 use crate::resources::logs::LogGroup;
@@ -27,21 +25,23 @@ pub(crate) struct ClusterRefs {
     pub node_addons: Vec<Handle<Addon>>,
 }
 
-/// The trust policy of a role for EKS Pod Identity.
-pub(crate) fn pod_identity_trust() -> PolicyDocument {
-    PolicyDocument::trust_services(&["pods.eks.amazonaws.com"], &["sts:AssumeRole", "sts:TagSession"])
-}
+/// The namespace of the VPC CNI's `aws-node` DaemonSet, which the `vpc-cni` add-on installs.
+const VPC_CNI_NAMESPACE: &str = "kube-system";
+/// The service account of the VPC CNI's `aws-node` DaemonSet.
+const VPC_CNI_SERVICE_ACCOUNT: &str = "aws-node";
 
-/// The key policy statement that lets the account administer (and use) a key through IAM
-/// policies, as the default KMS key policy does; no other principal gets `kms:*`.
+/// Renders the cluster stack: the cluster, its role, keys and log group, access entries and
+/// the add-ons that need no nodes.
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs, SynthError> {
     let bp = ctx.bp;
     let spec = &bp.cluster;
     let auto = super::compute::auto_mode(ctx)?;
     let tags = ctx.tags(&[]);
+    // The removal policy of the stateful resources (see `Context::stateful`).
+    let stateful = ctx.stateful();
     let stack = ctx.stack(Part::Cluster);
 
-    // Retained with the cluster: a retained cluster whose role was deleted with the stack
+    // Removed like the cluster: a retained cluster whose role was deleted with the stack
     // could no longer manage its network interfaces or logs.
     let role = stack.add_with(
         "ClusterRole",
@@ -59,7 +59,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             tags: Some(tags.clone()),
             ..Role::default()
         },
-        ResourceOptions::new().retain(),
+        stateful.clone(),
     )?;
 
     let secrets_key_arn = match &spec.secrets_encryption.key_arn {
@@ -74,7 +74,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                     tags: Some(tags.clone()),
                     ..Key::default()
                 },
-                ResourceOptions::new().retain(),
+                stateful.clone(),
             )?;
             stack.add(
                 "SecretsKeyAlias",
@@ -102,7 +102,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 tags: Some(tags.clone()),
                 ..Key::default()
             },
-            ResourceOptions::new().retain(),
+            stateful.clone(),
         )?;
         stack.add(
             "ControlPlaneLogKeyAlias",
@@ -120,7 +120,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             retention_in_days: Some(spec.log_retention_days),
             tags: Some(tags.clone()),
         },
-        ResourceOptions::new().retain(),
+        stateful.clone(),
     )?;
 
     let endpoint = &spec.endpoint;
@@ -135,7 +135,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             }),
             // The core add-ons are managed below as AWS::EKS::Addon; no unmanaged copies.
             bootstrap_self_managed_addons: Some(false),
-            deletion_protection: Some(spec.deletion_protection),
+            deletion_protection: Some(spec.effective_deletion_protection(bp.removal_policy)),
             compute_config: auto.compute_config,
             storage_config: auto.storage_config,
             encryption_config: Some(vec![EncryptionConfig {
@@ -177,7 +177,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             version: Some(Expr::from(bp.kubernetes_version.as_str())),
             zonal_shift_config: Some(ZonalShiftConfig { enabled: Some(spec.zonal_shift) }),
         },
-        ResourceOptions::new().retain().depends_on(&log_group),
+        stateful.clone().depends_on(&log_group),
     )?;
 
     let entry_ids = access_entry_logical_ids(&spec.access.entries);
@@ -230,7 +230,13 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         let cni_role = stack.add(
             "VpcCniRole",
             Role {
-                assume_role_policy_document: pod_identity_trust(),
+                // Only the add-on's own service account of this cluster may assume it, like
+                // every other Pod Identity role.
+                assume_role_policy_document: super::identity::pod_identity_trust_for(
+                    &cluster,
+                    VPC_CNI_NAMESPACE,
+                    VPC_CNI_SERVICE_ACCOUNT,
+                ),
                 description: Some(format!("VPC CNI (aws-node) of EKS cluster {}, through EKS Pod Identity", bp.name)),
                 // AmazonEKS_CNI_Policy covers IPv4 only; an ipv6 cluster's CNI gets the policy
                 // of the EKS user guide "Create IAM policy for clusters that use the IPv6 family".
@@ -250,7 +256,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 // (EKS best practices: "Use IRSA/Pod Identity for the aws-node DaemonSet").
                 pod_identity_associations: Some(vec![AddonPodIdentityAssociation {
                     role_arn: cni_role.attr_arn(),
-                    service_account: "aws-node".into(),
+                    service_account: VPC_CNI_SERVICE_ACCOUNT.into(),
                 }]),
                 resolve_conflicts: Some("OVERWRITE".into()),
                 tags: Some(tags.clone()),
@@ -273,48 +279,6 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             },
         )?;
         node_addons = vec![vpc_cni, kube_proxy];
-    }
-
-    if let Some(gd) = &spec.guard_duty {
-        let status = |on: bool| if on { "ENABLED" } else { "DISABLED" }.to_owned();
-        stack.add(
-            "GuardDutyDetector",
-            Detector {
-                enable: true,
-                features: Some(vec![
-                    FeatureConfiguration {
-                        additional_configuration: None,
-                        name: "EKS_AUDIT_LOGS".into(),
-                        status: status(gd.eks_audit_logs),
-                    },
-                    FeatureConfiguration {
-                        // GuardDuty installs and updates the aws-guardduty-agent add-on itself.
-                        additional_configuration: gd.runtime_monitoring.then(|| {
-                            vec![FeatureAdditionalConfiguration {
-                                name: Some("EKS_ADDON_MANAGEMENT".into()),
-                                status: Some("ENABLED".into()),
-                            }]
-                        }),
-                        name: "RUNTIME_MONITORING".into(),
-                        status: status(gd.runtime_monitoring),
-                    },
-                ]),
-                finding_publishing_frequency: None,
-                tags: Some(tags.clone()),
-            },
-        )?;
-    }
-    if spec.ecr_enhanced_scanning {
-        stack.add(
-            "EcrRegistryScanning",
-            RegistryScanningConfiguration {
-                rules: vec![ScanningRule {
-                    repository_filters: vec![RepositoryFilter { filter: "*".into(), filter_type: "WILDCARD".into() }],
-                    scan_frequency: "CONTINUOUS_SCAN".into(),
-                }],
-                scan_type: "ENHANCED".into(),
-            },
-        )?;
     }
 
     stack.add_output("ClusterName", Output::new(cluster.reference(), "The EKS cluster name"))?;
@@ -340,8 +304,11 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
     Ok(ClusterRefs { cluster, node_addons })
 }
 
-/// The VPC CNI's permissions in an ipv6 cluster, from the EKS user guide "Create IAM policy
-/// for clusters that use the IPv6 family"
+/// The VPC CNI's permissions in an ipv6 cluster: the "IPv6 mode" policy of the VPC CNI
+/// documentation (<https://github.com/aws/amazon-vpc-cni-k8s/blob/master/docs/iam-policy.md>,
+/// which added `ec2:DescribeSecurityGroups` and `ec2:DescribeSubnets` to it in commit 00fe9f4,
+/// June 2026), a superset of the EKS user guide's "Create IAM policy for clusters that use
+/// the IPv6 family"
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html#cni-iam-role-create-ipv6-policy>).
 fn vpc_cni_ipv6_policy() -> Vec<crate::resources::iam::Policy> {
     vec![crate::resources::iam::Policy {
@@ -352,6 +319,8 @@ fn vpc_cni_ipv6_policy() -> Vec<crate::resources::iam::Policy> {
                 .resource(Expr::sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*")),
             Statement::allow([
                 "ec2:DescribeInstances",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
                 "ec2:DescribeTags",
                 "ec2:DescribeNetworkInterfaces",
                 "ec2:DescribeInstanceTypes",

@@ -340,7 +340,8 @@ fn bottlerocket_user_data(
     toml
 }
 
-/// Tags for Cluster Autoscaler auto-discovery, when enabled.
+/// Tags for Cluster Autoscaler auto-discovery on a self-managed group's Auto Scaling group,
+/// when enabled.
 fn autoscaler_tags(bp: &Blueprint) -> Vec<(String, String)> {
     if bp.compute.cluster_autoscaler {
         vec![
@@ -359,14 +360,16 @@ fn nodegroup(
     net: &NetworkRefs,
     cluster: &ClusterRefs,
 ) -> Result<Handle<Nodegroup>, SynthError> {
-    let bp = ctx.bp;
     let id = logical_id("Nodegroup", &group.name);
     let name_tag = ctx.name_tag(&group.name);
     let instance_tags = ctx.tags(&[("Name", name_tag.clone())]);
     let lt_tags = ctx.tags(&[]);
     let mut ng_tags = ctx.tag_map(&[("Name", name_tag)]);
-    for (k, v) in group.tags.iter().map(|(k, v)| (k.clone(), v.clone())).chain(autoscaler_tags(bp)) {
-        ng_tags.insert(k, Expr::from(v));
+    // No Cluster Autoscaler tags: they would stay on the node group (EKS does not copy them to
+    // its Auto Scaling group, which EKS tags for auto-discovery itself); see
+    // `Compute::cluster_autoscaler`.
+    for (k, v) in &group.tags {
+        ng_tags.insert(k.clone(), Expr::from(v.as_str()));
     }
     // EKS merges this user data with its own bootstrap configuration.
     let user_data = match group.ami_type.os() {

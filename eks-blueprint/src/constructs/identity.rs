@@ -13,14 +13,14 @@
 //! [`PolicyDocument::substituted`]), with the host cut out of the issuer URL by
 //! `Fn::Select [1, Fn::Split ["//", url]]`.
 
-use super::cluster::{pod_identity_trust, ClusterRefs};
+use super::cluster::ClusterRefs;
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::logical_id::logical_id;
-use crate::cfn::{Expr, Handle, Output};
+use crate::cfn::{Expr, Handle, Output, Pseudo};
 use crate::model::defaults::IRSA_AUDIENCE;
 use crate::model::identity::{IdentityMode, ManagedPolicyRef, PolicyStatement, WorkloadIdentity};
-use crate::resources::eks::PodIdentityAssociation;
+use crate::resources::eks::{Cluster, PodIdentityAssociation};
 use crate::resources::iam::{OIDCProvider, Policy, Role};
 use crate::synth::SynthError;
 
@@ -105,7 +105,7 @@ pub(crate) fn workload_role(
     spec: &WorkloadRole,
 ) -> Result<Handle<Role>, SynthError> {
     let trust = match spec.mode {
-        IdentityMode::PodIdentity => pod_identity_trust_for(cluster, &spec.namespace, &spec.service_account),
+        IdentityMode::PodIdentity => pod_identity_trust_for(&cluster.cluster, &spec.namespace, &spec.service_account),
         IdentityMode::Irsa => {
             let provider = oidc_provider(ctx, cluster)?;
             irsa_trust(&provider, cluster, &spec.namespace, &spec.service_account)
@@ -145,19 +145,36 @@ pub(crate) fn workload_role(
     Ok(role)
 }
 
-/// The EKS Pod Identity trust policy, limited to one cluster, namespace and service account
-/// through the session tags EKS Pod Identity adds
-/// (<https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html>).
-pub(crate) fn pod_identity_trust_for(cluster: &ClusterRefs, namespace: &str, service_account: &str) -> PolicyDocument {
-    let mut trust = pod_identity_trust();
-    for st in &mut trust.statements {
-        *st = st
-            .clone()
-            .condition("StringEquals", "aws:RequestTag/eks-cluster-name", cluster.cluster.reference())
-            .condition("StringEquals", "aws:RequestTag/kubernetes-namespace", namespace)
-            .condition("StringEquals", "aws:RequestTag/kubernetes-service-account", service_account);
-    }
-    trust
+/// The trust policy of every EKS Pod Identity role here (workload identities, the VPC CNI,
+/// the Karpenter controller): `pods.eks.amazonaws.com` may `sts:AssumeRole` and
+/// `sts:TagSession` (the EKS user guide's "Create IAM role with trust policy required by EKS
+/// Pod Identity", <https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html>), only
+///
+/// - on behalf of this account (`aws:SourceAccount`, the cross-service confused deputy
+///   guard, <https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>; the EKS
+///   best practices guide's Pod Identity trust policy guards with `aws:SourceOrgId`, a key
+///   of the same source-resource family), and
+/// - for pods of this cluster, namespace and service account: the session tags EKS Pod
+///   Identity adds to the request (`aws:RequestTag/eks-cluster-arn`,
+///   `kubernetes-namespace`, `kubernetes-service-account`, listed in "Define permissions
+///   for EKS Pod Identities to assume roles based on tags",
+///   <https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html>), so no other
+///   association, in this cluster or another, can use the role.
+///
+/// No `aws:SourceArn`: the user guide does not say which ARN EKS Pod Identity sends, and the
+/// session tags already name the cluster.
+pub(crate) fn pod_identity_trust_for(
+    cluster: &Handle<Cluster>,
+    namespace: &str,
+    service_account: &str,
+) -> PolicyDocument {
+    PolicyDocument::new([Statement::allow(["sts:AssumeRole", "sts:TagSession"])
+        .sid("AllowEksAuthToAssumeRoleForPodIdentity")
+        .principal(Principal::Service(vec!["pods.eks.amazonaws.com".to_owned()]))
+        .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId)
+        .condition("StringEquals", "aws:RequestTag/eks-cluster-arn", cluster.attr_arn())
+        .condition("StringEquals", "aws:RequestTag/kubernetes-namespace", namespace)
+        .condition("StringEquals", "aws:RequestTag/kubernetes-service-account", service_account)])
 }
 
 /// The IRSA trust policy for one service account, as an `Fn::Sub` JSON string
@@ -277,10 +294,12 @@ mod tests {
                 "Version": "2012-10-17",
                 "Statement": [{
                     "Effect": "Allow",
+                    "Sid": "AllowEksAuthToAssumeRoleForPodIdentity",
                     "Principal": {"Service": "pods.eks.amazonaws.com"},
                     "Action": ["sts:AssumeRole", "sts:TagSession"],
                     "Condition": {"StringEquals": {
-                        "aws:RequestTag/eks-cluster-name": {"Ref": "Cluster"},
+                        "aws:SourceAccount": {"Ref": "AWS::AccountId"},
+                        "aws:RequestTag/eks-cluster-arn": {"Fn::GetAtt": ["Cluster", "Arn"]},
                         "aws:RequestTag/kubernetes-namespace": "reports",
                         "aws:RequestTag/kubernetes-service-account": "reader"
                     }}

@@ -16,7 +16,7 @@
 
 use serde_json::{json, Value};
 
-use super::cluster::{pod_identity_trust, ClusterRefs};
+use super::cluster::ClusterRefs;
 use super::network::NetworkRefs;
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
@@ -224,7 +224,13 @@ pub(crate) fn render(
     let controller_role = stack.add(
         "KarpenterControllerRole",
         Role {
-            assume_role_policy_document: pod_identity_trust(),
+            // Only the chart's service account in the release namespace (both from
+            // `compute.karpenter`, written into the Helm values below) of this cluster.
+            assume_role_policy_document: super::identity::pod_identity_trust_for(
+                &cluster.cluster,
+                &karpenter.namespace,
+                &karpenter.service_account,
+            ),
             description: Some(format!(
                 "Karpenter controller ({}/{}) of EKS cluster {name}, through EKS Pod Identity",
                 karpenter.namespace, karpenter.service_account

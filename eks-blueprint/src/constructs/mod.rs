@@ -4,6 +4,7 @@
 //! that later constructs use; a handle used in another stack becomes an export and an
 //! import at synthesis.
 
+mod account;
 mod cluster;
 mod compute;
 mod eniconfig;
@@ -13,7 +14,8 @@ mod network;
 
 use indexmap::IndexMap;
 
-use crate::cfn::{Expr, Stack};
+use crate::cfn::{Expr, ResourceOptions, Stack};
+use crate::model::cluster::RemovalPolicy;
 use crate::model::{Blueprint, CrossStackReferences, StackLayout};
 use crate::resources::Tag;
 use crate::synth::{App, References, SynthError};
@@ -21,6 +23,9 @@ use crate::synth::{App, References, SynthError};
 /// The lifecycle a resource belongs to, which decides its stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
+    /// Once per account and Region, independent of any cluster: the GuardDuty detector, ECR
+    /// registry scanning. Always its own stack, `<name>-account`, in every layout.
+    Account,
     /// VPC, subnets, gateways, flow logs.
     Network,
     /// Control plane, KMS key, IAM, access entries, node-independent add-ons.
@@ -32,6 +37,7 @@ pub enum Part {
 impl Part {
     fn suffix(self) -> &'static str {
         match self {
+            Part::Account => "account",
             Part::Network => "network",
             Part::Cluster => "cluster",
             Part::Compute => "compute",
@@ -40,6 +46,7 @@ impl Part {
 
     fn description(self) -> &'static str {
         match self {
+            Part::Account => "account- and Region-wide settings (GuardDuty detector, ECR registry scanning), kept apart from any cluster",
             Part::Network => "VPC, subnets, NAT and flow logs",
             Part::Cluster => "EKS control plane, secrets encryption key, IAM roles, access entries and core add-ons",
             Part::Compute => "EKS managed node groups and add-ons that run on nodes",
@@ -72,20 +79,25 @@ impl<'a> Context<'a> {
         self.origin = origin;
     }
 
-    /// The stack name of a part.
+    /// The stack name of a part. The account part is `<name>-account` in every layout: its
+    /// lifecycle is the account's, not the cluster's.
     pub fn stack_name(&self, part: Part) -> String {
-        match self.bp.stack_layout {
-            StackLayout::PerLifecycle => format!("{}-{}", self.bp.name, part.suffix()),
-            StackLayout::Single => self.bp.name.clone(),
+        match (self.bp.stack_layout, part) {
+            (StackLayout::PerLifecycle, _) | (StackLayout::Single, Part::Account) => {
+                format!("{}-{}", self.bp.name, part.suffix())
+            }
+            (StackLayout::Single, _) => self.bp.name.clone(),
         }
     }
 
     /// The stack of a part, created on first use.
     pub fn stack(&mut self, part: Part) -> &mut Stack {
         let name = self.stack_name(part);
-        let description = match self.bp.stack_layout {
-            StackLayout::PerLifecycle => format!("eks-blueprint {}: {}", self.bp.name, part.description()),
-            StackLayout::Single => format!("eks-blueprint {}: network, EKS cluster and compute", self.bp.name),
+        let description = match (self.bp.stack_layout, part) {
+            (StackLayout::PerLifecycle, _) | (StackLayout::Single, Part::Account) => {
+                format!("eks-blueprint {}: {}", self.bp.name, part.description())
+            }
+            (StackLayout::Single, _) => format!("eks-blueprint {}: network, EKS cluster and compute", self.bp.name),
         };
         let origin = self.origin.clone();
         let stack = self.stacks.entry(name.clone()).or_insert_with(|| Stack::new(name, description));
@@ -108,6 +120,18 @@ impl<'a> Context<'a> {
         self.tags(extra).into_iter().map(|t| (t.key, t.value)).collect()
     }
 
+    /// The options of a stateful resource (cluster, its role, KMS keys, log groups, the
+    /// GuardDuty detector), from the blueprint's removal policy: `retain` gives
+    /// `DeletionPolicy: RetainExceptOnCreate` (kept when the stack is deleted, deleted when
+    /// the create that made it rolls back, so a retry does not meet it again) and
+    /// `UpdateReplacePolicy: Retain`; `destroy` gives `Delete` for both.
+    pub fn stateful(&self) -> ResourceOptions {
+        match self.bp.removal_policy {
+            RemovalPolicy::Retain => ResourceOptions::new().retain_except_on_create(),
+            RemovalPolicy::Destroy => ResourceOptions::new().destroy(),
+        }
+    }
+
     /// A `Name` tag value: `<blueprint>-<what>`.
     pub fn name_tag(&self, what: &str) -> Expr {
         Expr::from(format!("{}-{what}", self.bp.name))
@@ -118,6 +142,10 @@ impl<'a> Context<'a> {
 pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     let mut ctx = Context::new(bp);
     // Each section's resources carry its field path (items within a list, their own).
+    // The account stack first, so the manifest lists it first: it needs nothing and nothing
+    // needs it.
+    ctx.set_origin("cluster");
+    account::render(&mut ctx)?;
     ctx.set_origin("network");
     let net = network::render(&mut ctx)?;
     ctx.set_origin("cluster");
@@ -157,8 +185,9 @@ pub(crate) fn account_administers_key() -> crate::cfn::iam::Statement {
 /// The key policy of a KMS key that encrypts CloudWatch Logs log groups, as "Encrypt log
 /// data in CloudWatch Logs using AWS KMS" gives it
 /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html>): the
-/// account administers the key, and the Regional logs principal may use it only for log
-/// groups matching `log_group` (a name, or `*`) in this account and Region.
+/// account administers the key, and the Regional logs principal may use it only for the log
+/// group named `log_group` in this account and Region (the encryption context CloudWatch Logs
+/// sends is the group's ARN), so no other log group of the account can be encrypted with it.
 pub(crate) fn logs_key_policy(sid: &str, log_group: &str) -> crate::cfn::iam::PolicyDocument {
     crate::cfn::iam::PolicyDocument::new([
         account_administers_key(),

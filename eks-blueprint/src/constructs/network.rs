@@ -485,8 +485,14 @@ fn endpoint_security_group(
     Ok(group.attr_group_id())
 }
 
+/// The name of the flow-log group: fixed, so the key policy can name it (a generated name is
+/// known only after the group exists, and the group needs the key first).
+pub(crate) fn flow_log_group_name(blueprint: &str) -> String {
+    format!("/aws/vpc-flow-logs/{blueprint}")
+}
+
 /// VPC flow logs to a CloudWatch Logs group with a retention period, encrypted with a KMS
-/// key that only CloudWatch Logs of this account and region may use (and IAM administers).
+/// key that only CloudWatch Logs may use, and only for this group (and IAM administers).
 fn flow_logs(ctx: &mut Context, vpc: &Handle<VPC>) -> Result<(), SynthError> {
     let settings = &ctx.bp.network.flow_logs;
     let key_tags = ctx.tags(&[("Name", ctx.name_tag("flow-logs"))]);
@@ -495,29 +501,31 @@ fn flow_logs(ctx: &mut Context, vpc: &Handle<VPC>) -> Result<(), SynthError> {
     let log_tags = ctx.tags(&[("Name", ctx.name_tag("flow-log"))]);
     let alias = format!("alias/eks/{}/flow-logs", ctx.bp.name);
     let description = format!("Encryption of the VPC flow logs of {}", ctx.bp.name);
+    let group_name = flow_log_group_name(&ctx.bp.name);
+    let stateful = ctx.stateful();
     let stack = ctx.stack(Part::Network);
-    // Any log group of this account and region may use the key (see `logs_key_policy`).
+    // Only this VPC's flow-log group may use the key (encryption context: the group's ARN).
     let key = stack.add_with(
         "FlowLogKey",
         Key {
             description: Some(description),
             enable_key_rotation: Some(true),
-            key_policy: Some(super::logs_key_policy("CloudWatchLogsEncryptsLogGroupsOfThisAccount", "*")),
+            key_policy: Some(super::logs_key_policy("CloudWatchLogsUsesKeyForFlowLogGroup", &group_name)),
             tags: Some(key_tags),
             ..Key::default()
         },
-        ResourceOptions::new().retain(),
+        stateful.clone(),
     )?;
     stack.add("FlowLogKeyAlias", Alias { alias_name: Expr::from(alias), target_key_id: key.reference() })?;
     let group = stack.add_with(
         "FlowLogGroup",
         LogGroup {
             kms_key_id: Some(key.attr_arn()),
+            log_group_name: Some(Expr::from(group_name.as_str())),
             retention_in_days: Some(settings.retention_days),
             tags: Some(group_tags),
-            ..LogGroup::default()
         },
-        ResourceOptions::new().retain(),
+        stateful.clone(),
     )?;
     let role = stack.add(
         "FlowLogRole",
@@ -750,10 +758,10 @@ mod tests {
     }
 
     #[test]
-    fn flow_logs_are_encrypted_with_a_retained_rotating_key() {
+    fn flow_logs_are_encrypted_with_a_rotating_key_only_their_log_group_may_use() {
         let r = network("  flowLogs: {retentionDays: 365, trafficType: reject}\n");
         let key = &r["FlowLogKey"];
-        assert_eq!(key["DeletionPolicy"], "Retain");
+        assert_eq!(key["DeletionPolicy"], "RetainExceptOnCreate");
         assert_eq!(key["UpdateReplacePolicy"], "Retain");
         assert_eq!(key["Properties"]["EnableKeyRotation"], true);
         assert_eq!(
@@ -767,21 +775,23 @@ mod tests {
                     "Resource": "*"
                 },
                 {
-                    "Sid": "CloudWatchLogsEncryptsLogGroupsOfThisAccount",
+                    "Sid": "CloudWatchLogsUsesKeyForFlowLogGroup",
                     "Effect": "Allow",
                     "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
                     "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     "Resource": "*",
                     "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {
-                        "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+                        "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/vpc-flow-logs/demo"
                     }}}
                 }
             ])
         );
         assert_eq!(r["FlowLogKeyAlias"]["Properties"]["AliasName"], "alias/eks/demo/flow-logs");
         let group = &r["FlowLogGroup"];
-        assert_eq!(group["DeletionPolicy"], "Retain");
+        assert_eq!(group["DeletionPolicy"], "RetainExceptOnCreate");
         assert_eq!(group["Properties"]["KmsKeyId"], json!({"Fn::GetAtt": ["FlowLogKey", "Arn"]}));
+        // The name the key policy allows.
+        assert_eq!(group["Properties"]["LogGroupName"], "/aws/vpc-flow-logs/demo");
         assert_eq!(group["Properties"]["RetentionInDays"], 365);
         assert_eq!(r["FlowLog"]["Properties"]["TrafficType"], "REJECT");
         assert_eq!(r["FlowLog"]["Properties"]["LogDestination"], json!({"Fn::GetAtt": ["FlowLogGroup", "Arn"]}));

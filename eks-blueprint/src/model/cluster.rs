@@ -161,9 +161,11 @@ pub struct ClusterSpec {
     /// more months at an additional cost per cluster-hour, and is what EKS itself picks
     /// when the policy is left out.
     pub upgrade_policy: UpgradePolicy,
-    /// EKS deletion protection: `DeleteCluster` fails while it is on. Default: on. Turn it
-    /// off (and deploy) before deleting the cluster on purpose.
-    pub deletion_protection: bool,
+    /// EKS deletion protection: `DeleteCluster` fails while it is on, whoever calls it.
+    /// Default: on with `removalPolicy: retain`, off with `removalPolicy: destroy` (which
+    /// deletes the cluster with its stack, and would fail on it); `true` with `destroy` is
+    /// refused. Turn it off (and deploy) before deleting a retained cluster on purpose.
+    pub deletion_protection: Option<bool>,
     /// Register the cluster with Amazon Application Recovery Controller (ARC) zonal shift, so
     /// traffic inside the cluster and through its load balancers can be moved away from an
     /// impaired Availability Zone (by you, or by zonal autoshift, configured in ARC). Enable
@@ -171,13 +173,14 @@ pub struct ClusterSpec {
     /// capacity to take a zone's load. Default: off.
     pub zonal_shift: bool,
     /// Encrypt the control-plane log group with a dedicated KMS key created in the cluster
-    /// stack (rotation on, retained on stack deletion), usable only by CloudWatch Logs for
-    /// this log group. Off leaves the group with CloudWatch Logs' own encryption (and
-    /// checkov's CKV_AWS_158 flags it). Default: on.
+    /// stack (rotation on, kept or deleted with the stack per `removalPolicy`), usable only
+    /// by CloudWatch Logs for this log group. Off leaves the group with CloudWatch Logs' own
+    /// encryption (and checkov's CKV_AWS_158 flags it). Default: on.
     pub log_encryption: bool,
     /// The KMS key for envelope encryption of Kubernetes secrets. Default: a new key in the
-    /// cluster stack (rotation on, retained on stack deletion). Fixed at cluster creation:
-    /// changing it later would make CloudFormation replace the cluster.
+    /// cluster stack (rotation on, kept or deleted with the stack per `removalPolicy`).
+    /// Fixed at cluster creation: changing it later would make CloudFormation replace the
+    /// cluster.
     pub secrets_encryption: SecretsEncryption,
     /// The IP family of pods and services. `ipv6` needs IPv6 CIDR blocks on the VPC and its
     /// subnets: `network.ipv6: true`, or an existing VPC whose owner added them (with
@@ -193,15 +196,18 @@ pub struct ClusterSpec {
     /// Additional security groups (`sg-...`) for the control-plane network interfaces, on
     /// top of the cluster security group EKS creates. Default: none.
     pub security_group_ids: Vec<String>,
-    /// Amazon GuardDuty threat detection: creates the account's GuardDuty detector in the
-    /// Region with EKS audit log monitoring and EKS Runtime Monitoring. A detector is one per
-    /// account and Region: deploying fails where one exists (then enable the features on
-    /// that detector instead). Default: off.
+    /// Amazon GuardDuty threat detection: the account's GuardDuty detector in the Region,
+    /// with EKS audit log monitoring and EKS Runtime Monitoring, in the account stack
+    /// `<name>-account` (its own lifecycle: deleting the cluster does not turn GuardDuty
+    /// off). A detector is one per account and Region: where one exists (another blueprint's,
+    /// or your AWS Organizations administrator's), set `existingDetector: true` and turn the
+    /// features on for that detector by hand. Default: off.
     pub guard_duty: Option<GuardDuty>,
     /// Amazon Inspector enhanced scanning of every ECR repository of the account in the
-    /// Region, continuously. The registry scanning configuration is account-wide (it
-    /// replaces the registry's current one, and affects repositories of other teams) and
-    /// billed by Amazon Inspector per image scanned. Default: off.
+    /// Region, continuously, in the account stack `<name>-account`. The registry scanning
+    /// configuration is account-wide (it replaces the registry's current one, and affects
+    /// repositories of other teams: manage it from one blueprint only) and billed by Amazon
+    /// Inspector per image scanned. Default: off.
     pub ecr_enhanced_scanning: bool,
 }
 
@@ -213,7 +219,7 @@ impl Default for ClusterSpec {
             log_retention_days: defaults::LOG_RETENTION_DAYS,
             access: Access::default(),
             upgrade_policy: defaults::UPGRADE_POLICY,
-            deletion_protection: defaults::DELETION_PROTECTION,
+            deletion_protection: None,
             zonal_shift: defaults::ZONAL_SHIFT,
             log_encryption: defaults::LOG_ENCRYPTION,
             secrets_encryption: SecretsEncryption::default(),
@@ -243,6 +249,37 @@ impl UpgradePolicy {
         match self {
             UpgradePolicy::Standard => "STANDARD",
             UpgradePolicy::Extended => "EXTENDED",
+        }
+    }
+}
+
+/// What deleting a stack, or an update that removes or replaces them, does to the stateful
+/// resources: the EKS cluster, its IAM role, the KMS keys, the control-plane and flow-log
+/// log groups, and the GuardDuty detector (`removalPolicy`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RemovalPolicy {
+    /// Keep them: `DeletionPolicy: RetainExceptOnCreate` and `UpdateReplacePolicy: Retain`.
+    /// Deleting the stack leaves them in the account (delete them by hand, see
+    /// docs/control-plane.md); only the rollback of the create that made them deletes them,
+    /// so a failed first deploy can be retried. Cluster deletion protection defaults to on.
+    /// Default.
+    #[default]
+    Retain,
+    /// Delete them with their stack (`DeletionPolicy` and `UpdateReplacePolicy` `Delete`), for
+    /// sandboxes: deleting the stack deletes the cluster, its role and log groups, and
+    /// schedules the KMS keys for deletion (after KMS's waiting period of 30 days, during
+    /// which `aws kms cancel-key-deletion` can still undo it). Cluster deletion protection
+    /// defaults to off. Reported as finding `EKSB-LIFECYCLE-001`.
+    Destroy,
+}
+
+impl RemovalPolicy {
+    /// The name used in the blueprint file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemovalPolicy::Retain => "retain",
+            RemovalPolicy::Destroy => "destroy",
         }
     }
 }
@@ -289,11 +326,16 @@ pub struct GuardDuty {
     /// GuardDuty installs the `aws-guardduty-agent` add-on and a VPC endpoint for it.
     /// Default: on.
     pub runtime_monitoring: bool,
+    /// The account already has a detector in the Region: CloudFormation cannot create a
+    /// second one, nor take over the existing one in a plain deploy, so the blueprint
+    /// creates none; turn `eksAuditLogs` and `runtimeMonitoring` on for that detector by
+    /// hand (docs/control-plane.md says how). Default: off (the account stack creates it).
+    pub existing_detector: bool,
 }
 
 impl Default for GuardDuty {
     fn default() -> Self {
-        GuardDuty { eks_audit_logs: true, runtime_monitoring: true }
+        GuardDuty { eks_audit_logs: true, runtime_monitoring: true, existing_detector: false }
     }
 }
 
@@ -636,6 +678,26 @@ pub(crate) fn access_entry_logical_ids(entries: &[AccessEntrySpec]) -> Vec<Strin
 }
 
 impl ClusterSpec {
+    /// Whether the cluster gets EKS deletion protection: as set, else on unless the
+    /// blueprint's removal policy deletes the cluster with its stack.
+    pub fn effective_deletion_protection(&self, removal: RemovalPolicy) -> bool {
+        self.deletion_protection.unwrap_or(match removal {
+            RemovalPolicy::Retain => defaults::DELETION_PROTECTION,
+            RemovalPolicy::Destroy => false,
+        })
+    }
+
+    /// Checks what depends on the blueprint's removal policy.
+    pub(crate) fn validate_removal(&self, removal: RemovalPolicy, errors: &mut ValidationErrors) {
+        if removal == RemovalPolicy::Destroy && self.deletion_protection == Some(true) {
+            errors.push(
+                "cluster.deletionProtection",
+                "deletion-protection-destroy",
+                "deletion protection makes DeleteCluster fail, so deleting the stack with removalPolicy: destroy would stop at the cluster; leave deletionProtection out (destroy turns it off) or use removalPolicy: retain",
+            );
+        }
+    }
+
     /// Checks the options beyond endpoint, logging and access.
     fn validate_options(&self, errors: &mut ValidationErrors) {
         if let Some(arn) = &self.secrets_encryption.key_arn {
@@ -843,9 +905,10 @@ impl ClusterSpecBuilder {
         self
     }
 
-    /// EKS deletion protection. Default: on.
+    /// EKS deletion protection. Default: on with [`RemovalPolicy::Retain`], off with
+    /// [`RemovalPolicy::Destroy`].
     pub fn deletion_protection(mut self, on: bool) -> Self {
-        self.0.deletion_protection = on;
+        self.0.deletion_protection = Some(on);
         self
     }
 
@@ -885,13 +948,15 @@ impl ClusterSpecBuilder {
         self
     }
 
-    /// Creates a GuardDuty detector with these EKS protections. Default: none.
+    /// Creates a GuardDuty detector with these EKS protections, in the account stack (none
+    /// with [`GuardDuty::existing_detector`]). Default: none.
     pub fn guard_duty(mut self, guard_duty: GuardDuty) -> Self {
         self.0.guard_duty = Some(guard_duty);
         self
     }
 
-    /// ECR enhanced scanning of every repository (account-wide). Default: off.
+    /// ECR enhanced scanning of every repository (account-wide, in the account stack).
+    /// Default: off.
     pub fn ecr_enhanced_scanning(mut self, on: bool) -> Self {
         self.0.ecr_enhanced_scanning = on;
         self

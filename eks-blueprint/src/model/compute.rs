@@ -27,9 +27,13 @@ pub struct Compute {
     /// Karpenter: node autoscaling with NodePools (see [`super::karpenter::Karpenter`]).
     /// Default: off.
     pub karpenter: Option<super::karpenter::Karpenter>,
-    /// Tags node groups for Cluster Autoscaler auto-discovery
-    /// (`k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>: owned`)
-    /// (`compute.clusterAutoscaler`). Default: off.
+    /// The Cluster Autoscaler scales the node groups (`compute.clusterAutoscaler`): the Auto
+    /// Scaling groups of self-managed node groups get the auto-discovery tags
+    /// (`k8s.io/cluster-autoscaler/enabled`, `k8s.io/cluster-autoscaler/<cluster>: owned`)
+    /// and the `node-template` label and taint tags for scaling from zero. Managed node groups
+    /// need no tags: EKS tags their Auto Scaling groups for auto-discovery, and the Cluster
+    /// Autoscaler reads their labels and taints from the EKS API (finding
+    /// `EKSB-COMPUTE-004` when a group scales from zero). Refused with Karpenter. Default: off.
     pub cluster_autoscaler: bool,
 }
 
@@ -969,6 +973,25 @@ impl AutoMode {
 }
 
 impl Compute {
+    /// The Fargate profile that runs every pod of `namespace`: one with a selector for the
+    /// namespace and no labels. EKS schedules the pods a profile selects onto Fargate
+    /// (<https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html>).
+    pub fn fargate_profile_for_namespace(&self, namespace: &str) -> Option<&FargateProfile> {
+        self.fargate_profiles
+            .iter()
+            .find(|p| p.selectors.iter().any(|s| s.namespace == namespace && s.labels.is_empty()))
+    }
+
+    /// Whether Fargate is the only compute: Fargate profiles, and no node group, Auto Mode or
+    /// Karpenter, so every pod runs on Fargate (or nowhere).
+    pub fn fargate_only(&self) -> bool {
+        !self.fargate_profiles.is_empty()
+            && self.managed_node_groups.is_empty()
+            && self.self_managed_node_groups.is_empty()
+            && !self.auto_mode.enabled
+            && self.karpenter.is_none()
+    }
+
     /// Whether EKS Auto Mode is on and nothing else runs pods, so the core add-ons it
     /// replaces are not installed.
     pub fn auto_mode_only(&self) -> bool {
@@ -1116,7 +1139,42 @@ impl Compute {
                 g.subnets,
             );
         }
+        out.extend(self.scale_from_zero_findings());
         out
+    }
+
+    /// Managed node groups the Cluster Autoscaler may scale from zero with labels or taints.
+    ///
+    /// EKS creates each managed node group's Auto Scaling group itself and tags it for
+    /// Cluster Autoscaler auto-discovery ("Nodes launched as part of a managed node group are
+    /// automatically tagged for auto-discovery", EKS user guide, managed node groups); the
+    /// node group's own tags do not reach that group, and CloudFormation does not expose its
+    /// name (`AWS::EKS::Nodegroup` returns only `Arn`, `Id`, ...), so no template can tag it.
+    /// With no node to copy from, the Cluster Autoscaler learns a group's labels and taints
+    /// from the EKS `DescribeNodegroup` API (Cluster Autoscaler 1.24 and later, with
+    /// `eks:DescribeNodegroup` in its IAM policy; cluster-autoscaler/cloudprovider/aws/README.md
+    /// and proposals/circumvent-tag-limit-aws.md); without it, pods that need them never
+    /// trigger a scale-up of an empty group.
+    fn scale_from_zero_findings(&self) -> Vec<super::findings::Finding> {
+        use super::findings::{Finding, SCALE_FROM_ZERO_NEEDS_DESCRIBE_NODEGROUP};
+        if !self.cluster_autoscaler {
+            return Vec::new();
+        }
+        self.managed_node_groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.min_size == 0 && (!g.labels.is_empty() || !g.taints.is_empty()))
+            .map(|(i, g)| {
+                Finding::new(
+                    SCALE_FROM_ZERO_NEEDS_DESCRIBE_NODEGROUP,
+                    format!("compute.managedNodeGroups[{i}].minSize"),
+                    format!(
+                        "the Cluster Autoscaler scales group `{}` up from zero nodes only if it knows its labels and taints, which EKS does not copy to the group's Auto Scaling group: run Cluster Autoscaler 1.24 or later with eks:DescribeNodegroup in its IAM policy (and, without NAT, the eks VPC endpoint), or keep minSize at 1",
+                        g.name
+                    ),
+                )
+            })
+            .collect()
     }
 }
 

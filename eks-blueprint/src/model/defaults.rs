@@ -120,9 +120,10 @@ pub const IRSA_AUDIENCE: &str = "sts.amazonaws.com";
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html>).
 pub const UPGRADE_POLICY: UpgradePolicy = UpgradePolicy::Standard;
 
-/// Deletion protection of the cluster: on, so a deleted stack or a stray `DeleteCluster`
-/// cannot take the cluster down
-/// (<https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html>).
+/// Deletion protection of a cluster the removal policy retains: on, so a stray
+/// `DeleteCluster` cannot take the cluster down
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html>). With
+/// `removalPolicy: destroy` it is off: EKS would refuse the stack's delete of the cluster.
 pub const DELETION_PROTECTION: bool = true;
 
 /// ARC zonal shift: off; it only helps workloads spread over zones with spare capacity

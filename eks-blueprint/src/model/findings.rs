@@ -17,16 +17,29 @@ pub const SPOT_SINGLE_INSTANCE_TYPE: &str = "EKSB-COMPUTE-001";
 pub const SSH_KEY: &str = "EKSB-COMPUTE-002";
 /// Nodes in public subnets.
 pub const PUBLIC_NODES: &str = "EKSB-COMPUTE-003";
+/// A managed node group the Cluster Autoscaler scales from zero, with labels or taints.
+pub const SCALE_FROM_ZERO_NEEDS_DESCRIBE_NODEGROUP: &str = "EKSB-COMPUTE-004";
 
 /// A pod CIDR (VPC CNI custom networking) with node groups that keep the AMI's max pods.
 pub const CUSTOM_NETWORKING_MAX_PODS: &str = "EKSB-NETWORK-001";
+
+/// `removalPolicy: destroy`: deleting a stack deletes the cluster, its keys and its logs.
+pub const REMOVAL_DESTROY: &str = "EKSB-LIFECYCLE-001";
+/// One stack that retains the cluster: deleting it fails on the VPC the cluster still uses.
+pub const SINGLE_STACK_RETAINS_CLUSTER: &str = "EKSB-LIFECYCLE-002";
 
 /// Every rule: id and what it checks.
 pub const RULES: &[(&str, &str)] = &[
     (SPOT_SINGLE_INSTANCE_TYPE, "Spot node groups list several instance types"),
     (SSH_KEY, "nodes have no SSH key pair"),
     (PUBLIC_NODES, "nodes run in private subnets"),
+    (
+        SCALE_FROM_ZERO_NEEDS_DESCRIBE_NODEGROUP,
+        "managed node groups scaled from zero by the Cluster Autoscaler: it needs eks:DescribeNodegroup",
+    ),
     (CUSTOM_NETWORKING_MAX_PODS, "with a pod CIDR, node groups set kubelet maxPods"),
+    (REMOVAL_DESTROY, "stateful resources are retained when their stack is deleted"),
+    (SINGLE_STACK_RETAINS_CLUSTER, "a single stack can be deleted as a whole"),
 ];
 
 /// A best-practice finding: the rule, the field path and what to do.

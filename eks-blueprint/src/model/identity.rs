@@ -44,7 +44,9 @@ pub struct WorkloadIdentity {
     pub service_account: String,
     /// How pods get the role's credentials: `podIdentity` or `irsa`. Default: `podIdentity`
     /// (EKS Pod Identity; no OIDC provider, no service account annotation). Use `irsa` for
-    /// pods on Fargate, which EKS Pod Identity does not support.
+    /// pods on Fargate, which EKS Pod Identity does not support: `podIdentity` is refused
+    /// for a namespace a Fargate profile selects without labels, or when Fargate is the only
+    /// compute.
     #[serde(default)]
     pub mode: IdentityMode,
     /// Managed policies to attach: an AWS managed policy name such as
@@ -597,6 +599,59 @@ pub(crate) fn validate(identities: &[WorkloadIdentity], errors: &mut ValidationE
                 format!(
                     "`{}/{}` already has identity `{}`: a service account has one role",
                     identity.namespace, identity.service_account, other.name
+                ),
+            );
+        }
+    }
+}
+
+/// Checks that every EKS Pod Identity role can be used where its pods run: the EKS Pod
+/// Identity agent is a DaemonSet, and Fargate runs no DaemonSets, so pods on Fargate get no
+/// Pod Identity credentials ("EKS Pod Identity considerations": Linux EC2 nodes only,
+/// <https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html>). Refused, pointing
+/// to IRSA, which works on Fargate:
+///
+/// - a `podIdentity` identity whose namespace a Fargate profile selects without labels (every
+///   pod of it runs on Fargate), or in a blueprint whose only compute is Fargate;
+/// - Karpenter (its controller role uses Pod Identity) installed in such a namespace.
+///
+/// A profile whose selector also has labels moves only the pods with those labels to Fargate;
+/// that cannot be known here, and the docs say to use IRSA for them.
+pub(crate) fn validate_with_compute(
+    identities: &[WorkloadIdentity],
+    compute: &super::compute::Compute,
+    errors: &mut ValidationErrors,
+) {
+    let on_fargate = |namespace: &str| -> Option<String> {
+        match compute.fargate_profile_for_namespace(namespace) {
+            Some(profile) => {
+                Some(format!("Fargate profile `{}` runs every pod of namespace `{namespace}` on Fargate", profile.name))
+            }
+            None => compute.fargate_only().then(|| "Fargate is the only compute".to_owned()),
+        }
+    };
+    for (i, identity) in identities.iter().enumerate() {
+        if identity.mode != IdentityMode::PodIdentity {
+            continue;
+        }
+        if let Some(why) = on_fargate(&identity.namespace) {
+            errors.push(
+                format!("identities[{i}].mode"),
+                "pod-identity-fargate",
+                format!(
+                    "identity `{}` uses EKS Pod Identity, but {why}, where the Pod Identity agent (a DaemonSet) does not run, so its pods would get no credentials; set mode: irsa (IAM roles for service accounts work on Fargate)",
+                    identity.name
+                ),
+            );
+        }
+    }
+    if let Some(karpenter) = &compute.karpenter {
+        if let Some(why) = on_fargate(&karpenter.namespace) {
+            errors.push(
+                "compute.karpenter.namespace",
+                "pod-identity-fargate",
+                format!(
+                    "Karpenter's controller gets its role through EKS Pod Identity, but {why}, where the Pod Identity agent does not run; install Karpenter in a namespace that runs on the node group, or add labels to that profile's selector"
                 ),
             );
         }

@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::error::{Error, ValidationErrors};
-use cluster::{ClusterSpec, KubernetesVersion};
+use cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
 use compute::{AutoMode, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup};
 use findings::{Finding, Suppression};
 use identity::WorkloadIdentity;
@@ -67,6 +67,11 @@ pub struct Blueprint {
     /// (`Fn::GetStackOutput`, weak). Default: exports.
     #[serde(default)]
     pub cross_stack_references: CrossStackReferences,
+    /// What deleting a stack does to the cluster, its IAM role, the KMS keys, the log groups
+    /// and the GuardDuty detector: `retain` keeps them (except when the create that made
+    /// them rolls back), `destroy` deletes them (sandboxes). Default: retain.
+    #[serde(default)]
+    pub removal_policy: RemovalPolicy,
     /// Tags for every resource that takes tags. Default: none.
     #[serde(default)]
     pub tags: IndexMap<String, String>,
@@ -100,6 +105,7 @@ impl Blueprint {
             kubernetes_version: KubernetesVersion::default(),
             stack_layout: StackLayout::default(),
             cross_stack_references: CrossStackReferences::default(),
+            removal_policy: RemovalPolicy::default(),
             tags: IndexMap::new(),
             network: Network::default(),
             cluster: ClusterSpec::default(),
@@ -183,10 +189,12 @@ impl Blueprint {
         }
         let _ = self.network.plan(errors);
         self.cluster.validate(errors);
+        self.cluster.validate_removal(self.removal_policy, errors);
         self.cluster.validate_with_network(&self.network, errors);
         self.cluster.validate_node_reachability(&self.network, errors);
         self.compute.validate(self.kubernetes_version.as_str(), errors);
         identity::validate(&self.identities, errors);
+        identity::validate_with_compute(&self.identities, &self.compute, errors);
         if self.network.existing.is_some()
             && !self.compute.self_managed_node_groups.is_empty()
             && self.cluster.service_ipv4_cidr.is_none()
@@ -236,8 +244,32 @@ impl Blueprint {
     pub fn findings(&self) -> Vec<Finding> {
         let mut all = self.compute.findings();
         all.extend(self.network.findings(&self.compute));
+        all.extend(self.lifecycle_findings());
         all.retain(|f| !self.suppress.iter().any(|s| s.rule == f.rule_id));
         all
+    }
+
+    /// What deleting the stacks would do: destroy stateful resources, or fail.
+    fn lifecycle_findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        match self.removal_policy {
+            RemovalPolicy::Destroy => out.push(Finding::new(
+                findings::REMOVAL_DESTROY,
+                "removalPolicy",
+                "deleting a stack deletes the EKS cluster, its IAM role and log groups, and schedules its KMS keys for deletion (their data becomes unreadable after 30 days); keep removalPolicy: retain for clusters whose data matters",
+            )),
+            RemovalPolicy::Retain => {
+                // An existing VPC is not deleted with the stack, so nothing holds it up.
+                if self.stack_layout == StackLayout::Single && self.network.existing.is_none() {
+                    out.push(Finding::new(
+                        findings::SINGLE_STACK_RETAINS_CLUSTER,
+                        "stackLayout",
+                        "one stack with removalPolicy: retain keeps the cluster when the stack is deleted, and the cluster's network interfaces keep its subnets: the delete fails on the VPC (DELETE_FAILED); use removalPolicy: destroy for a sandbox, or stackLayout: perLifecycle",
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// The address plan (valid blueprints always have one).
@@ -281,6 +313,13 @@ impl BlueprintBuilder {
     /// How values cross stacks. Default: exports.
     pub fn cross_stack_references(mut self, references: CrossStackReferences) -> Self {
         self.0.cross_stack_references = references;
+        self
+    }
+
+    /// What deleting a stack does to the stateful resources. Default:
+    /// [`RemovalPolicy::Retain`].
+    pub fn removal_policy(mut self, policy: RemovalPolicy) -> Self {
+        self.0.removal_policy = policy;
         self
     }
 
