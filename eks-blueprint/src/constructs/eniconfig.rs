@@ -100,7 +100,9 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, String)> {
     let zones = bp.address_plan().map(|plan| plan.pods.len()).unwrap_or_default();
     let names = match &bp.network.availability_zones {
         AvailabilityZones::Names(names) => Some(names),
-        AvailabilityZones::Count(_) => None,
+        // Zone IDs: the ENIConfig is named after the zone name, which the network stack
+        // outputs (`PodSubnet<n>Zone`, the subnet's `AvailabilityZone` attribute).
+        AvailabilityZones::Count(_) | AvailabilityZones::Ids(_) => None,
     };
     let network = ctx.stack_name(Part::Network);
     let cluster = ctx.stack_name(Part::Cluster);
