@@ -528,9 +528,11 @@ impl ExistingVpc {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Subnets {
-    /// Public subnets (load balancers, NAT gateways).
+    /// Public subnets (load balancers, NAT gateways), `/27` or larger. Default: 8 bits longer
+    /// than the VPC prefix (`/24` in a `/16`), at most `/27`.
     pub public: SubnetTier,
-    /// Private subnets (nodes and pods).
+    /// Private subnets (nodes, pods, internal load balancers), `/27` or larger. Default: 3
+    /// bits longer than the VPC prefix (`/19` in a `/16`), at most `/27`.
     pub private: SubnetTier,
     /// Isolated subnets: no route out of the VPC at all (databases, caches), one per zone,
     /// tagged with their name only. Write `isolated: {}` for the default size. Default: none;
@@ -642,8 +644,10 @@ impl Network {
             if let Some(blocks) = explicit {
                 return Some(blocks);
             }
-            let prefix =
-                spec.prefix_length.unwrap_or(vpc.prefix().saturating_add(extra).min(defaults::MAX_SUBNET_PREFIX));
+            // Tiers tagged for load balancers default to no smaller than a load balancer needs.
+            let smallest = load_balancer_tag(name)
+                .map_or(defaults::MAX_SUBNET_PREFIX, |_| defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX.max(vpc.prefix()));
+            let prefix = spec.prefix_length.unwrap_or(vpc.prefix().saturating_add(extra).min(smallest));
             if !(vpc.prefix()..=defaults::MAX_SUBNET_PREFIX).contains(&prefix) {
                 errors.push(
                     format!("network.subnets.{name}.prefixLength"),
@@ -654,6 +658,10 @@ impl Network {
                         defaults::MAX_SUBNET_PREFIX
                     ),
                 );
+                return None;
+            }
+            if let Some(message) = too_small_for_load_balancers(name, prefix) {
+                errors.push(format!("network.subnets.{name}.prefixLength"), "lb-subnet-size", message);
                 return None;
             }
             let blocks = allocate(vpc, &vec![prefix; zones], &taken);
@@ -913,11 +921,38 @@ impl Network {
                     "subnet-size",
                     format!("{block} is smaller than /{}, the smallest subnet AWS allows", defaults::MAX_SUBNET_PREFIX),
                 ),
+                Ok(block) if too_small_for_load_balancers(tier, block.prefix()).is_some() => errors.push(
+                    path,
+                    "lb-subnet-size",
+                    format!("{block}: {}", too_small_for_load_balancers(tier, block.prefix()).unwrap_or_default()),
+                ),
                 Ok(block) => out.push(block),
             }
         }
         Some(out)
     }
+}
+
+/// The load balancer role tag of a subnet tier: public subnets are tagged for
+/// internet-facing load balancers, private ones for internal load balancers.
+fn load_balancer_tag(tier: &str) -> Option<&'static str> {
+    match tier {
+        "public" => Some("kubernetes.io/role/elb"),
+        "private" => Some("kubernetes.io/role/internal-elb"),
+        _ => None,
+    }
+}
+
+/// Why subnets of `/prefix` in `tier` cannot hold the load balancers they are tagged for, if
+/// they cannot ([`defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX`]).
+fn too_small_for_load_balancers(tier: &str, prefix: u8) -> Option<String> {
+    let tag = load_balancer_tag(tier)?;
+    let max = defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX;
+    (prefix > max).then(|| {
+        format!(
+            "{tier} subnets of /{prefix} are too small for the load balancers they are tagged for ({tag}): an Application Load Balancer needs a /{max} or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /{max} or larger"
+        )
+    })
 }
 
 /// `vpc-0123abcd` or `subnet-0123456789abcdef0`: the prefix, then 8 to 17 hex digits.
@@ -1013,13 +1048,15 @@ impl NetworkBuilder {
         self
     }
 
-    /// The prefix length of private subnets. Default: the VPC prefix + 3.
+    /// The prefix length of private subnets, at most 27 (they are tagged for internal load
+    /// balancers). Default: the VPC prefix + 3, at most 27.
     pub fn private_subnet_prefix_length(mut self, prefix: u8) -> Self {
         self.0.subnets.private.prefix_length = Some(prefix);
         self
     }
 
-    /// The prefix length of public subnets. Default: the VPC prefix + 8.
+    /// The prefix length of public subnets, at most 27 (they are tagged for internet-facing
+    /// load balancers). Default: the VPC prefix + 8, at most 27.
     pub fn public_subnet_prefix_length(mut self, prefix: u8) -> Self {
         self.0.subnets.public.prefix_length = Some(prefix);
         self
@@ -1290,6 +1327,29 @@ mod tests {
             errors("  cidr: 10.0.0.0/8\n"),
             ["network.cidr: 10.0.0.0/8: a VPC CIDR block must be between /16 and /28 [vpc-size]"]
         );
+    }
+
+    #[test]
+    fn subnets_tagged_for_load_balancers_are_at_least_a_27() {
+        // A /20 VPC used to get /28 public subnets (prefix + 8): too small for an ALB.
+        let small = plan("  cidr: 10.30.0.0/20\n");
+        assert_eq!(strings(&small.public), ["10.30.6.0/27", "10.30.6.32/27", "10.30.6.64/27"]);
+        assert_eq!(strings(&small.private), ["10.30.0.0/23", "10.30.2.0/23", "10.30.4.0/23"]);
+        // A /16 keeps its /24s; isolated subnets are not tagged for load balancers.
+        assert_eq!(strings(&plan("  cidr: 10.0.0.0/16\n").public)[0], "10.0.96.0/24");
+        assert_eq!(strings(&plan("  cidr: 10.30.0.0/20\n  subnets:\n    isolated: {}\n").isolated)[0], "10.30.6.96/28");
+        assert_eq!(
+            errors("  subnets:\n    public: {prefixLength: 28}\n    private: {prefixLength: 28}\n"),
+            [
+                "network.subnets.private.prefixLength: private subnets of /28 are too small for the load balancers they are tagged for (kubernetes.io/role/internal-elb): an Application Load Balancer needs a /27 or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /27 or larger [lb-subnet-size]",
+                "network.subnets.public.prefixLength: public subnets of /28 are too small for the load balancers they are tagged for (kubernetes.io/role/elb): an Application Load Balancer needs a /27 or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /27 or larger [lb-subnet-size]",
+            ]
+        );
+        assert_eq!(
+            errors("  subnets:\n    public:\n      cidrs: [10.0.200.0/27, 10.0.201.0/28, 10.0.202.0/24]\n"),
+            ["network.subnets.public.cidrs[1]: 10.0.201.0/28: public subnets of /28 are too small for the load balancers they are tagged for (kubernetes.io/role/elb): an Application Load Balancer needs a /27 or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /27 or larger [lb-subnet-size]"]
+        );
+        assert!(errors("  subnets:\n    isolated: {prefixLength: 28}\n").is_empty());
     }
 
     #[test]
