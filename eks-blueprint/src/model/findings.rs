@@ -20,6 +20,9 @@ pub const PUBLIC_NODES: &str = "EKSB-COMPUTE-003";
 
 /// A pod CIDR (VPC CNI custom networking) with node groups that keep the AMI's max pods.
 pub const CUSTOM_NETWORKING_MAX_PODS: &str = "EKSB-NETWORK-001";
+/// A pod CIDR (VPC CNI custom networking) with a private-only API endpoint: the ENIConfigs
+/// between the stacks need kubectl access from inside the VPC.
+pub const CUSTOM_NETWORKING_PRIVATE_ENDPOINT: &str = "EKSB-NETWORK-002";
 
 /// Every rule: id and what it checks.
 pub const RULES: &[(&str, &str)] = &[
@@ -27,6 +30,7 @@ pub const RULES: &[(&str, &str)] = &[
     (SSH_KEY, "nodes have no SSH key pair"),
     (PUBLIC_NODES, "nodes run in private subnets"),
     (CUSTOM_NETWORKING_MAX_PODS, "with a pod CIDR, node groups set kubelet maxPods"),
+    (CUSTOM_NETWORKING_PRIVATE_ENDPOINT, "with a pod CIDR, kubectl can reach the API endpoint between the stacks"),
 ];
 
 /// A best-practice finding: the rule, the field path and what to do.

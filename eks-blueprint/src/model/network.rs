@@ -36,8 +36,11 @@ pub struct Network {
     /// subnet's id and zone (`PodSubnet<n>Id`, `PodSubnet<n>Zone`), and the output has
     /// `manifests/eniconfigs.yaml` (one `ENIConfig` per zone) with `manifests/eniconfigs.sh`,
     /// which fills it from the stack outputs and applies it: run it between the cluster and
-    /// compute stacks. Node groups should set `kubelet.maxPods` (rule `EKSB-NETWORK-001`).
-    /// Default: none; pods take addresses from the private subnets.
+    /// compute stacks, because a node whose zone has no ENIConfig never becomes Ready. So it
+    /// is refused with `stackLayout: single`, and a private-only API endpoint is reported
+    /// (rule `EKSB-NETWORK-002`): kubectl must reach it between the stacks. Node groups
+    /// should set `kubelet.maxPods` (rule `EKSB-NETWORK-001`). Default: none; pods take
+    /// addresses from the private subnets.
     pub pod_cidr: Option<String>,
     /// VPC endpoints, so that nodes reach AWS services without the internet: a list of
     /// services (`s3`, `ecr.api`, `ecr.dkr`, `sts`, `ec2`, `elasticloadbalancing`, `logs`,
