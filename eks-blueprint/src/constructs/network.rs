@@ -400,12 +400,12 @@ fn vpc_endpoints(
     private_subnets: &[Expr],
     gateway_rts: Vec<Expr>,
 ) -> Result<(), SynthError> {
-    let services = &ctx.bp.network.vpc_endpoints.0;
+    let services = ctx.bp.vpc_endpoints();
     if services.is_empty() {
         return Ok(());
     }
     let mut security_group = None;
-    for service in services {
+    for service in &services {
         let id = format!("VpcEndpoint{}", service.id_part());
         let tags = ctx.tags(&[("Name", ctx.name_tag(service.as_str()))]);
         let service_name = Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{}", service.as_str()));

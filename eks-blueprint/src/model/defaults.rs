@@ -222,7 +222,3 @@ pub const KARPENTER_MESSAGE_RETENTION_SECONDS: u32 = 300;
 
 /// Root volume of Karpenter nodes in GiB: the same 80 as managed node groups.
 pub const KARPENTER_ROOT_VOLUME_GIB: u32 = ROOT_VOLUME_GIB;
-
-/// The longest IAM role name (IAM quota); the Karpenter node role is named
-/// `<cluster>-karpenter-node` so the EC2NodeClass can name it.
-pub const IAM_ROLE_NAME_MAX: usize = 64;

@@ -205,6 +205,21 @@ impl Blueprint {
         findings::validate(&self.suppress, errors);
     }
 
+    /// The VPC endpoints the network stack creates: `network.vpcEndpoints`, then those
+    /// Karpenter needs in a VPC without NAT that the list lacks
+    /// ([`karpenter::Karpenter::isolated_vpc_endpoints`]), so that it can launch nodes there.
+    pub fn vpc_endpoints(&self) -> Vec<network::VpcEndpointService> {
+        let mut all = self.network.vpc_endpoints.0.clone();
+        if karpenter::Karpenter::isolated_vpc(self) {
+            for service in karpenter::Karpenter::isolated_vpc_endpoints() {
+                if !all.contains(&service) {
+                    all.push(service);
+                }
+            }
+        }
+        all
+    }
+
     /// Whether VPC CNI custom networking applies: a pod CIDR in a VPC of the blueprint, and
     /// the `vpc-cni` add-on of the cluster stack (EKS Auto Mode nodes, when they are the only
     /// compute, run their own CNI and take pod subnets from their NodeClass instead).
