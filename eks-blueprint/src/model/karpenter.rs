@@ -12,9 +12,13 @@ use super::{defaults, Blueprint};
 use crate::error::ValidationErrors;
 
 /// Karpenter for the cluster (`compute.karpenter`): the controller's IAM role through EKS
-/// Pod Identity, the node role and its access entry, the interruption queue and its
-/// EventBridge rules, a node security group, and the Helm values, EC2NodeClass and
-/// NodePools under `manifests/`.
+/// Pod Identity, the node role with its instance profile and access entry (no fixed IAM
+/// names, so one blueprint deploys in several Regions of an account), the interruption queue
+/// and its EventBridge rules, a node security group, and the Helm values, EC2NodeClass and
+/// NodePools under `manifests/`, with `manifests/karpenter.sh`, which installs them after
+/// the compute stack and removes them (nodes first) before that stack is deleted. In a VPC
+/// without NAT the endpoints Karpenter needs are added and it runs with
+/// `settings.isolatedVPC`.
 ///
 /// The controller itself must run on capacity Karpenter does not manage: give the blueprint
 /// a managed node group. Karpenter and the Cluster Autoscaler exclude each other.

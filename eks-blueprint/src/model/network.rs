@@ -48,7 +48,9 @@ pub struct Network {
     /// suffix such as `elasticfilesystem`), or the preset `privateCluster`. `s3` is a gateway
     /// endpoint on the private and isolated route tables; the others are interface endpoints
     /// in the private subnets, with private DNS, behind a security group that admits HTTPS
-    /// from the VPC CIDR only. Default: none.
+    /// from the VPC CIDR only. With Karpenter and `natGateways: none`, the endpoints it needs
+    /// that the list lacks are added (see [`crate::Blueprint::vpc_endpoints`]). Default:
+    /// none.
     pub vpc_endpoints: VpcEndpoints,
     /// VPC flow logs to a CloudWatch Logs group encrypted with a KMS key of the network
     /// stack. Default: enabled, all traffic, kept 90 days.
