@@ -237,4 +237,18 @@ fn uninstall_drains_karpenters_nodes_before_anything_the_stack_owns_goes() {
         run(&assembly, dir.path(), Some(PROFILE), &[("AWS_REGION", "eu-west-1"), ("HELM_STATUS", "1")], &["uninstall"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!calls(dir.path()).iter().any(|c| c.starts_with("helm uninstall")));
+
+    // No NodePools in the blueprint: none to delete, none to apply, the rest the same.
+    let none = synth(&format!("{BASE}  karpenter: {{nodePools: []}}\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&none, dir.path(), Some(PROFILE), &[("AWS_REGION", "eu-west-1")], &["uninstall"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = calls(dir.path());
+    assert!(!log.iter().any(|c| c.contains("nodepools.karpenter.sh ")), "{log:?}");
+    assert!(log.iter().any(|c| c.starts_with("kubectl delete ec2nodeclasses.karpenter.k8s.aws default")), "{log:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("AWS_REGION", "eu-west-1"), ("KARPENTER_VERSION", "1.8.1")];
+    let out = run(&none, dir.path(), Some(PROFILE), &env, &["install"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(calls(dir.path()).last().map(String::as_str), Some("kubectl apply -f -"));
 }

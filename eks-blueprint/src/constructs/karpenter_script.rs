@@ -28,6 +28,7 @@ const DRAIN_TIMEOUT: &str = "30m";
 /// The script for cluster `cluster`, whose compute stack is `compute`.
 pub(crate) fn script(cluster: &str, compute: &str, karpenter: &Karpenter) -> String {
     let namespace = &karpenter.namespace;
+    // NodePool names are DNS labels (validated): safe to write unquoted in the script.
     let pools: Vec<&str> = karpenter.node_pools.iter().map(|p| p.name.as_str()).collect();
     let pools = pools.join(" ");
     let mut out = format!(
@@ -59,7 +60,6 @@ set -eu
 CLUSTER='{cluster}'
 COMPUTE_STACK='{compute}'
 NAMESPACE='{namespace}'
-NODE_POOLS='{pools}'
 DIR=$(dirname "$0")
 
 usage() {{
@@ -107,7 +107,7 @@ do_uninstall() {
         out.push_str(&format!(
             r#"    # NodeClaims belong to their NodePool (blockOwnerDeletion): a foreground delete
     # returns once Karpenter has drained and terminated every node of the NodePools.
-    kubectl delete nodepools.karpenter.sh $NODE_POOLS --cascade=foreground --ignore-not-found --timeout={DRAIN_TIMEOUT}
+    kubectl delete nodepools.karpenter.sh {pools} --cascade=foreground --ignore-not-found --timeout={DRAIN_TIMEOUT}
 "#
         ));
     }
