@@ -171,6 +171,7 @@ fn an_earlier_output_is_replaced_with_nothing_left_over() {
             "manifests/karpenter-values.yaml",
             "manifests/karpenter-nodeclass.yaml",
             "manifests/karpenter-nodepools.yaml",
+            "manifests/karpenter.sh",
         ]
     );
 }

@@ -222,7 +222,7 @@ fn suppressions_need_a_known_rule_and_a_reason() {
     assert_eq!(
         e,
         [
-            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-NETWORK-001, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002)",
+            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002)",
             "suppress[1].reason: say why the rule is suppressed",
         ]
     );
@@ -279,8 +279,11 @@ fn managed_node_group_renders_launch_template_security_defaults() {
     assert!(lt.get("KeyName").is_none());
     let user_data = lt["UserData"]["Fn::Base64"].as_str().unwrap();
     assert!(user_data.starts_with("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"BOUNDARY\"\n"));
+    // maxPods also as a flag: EKS appends its own NodeConfig with its computed maxPods after
+    // this one on managed nodes, and the kubelet's flag wins over any config value (issue 7
+    // item 18).
     assert!(user_data.contains(
-        "Content-Type: application/node.eks.aws\n\n---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 110\n    flags:\n      - \"--image-gc-high-threshold=80\"\n"
+        "Content-Type: application/node.eks.aws\n\n---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 110\n    flags:\n      - \"--image-gc-high-threshold=80\"\n      - \"--max-pods=110\"\n\n--BOUNDARY--\n"
     ));
     assert!(user_data.ends_with("--BOUNDARY--\n"));
     let ng = &resource(&t, "NodegroupSystem")["Properties"];

@@ -12,7 +12,11 @@ use eks_blueprint::{Assembly, Blueprint, Format};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-const ACCESS: &str = "cluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\n";
+/// The cluster: an admin, and a public endpoint for the operator's network, from where
+/// kubectl applies the ENIConfigs between the stacks.
+const ACCESS: &str = "cluster:\n  endpoint: {public: true, publicAccessCidrs: [203.0.113.0/24]}\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\n";
+/// The same cluster with the default private-only endpoint.
+const PRIVATE_ACCESS: &str = "cluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\n";
 const GROUP: &str = "compute:\n  managedNodeGroups:\n    - name: general\n      instanceTypes: [m7i.large]\n      kubelet: {maxPods: 20}\n";
 
 /// A blueprint named demo with this `network:` body (indented two spaces) and `rest`.
@@ -237,15 +241,71 @@ fn the_script_applies_nothing_when_an_output_is_missing() {
     assert!(!dir.path().join("applied.yaml").exists());
 }
 
+/// Every validation error of a blueprint, as `path: message [code]`.
+fn errors(yaml: &str) -> Vec<String> {
+    match Blueprint::from_yaml(yaml) {
+        Err(eks_blueprint::Error::Invalid(errors)) => errors.iter().map(|e| format!("{e} [{}]", e.code)).collect(),
+        Err(other) => vec![other.to_string()],
+        Ok(_) => Vec::new(),
+    }
+}
+
 #[test]
-fn a_single_stack_reads_every_output_from_it_and_says_to_replace_early_nodes() {
-    let assembly = synth(&blueprint(
-        "  availabilityZones: 2\n  podCidr: 100.64.0.0/16\n",
-        &format!("stackLayout: single\n{GROUP}"),
-    ));
-    let script = file(&assembly, "manifests/eniconfigs.sh");
-    assert!(script.contains("NETWORK_STACK='demo'\nCLUSTER_STACK='demo'\n"), "{script}");
-    assert!(script.contains("replace the nodes that joined"), "{script}");
+fn the_example_is_deployable_as_its_header_says() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/custom-networking.yaml");
+    let bp = Blueprint::from_path(&path).unwrap();
+    // kubectl reaches the endpoint from the operator's network between the stacks.
+    assert!(bp.findings().is_empty(), "{:?}", bp.findings());
+    let endpoint = &bp.cluster.endpoint;
+    assert!(endpoint.private && endpoint.public);
+    assert!(!endpoint.public_access_cidrs.is_empty() && !endpoint.public_access_cidrs.iter().any(|c| c == "0.0.0.0/0"));
+    // The header's deploy steps run in the only order that works.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("no `{needle}` in the header"));
+    assert!(at("--stack-name pods-network") < at("--stack-name pods-cluster"));
+    assert!(at("--stack-name pods-cluster") < at("sh out/manifests/eniconfigs.sh"));
+    assert!(at("sh out/manifests/eniconfigs.sh") < at("--stack-name pods-compute"));
+    let assembly = synth(&bp);
+    assert!(assembly.files().contains_key("manifests/eniconfigs.sh"));
+    assert_eq!(
+        assembly.stacks().iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["pods-network", "pods-cluster", "pods-compute"]
+    );
+}
+
+#[test]
+fn a_pod_cidr_in_a_single_stack_is_refused() {
+    // Issue 7 item 2: one stack holds the cluster and its nodes, so the ENIConfigs cannot
+    // exist before the first node starts, and that node never becomes Ready.
+    let yaml = format!("name: demo\nstackLayout: single\n{ACCESS}network:\n  podCidr: 100.64.0.0/16\n{GROUP}");
+    assert_eq!(
+        errors(&yaml),
+        ["network.podCidr: podCidr cannot deploy with stackLayout: single: custom networking needs the ENIConfigs applied after the cluster exists and before any node starts (a node whose zone has no ENIConfig never becomes Ready, and its node group fails), and a single stack creates the cluster and its nodes in one deployment; use stackLayout: perLifecycle (the default), or remove podCidr [pod-cidr-single-stack]"]
+    );
+    // Auto Mode alone runs no vpc-cni and needs no ENIConfigs: a single stack is fine.
+    let auto = format!("name: demo\nstackLayout: single\n{ACCESS}network:\n  podCidr: 100.64.0.0/16\ncompute:\n  autoMode: {{enabled: true}}\n");
+    assert!(errors(&auto).is_empty(), "{:?}", errors(&auto));
+}
+
+#[test]
+fn a_private_only_endpoint_is_a_finding_with_a_pod_cidr() {
+    // Issue 7 item 1: kubectl must reach the API server between the stacks.
+    let yaml = format!("name: demo\n{PRIVATE_ACCESS}network:\n  podCidr: 100.64.0.0/16\n{GROUP}");
+    let bp = Blueprint::from_yaml(&yaml).unwrap();
+    let findings: Vec<String> = bp.findings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        findings,
+        ["warning[EKSB-NETWORK-002]: cluster.endpoint.public: with podCidr the ENIConfigs are applied with kubectl between the cluster and compute stacks, and a private-only API endpoint answers only inside the VPC (or a network connected to it, with the cluster security group admitting HTTPS from there); set public: true with publicAccessCidrs limited to where kubectl runs, or suppress this rule with a reason that says how kubectl reaches the endpoint (docs/custom-networking.md)"]
+    );
+    // A public endpoint for the operator's CIDR, or a suppression with the way in: none.
+    assert!(blueprint("  podCidr: 100.64.0.0/16\n", GROUP).findings().is_empty());
+    let suppressed = format!(
+        "{yaml}suppress:\n  - rule: EKSB-NETWORK-002\n    reason: kubectl runs in a CloudShell VPC environment with the cluster security group\n"
+    );
+    assert!(Blueprint::from_yaml(&suppressed).unwrap().findings().is_empty());
+    // Without a pod CIDR there is no step between the stacks.
+    let plain = format!("name: demo\n{PRIVATE_ACCESS}{GROUP}");
+    assert!(Blueprint::from_yaml(&plain).unwrap().findings().is_empty());
 }
 
 #[test]

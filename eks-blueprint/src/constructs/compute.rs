@@ -308,6 +308,25 @@ fn nodeadm_user_data(cluster: &str, kubelet: &Kubelet, extra_flags: &[String]) -
     )
 }
 
+/// The kubelet flag that makes `maxPods` hold on an Amazon Linux 2023 managed node.
+///
+/// EKS appends its own `NodeConfig` after the launch template's user data on managed nodes
+/// without a custom AMI (eksctl "Node bootstrapping": "the default NodeConfig is being added
+/// by EKS MNG under the hood, appended directly to the EC2's userdata"), and that
+/// `NodeConfig` sets `kubelet.config.maxPods` to the value EKS computes for the instance
+/// type (eksctl-io/eksctl#8037), which ignores custom networking. `nodeadm` merges
+/// `NodeConfig` documents in order, later values overriding earlier ones, except kubelet
+/// flags, which it appends (amazon-eks-ami `nodeadm/internal/api/merge.go`); and the kubelet
+/// lets a command-line flag override the same setting of its configuration file (Kubernetes
+/// docs, "Set Kubelet parameters via a configuration file"). So the group's value is also
+/// passed as `--max-pods`: the `config` value alone would be overwritten. Bottlerocket needs
+/// nothing: EKS applies the user's `settings.kubernetes.max-pods` over its own (EKS user
+/// guide, "Customize managed nodes with launch templates"). Self-managed nodes get no EKS
+/// user data, so `config.maxPods` holds there.
+fn managed_max_pods_flag(kubelet: &Kubelet) -> Vec<String> {
+    kubelet.max_pods.map(|n| format!("--max-pods={n}")).into_iter().collect()
+}
+
 /// Bottlerocket user data: TOML settings
 /// (<https://bottlerocket.dev/en/os/latest/#/api/settings/kubernetes/>).
 fn bottlerocket_user_data(
@@ -374,7 +393,7 @@ fn nodegroup(
     // EKS merges this user data with its own bootstrap configuration.
     let user_data = match group.ami_type.os() {
         _ if group.kubelet.is_empty() => None,
-        OsFamily::Al2023 => Some(nodeadm_user_data("", &group.kubelet, &[])),
+        OsFamily::Al2023 => Some(nodeadm_user_data("", &group.kubelet, &managed_max_pods_flag(&group.kubelet))),
         OsFamily::Bottlerocket => Some(bottlerocket_user_data("", &group.kubelet, &IndexMap::new(), &[])),
     };
     let stack = ctx.stack(Part::Compute);

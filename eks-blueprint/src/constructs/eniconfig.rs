@@ -46,11 +46,9 @@ pub(crate) fn pod_subnet_outputs(n: usize) -> PodSubnetOutputs {
     PodSubnetOutputs { subnet_id: format!("PodSubnet{n}Id"), zone: format!("PodSubnet{n}Zone") }
 }
 
-/// Whether custom networking applies: a pod CIDR in a VPC of the blueprint, and the
-/// `vpc-cni` add-on managed by the cluster stack (EKS Auto Mode nodes, when they are the only
-/// compute, run their own CNI and take pod subnets from their NodeClass instead).
+/// Whether custom networking applies ([`Blueprint::custom_networking`]).
 fn enabled(bp: &Blueprint) -> bool {
-    bp.network.pod_cidr.is_some() && bp.network.existing.is_none() && !bp.compute.auto_mode_only()
+    bp.custom_networking()
 }
 
 /// The `ConfigurationValues` of the `vpc-cni` add-on: its `env` map (keys of the add-on's
@@ -100,26 +98,21 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, String)> {
     let zones = bp.address_plan().map(|plan| plan.pods.len()).unwrap_or_default();
     let names = match &bp.network.availability_zones {
         AvailabilityZones::Names(names) => Some(names),
-        AvailabilityZones::Count(_) => None,
+        // Zone IDs: the ENIConfig is named after the zone name, which the network stack
+        // outputs (`PodSubnet<n>Zone`, the subnet's `AvailabilityZone` attribute).
+        AvailabilityZones::Count(_) | AvailabilityZones::Ids(_) => None,
     };
     let network = ctx.stack_name(Part::Network);
     let cluster = ctx.stack_name(Part::Cluster);
     let compute = ctx.stack_name(Part::Compute);
 
-    // When to apply: between the cluster and compute stacks; one stack holds both in the
-    // single-stack layout, so its first nodes join without ENIConfigs and must be replaced.
-    let when = if cluster == compute {
-        format!(
-            "right after stack {cluster} is deployed, then replace the nodes that joined\n\
-             # before (they give their pods addresses from their own subnets)."
-        )
-    } else {
-        format!(
-            "after stack {cluster} is deployed and before stack {compute} is: a\n\
-             # node that joins before the ENIConfig of its zone exists gives its pods addresses\n\
-             # from its own subnet until it is replaced."
-        )
-    };
+    // When to apply: between the cluster and compute stacks (validation refuses the single
+    // stack layout with a pod CIDR, which has no such point).
+    let when = format!(
+        "after stack {cluster} is deployed and before stack {compute} is: a\n\
+         # node whose zone has no ENIConfig cannot attach its pod network interfaces (vpc-cni\n\
+         # 1.13 and later), never becomes Ready, and its node group fails to create."
+    );
 
     // The zone of each ENIConfig: literal when the blueprint names the zones.
     let zone_of = |n: usize| -> String {

@@ -27,7 +27,7 @@ use crate::model::karpenter::{Karpenter, NodePool};
 use crate::resources::ec2::{SecurityGroup, SecurityGroupIngress, SecurityGroupRule};
 use crate::resources::eks::{AccessEntry, PodIdentityAssociation};
 use crate::resources::events::{Rule, Target};
-use crate::resources::iam::{ManagedPolicy, Role};
+use crate::resources::iam::{InstanceProfile, ManagedPolicy, Role};
 use crate::resources::sqs::{Queue, QueuePolicy};
 use crate::synth::SynthError;
 
@@ -60,6 +60,14 @@ pub const VALUES_FILE: &str = "manifests/karpenter-values.yaml";
 pub const NODE_CLASS_FILE: &str = "manifests/karpenter-nodeclass.yaml";
 /// The NodePools manifest.
 pub const NODE_POOLS_FILE: &str = "manifests/karpenter-nodepools.yaml";
+/// The script that installs Karpenter and applies its manifests, or removes them before the
+/// compute stack is deleted.
+pub const SCRIPT_FILE: &str = "manifests/karpenter.sh";
+/// The compute stack's output with the name of the instance profile of Karpenter's nodes.
+pub const INSTANCE_PROFILE_OUTPUT: &str = "KarpenterNodeInstanceProfileName";
+/// The placeholder of the EC2NodeClass's instance profile, `${...}` around this name, that
+/// [`SCRIPT_FILE`] fills from [`INSTANCE_PROFILE_OUTPUT`].
+pub(crate) const INSTANCE_PROFILE_VAR: &str = "KARPENTER_NODE_INSTANCE_PROFILE";
 
 fn invalid(stack: &str, message: impl Into<String>) -> SynthError {
     SynthError::Render { stack: stack.to_owned(), message: message.into() }
@@ -86,19 +94,22 @@ pub(crate) fn render(
     ]);
     let stack = ctx.stack(Part::Compute);
 
-    let node_role_name = Karpenter::node_role_name(name);
+    // IAM names are global to the account: neither the role nor its instance profile is
+    // named, so the same blueprint deploys in several Regions of one account. The
+    // EC2NodeClass names the instance profile, read from this stack's output when
+    // `manifests/karpenter.sh` applies it (see the module documentation).
     let node_role = stack.add(
         "KarpenterNodeRole",
         Role {
             assume_role_policy_document: PolicyDocument::trust_services(&["ec2.amazonaws.com"], &["sts:AssumeRole"]),
             description: Some(format!("Nodes Karpenter launches for EKS cluster {name}")),
             managed_policy_arns: Some(NODE_POLICIES.iter().map(|p| Expr::aws_managed_policy(p)).collect()),
-            // Named: the EC2NodeClass names the role, and it is written at synthesis.
-            role_name: Some(Expr::from(node_role_name.as_str())),
             tags: Some(tags.clone()),
             ..Role::default()
         },
     )?;
+    let instance_profile =
+        stack.add("KarpenterNodeInstanceProfile", InstanceProfile { roles: vec![node_role.reference()] })?;
     stack.add(
         "KarpenterNodeAccessEntry",
         AccessEntry {
@@ -267,22 +278,38 @@ pub(crate) fn render(
     )?;
     stack.add_output("KarpenterNodeRoleName", Output::new(node_role.reference(), "The role of Karpenter's nodes"))?;
     stack.add_output(
+        INSTANCE_PROFILE_OUTPUT,
+        Output::new(
+            instance_profile.reference(),
+            "The instance profile of Karpenter's nodes (EC2NodeClass spec.instanceProfile)",
+        ),
+    )?;
+    stack.add_output(
         "KarpenterControllerRoleArn",
         Output::new(controller_role.attr_arn(), "The Karpenter controller's role (EKS Pod Identity)"),
     )?;
 
     let mut values = helm_values(name, karpenter);
     super::eniconfig::karpenter_settings(bp, &mut values);
+    if Karpenter::isolated_vpc(bp) {
+        // No internet: only the AWS services with VPC endpoints are reachable, and the
+        // pricing API has none (Karpenter getting-started guide, "Private Clusters";
+        // settings reference, ISOLATED_VPC).
+        values["settings"]["isolatedVPC"] = json!(true);
+    }
     let node_class = node_class(ctx, karpenter);
     check_consistency(ctx, net, &values, &node_class)?;
+    let compute = ctx.stack_name(Part::Compute);
+    let header = values_header(&compute, Karpenter::isolated_vpc(bp));
     let mut files = vec![
-        (VALUES_FILE.to_owned(), manifest_yaml(&values_header(&karpenter.namespace), &[values])?),
-        (NODE_CLASS_FILE.to_owned(), manifest_yaml(NODE_CLASS_HEADER, &[node_class])?),
+        (VALUES_FILE.to_owned(), manifest_yaml(&header, &[values])?),
+        (NODE_CLASS_FILE.to_owned(), manifest_yaml(&node_class_header(&compute), &[node_class])?),
     ];
     if !karpenter.node_pools.is_empty() {
         let pools: Vec<Value> = karpenter.node_pools.iter().map(node_pool).collect();
         files.push((NODE_POOLS_FILE.to_owned(), manifest_yaml(NODE_POOLS_HEADER, &pools)?));
     }
+    files.push((SCRIPT_FILE.to_owned(), super::karpenter_script::script(name, &compute, karpenter)));
     Ok(files)
 }
 
@@ -358,43 +385,16 @@ fn controller_policies(
     ]);
 
     let profile = || Expr::arn("iam::${AWS::AccountId}:instance-profile/*");
-    let profile_scoped = |st: Statement, kind: &str| {
-        st.condition("StringEquals", owned_key(kind), "owned")
-            .condition("StringEquals", format!("aws:{kind}/topology.kubernetes.io/region"), Pseudo::Region)
-            .condition("StringLike", format!("aws:{kind}/karpenter.k8s.aws/ec2nodeclass"), "*")
-    };
-    let iam_integration = PolicyDocument::new([
-        Statement::allow(["iam:PassRole"])
-            .sid("AllowPassingInstanceRole")
-            .resource(node_role.attr_arn())
-            // `ec2.amazonaws.com` in the aws partition, `ec2.amazonaws.com.cn` in China.
-            .condition("StringEquals", "iam:PassedToService", Expr::sub("ec2.${AWS::URLSuffix}")),
-        profile_scoped(
-            Statement::allow(["iam:CreateInstanceProfile"]).sid("AllowScopedInstanceProfileCreationActions"),
-            "RequestTag",
-        )
-        .resource(profile())
-        .condition("StringEquals", "aws:RequestTag/eks:eks-cluster-name", name),
-        profile_scoped(
-            profile_scoped(
-                Statement::allow(["iam:TagInstanceProfile"]).sid("AllowScopedInstanceProfileTagActions"),
-                "ResourceTag",
-            ),
-            "RequestTag",
-        )
-        .resource(profile())
-        .condition("StringEquals", "aws:RequestTag/eks:eks-cluster-name", name),
-        profile_scoped(
-            Statement::allow([
-                "iam:AddRoleToInstanceProfile",
-                "iam:RemoveRoleFromInstanceProfile",
-                "iam:DeleteInstanceProfile",
-            ])
-            .sid("AllowScopedInstanceProfileActions"),
-            "ResourceTag",
-        )
-        .resource(profile()),
-    ]);
+    // The EC2NodeClass names the instance profile this stack creates (`spec.instanceProfile`),
+    // so Karpenter creates, tags and deletes none ("If you use the instanceProfile field
+    // instead of role, Karpenter will not manage the InstanceProfile on your behalf",
+    // Karpenter docs, NodeClasses): of its template's instance-profile statements only
+    // PassRole, to launch instances with the profile's role, remains.
+    let iam_integration = PolicyDocument::new([Statement::allow(["iam:PassRole"])
+        .sid("AllowPassingInstanceRole")
+        .resource(node_role.attr_arn())
+        // `ec2.amazonaws.com` in the aws partition, `ec2.amazonaws.com.cn` in China.
+        .condition("StringEquals", "iam:PassedToService", Expr::sub("ec2.${AWS::URLSuffix}"))]);
 
     let eks_integration = PolicyDocument::new([Statement::allow(["eks:DescribeCluster"])
         .sid("AllowAPIServerEndpointDiscovery")
@@ -437,7 +437,7 @@ fn controller_policies(
 
     vec![
         ("NodeLifecycle", "launch, tag and terminate its nodes", node_lifecycle),
-        ("IamIntegration", "instance profiles for the node role", iam_integration),
+        ("IamIntegration", "pass the node role to the instances it launches", iam_integration),
         ("EksIntegration", "API server endpoint discovery", eks_integration),
         ("Interruption", "read the interruption queue", interruption),
         ("ZonalShift", "zonal shift status of the cluster", zonal_shift),
@@ -445,24 +445,40 @@ fn controller_policies(
     ]
 }
 
-fn values_header(namespace: &str) -> String {
+fn values_header(compute: &str, isolated: bool) -> String {
+    let mut header = format!(
+        "\
+# Helm values for the Karpenter chart, consistent with stack {compute} (interruption queue,
+# Pod Identity association for the service account). karpenter.sh installs the chart with
+# them after that stack, pinning the chart version and passing the stacks' Region
+# (controller.env AWS_REGION): nodes keep IMDS to themselves (hop limit 1), so the controller
+# cannot discover the Region there, and the templates do not fix one.
+#   AWS_REGION=<region> KARPENTER_VERSION=<1.x.y> sh manifests/karpenter.sh install
+"
+    );
+    if isolated {
+        header.push_str(
+            "\
+# No NAT: settings.isolatedVPC is on, and the controller's images must come from a registry
+# the VPC reaches. Copy them to Amazon ECR in the stacks' Region and set controller.image
+# (repository, tag, digest) here (Karpenter getting-started guide, \"Private Clusters\").
+",
+        );
+    }
+    header
+}
+
+fn node_class_header(compute: &str) -> String {
     format!(
         "\
-# Helm values for the Karpenter chart, consistent with the compute stack (interruption queue,
-# Pod Identity association for the service account). Install after the stacks, pinning a 1.x
-# chart version and giving the stacks' region: nodes keep IMDS to themselves (hop limit 1), so
-# the controller cannot discover the region there, and the templates do not fix one.
-#   helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter \\
-#     --version <1.x.y> --namespace {namespace} --values karpenter-values.yaml \\
-#     --set controller.env[0].name=AWS_REGION --set controller.env[0].value=<region> --wait
+# Karpenter EC2NodeClass: a template. ${{{INSTANCE_PROFILE_VAR}}} is output
+# {INSTANCE_PROFILE_OUTPUT} of stack {compute}; karpenter.sh fills it and applies this
+# after the chart (sh manifests/karpenter.sh print shows the result).
 "
     )
 }
-const NODE_CLASS_HEADER: &str = "\
-# Karpenter EC2NodeClass: apply after the Karpenter chart (kubectl apply -f).
-";
 const NODE_POOLS_HEADER: &str = "\
-# Karpenter NodePools: apply after the EC2NodeClass (kubectl apply -f).
+# Karpenter NodePools: karpenter.sh applies them after the EC2NodeClass.
 ";
 
 /// The Helm values: cluster, queue and service account names, and controller resources as
@@ -504,7 +520,12 @@ pub(crate) fn node_class(ctx: &Context, karpenter: &Karpenter) -> Value {
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
     let mut spec = json!({
-        "role": Karpenter::node_role_name(name),
+        // The instance profile of the compute stack, by name: a CloudFormation-generated
+        // name known after deployment, filled in by `manifests/karpenter.sh`. Not `role`:
+        // Karpenter would then create an instance profile through the IAM API, which a VPC
+        // without NAT cannot reach (Karpenter docs, NodeClasses, `spec.instanceProfile`),
+        // and whose leftovers keep the role from being deleted with the stack.
+        "instanceProfile": format!("${{{INSTANCE_PROFILE_VAR}}}"),
         "amiSelectorTerms": [{"alias": karpenter.ami_alias}],
         "subnetSelectorTerms": selector,
         "securityGroupSelectorTerms": selector,
@@ -672,14 +693,24 @@ fn check_consistency(
             ),
         ));
     }
-    let role = property("KarpenterNodeRole", "RoleName");
-    if role.as_ref() != Some(&node_class["spec"]["role"]) {
+    // The EC2NodeClass's instance profile is the placeholder the script fills from the
+    // stack's output, and that output is the instance profile holding the node role.
+    let placeholder = json!(format!("${{{INSTANCE_PROFILE_VAR}}}"));
+    let output = compute.template().outputs.get(INSTANCE_PROFILE_OUTPUT).map(|o| o.value.clone());
+    let profile_roles = property("KarpenterNodeInstanceProfile", "Roles");
+    let consistent = node_class["spec"]["instanceProfile"] == placeholder
+        && matches!(&output, Some(Expr::Ref(t)) if t.logical_id == "KarpenterNodeInstanceProfile")
+        && profile_roles
+            == Some(json!([Expr::Ref(crate::cfn::Target {
+                stack: Some(compute_name.clone()),
+                logical_id: "KarpenterNodeRole".into()
+            })]));
+    if !consistent {
         return Err(invalid(
             &compute_name,
             format!(
-                "the EC2NodeClass names role {} but the stack creates {}",
-                node_class["spec"]["role"],
-                role.map_or_else(|| "none".to_owned(), |r| r.to_string())
+                "the EC2NodeClass's instanceProfile {} is not output {INSTANCE_PROFILE_OUTPUT}, the instance profile of KarpenterNodeRole",
+                node_class["spec"]["instanceProfile"]
             ),
         ));
     }
@@ -807,7 +838,24 @@ compute:
         let assembly = synth(MINIMAL);
         let r = resources(&assembly, "demo-compute");
         let role = &r["KarpenterNodeRole"]["Properties"];
-        assert_eq!(role["RoleName"], "demo-karpenter-node");
+        // Issue 7 item 14: no fixed IAM names, so a second Region of the account does not
+        // collide; the EC2NodeClass gets the instance profile's name from the stack output.
+        assert!(role.get("RoleName").is_none(), "{role}");
+        assert_eq!(
+            r["KarpenterNodeInstanceProfile"],
+            json!({"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": "KarpenterNodeRole"}]}})
+        );
+        let outputs = &assembly.stack("demo-compute").unwrap().template["Outputs"];
+        assert_eq!(
+            outputs["KarpenterNodeInstanceProfileName"]["Value"],
+            json!({"Ref": "KarpenterNodeInstanceProfile"})
+        );
+        for stack in assembly.stacks() {
+            let text = stack.template.to_string();
+            for named in ["\"RoleName\"", "\"InstanceProfileName\"", "\"ManagedPolicyName\""] {
+                assert!(!text.contains(named), "{}: {named}", stack.name);
+            }
+        }
         assert_eq!(
             role["ManagedPolicyArns"],
             json!([
@@ -857,7 +905,7 @@ compute:
         }
         let values = &docs(&assembly, VALUES_FILE)[0];
         assert_eq!(values["serviceAccount"]["name"], "ctl");
-        assert!(assembly.files()[VALUES_FILE].contains("--namespace karpenter "));
+        assert!(assembly.files()[SCRIPT_FILE].contains("NAMESPACE='karpenter'\n"));
     }
 
     #[test]
@@ -895,21 +943,24 @@ compute:
             pass["Condition"]["StringEquals"]["iam:PassedToService"],
             json!({"Fn::Sub": "ec2.${AWS::URLSuffix}"})
         );
-        // Instance profiles: only the ones Karpenter tags for this cluster and region.
-        for sid in ["AllowScopedInstanceProfileTagActions", "AllowScopedInstanceProfileActions"] {
-            let c = &s[sid]["Condition"];
-            assert_eq!(c["StringEquals"]["aws:ResourceTag/kubernetes.io/cluster/demo"], "owned", "{sid}");
-            assert_eq!(
-                c["StringEquals"]["aws:ResourceTag/topology.kubernetes.io/region"],
-                json!({"Ref": "AWS::Region"})
-            );
-            assert_eq!(c["StringLike"]["aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass"], "*", "{sid}");
+        // Instance profiles: the stack creates the only one, so Karpenter manages none.
+        for sid in [
+            "AllowScopedInstanceProfileCreationActions",
+            "AllowScopedInstanceProfileTagActions",
+            "AllowScopedInstanceProfileActions",
+        ] {
+            assert!(s.get(sid).is_none(), "{sid}");
         }
-        assert_eq!(
-            s["AllowScopedInstanceProfileCreationActions"]["Condition"]["StringEquals"]
-                ["aws:RequestTag/kubernetes.io/cluster/demo"],
-            "owned"
-        );
+        let iam_writes: Vec<&String> = s
+            .iter()
+            .filter(|(_, st)| st.to_string().contains("\"iam:") && st["Sid"] != "AllowPassingInstanceRole")
+            .filter(|(_, st)| {
+                !st.to_string().contains("iam:GetInstanceProfile")
+                    && !st.to_string().contains("iam:ListInstanceProfiles")
+            })
+            .map(|(sid, _)| sid)
+            .collect();
+        assert!(iam_writes.is_empty(), "{iam_writes:?}");
         // The cluster and the queue by ARN.
         assert_eq!(
             s["AllowAPIServerEndpointDiscovery"]["Resource"],
@@ -1022,7 +1073,8 @@ compute:
         assert_eq!(values["settings"], json!({"clusterName": "demo", "interruptionQueue": "demo-karpenter"}));
         assert_eq!(values["serviceAccount"]["name"], "karpenter");
         let class = &docs(&assembly, NODE_CLASS_FILE)[0];
-        assert_eq!(class["spec"]["role"], "demo-karpenter-node");
+        assert_eq!(class["spec"]["instanceProfile"], "${KARPENTER_NODE_INSTANCE_PROFILE}");
+        assert!(class["spec"].get("role").is_none());
         assert_eq!(class["spec"]["amiSelectorTerms"], json!([{"alias": "al2023@latest"}]));
         assert_eq!(class["spec"]["subnetSelectorTerms"], json!([{"tags": {"karpenter.sh/discovery": "demo"}}]));
         assert_eq!(class["spec"]["securityGroupSelectorTerms"], json!([{"tags": {"karpenter.sh/discovery": "demo"}}]));
@@ -1114,12 +1166,12 @@ compute:
             err,
             "stack `demo-compute` could not be rendered: the Helm values name interruption queue \"other\" but the stack creates \"demo-karpenter\""
         );
-        let mut wrong_role = class.clone();
-        wrong_role["spec"]["role"] = json!("other");
-        let err = check_consistency(&mut ctx, &net, &values, &wrong_role).unwrap_err().to_string();
+        let mut wrong_profile = class.clone();
+        wrong_profile["spec"]["instanceProfile"] = json!("other");
+        let err = check_consistency(&mut ctx, &net, &values, &wrong_profile).unwrap_err().to_string();
         assert_eq!(
             err,
-            "stack `demo-compute` could not be rendered: the EC2NodeClass names role \"other\" but the stack creates \"demo-karpenter-node\""
+            "stack `demo-compute` could not be rendered: the EC2NodeClass's instanceProfile \"other\" is not output KarpenterNodeInstanceProfileName, the instance profile of KarpenterNodeRole"
         );
         // A public subnet with the discovery tag would let Karpenter launch nodes in it.
         let public = &mut ctx.stack(Part::Network).template_mut().resources["PublicSubnet2"].properties;

@@ -10,6 +10,7 @@ mod compute;
 mod eniconfig;
 mod identity;
 mod karpenter;
+mod karpenter_script;
 mod network;
 
 use indexmap::IndexMap;

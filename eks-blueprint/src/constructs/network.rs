@@ -29,13 +29,41 @@ pub(crate) struct NetworkRefs {
 
 /// The options of a subnet. Zones named in the blueprint are hard-coded on purpose (the
 /// user chose them), so cfn-lint's W3010 ("avoid hardcoding availability zones") is
-/// suppressed on those subnets only; zones by count use `Fn::GetAZs`.
+/// suppressed on those subnets only; zones by count use `Fn::GetAZs`, zone IDs
+/// `AvailabilityZoneId`, which W3010 does not check.
 fn subnet_options(bp: &crate::model::Blueprint) -> ResourceOptions {
     match bp.network.availability_zones {
         AvailabilityZones::Names(_) => {
             ResourceOptions::new().metadata(serde_json::json!({"cfn-lint": {"config": {"ignore_checks": ["W3010"]}}}))
         }
-        AvailabilityZones::Count(_) => ResourceOptions::new(),
+        AvailabilityZones::Count(_) | AvailabilityZones::Ids(_) => ResourceOptions::new(),
+    }
+}
+
+/// Where a subnet is placed: its `AvailabilityZone` (a name, or `Fn::Select` over
+/// `Fn::GetAZs`) or its `AvailabilityZoneId`; CloudFormation takes exactly one of them.
+#[derive(Clone)]
+struct Placement {
+    name: Option<Expr>,
+    id: Option<Expr>,
+}
+
+impl Placement {
+    /// The placement of the subnets of zone `i` (0-based).
+    fn of(zones: &AvailabilityZones, i: usize) -> Placement {
+        let at = |list: &Vec<String>| list.get(i).map(|z| Expr::from(z.as_str()));
+        match zones {
+            AvailabilityZones::Names(names) => Placement { name: at(names), id: None },
+            AvailabilityZones::Ids(ids) => Placement { name: None, id: at(ids) },
+            AvailabilityZones::Count(_) => {
+                Placement { name: Some(Expr::select(u32::try_from(i).unwrap_or_default(), Expr::azs())), id: None }
+            }
+        }
+    }
+
+    /// `subnet`, placed here.
+    fn place(&self, subnet: Subnet) -> Subnet {
+        Subnet { availability_zone: self.name.clone(), availability_zone_id: self.id.clone(), ..subnet }
     }
 }
 
@@ -56,12 +84,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
     }
     let plan = bp.address_plan().ok_or_else(|| invalid("the blueprint was not validated: no address plan"))?;
     let cluster_tag = format!("kubernetes.io/cluster/{}", bp.name);
-    let zone = |i: usize| -> Expr {
-        match &bp.network.availability_zones {
-            AvailabilityZones::Names(names) => Expr::from(names[i].as_str()),
-            AvailabilityZones::Count(_) => Expr::select(u32::try_from(i).unwrap_or_default(), Expr::azs()),
-        }
-    };
+    let zone = |i: usize| Placement::of(&bp.network.availability_zones, i);
 
     let vpc_tags = ctx.tags(&[("Name", ctx.name_tag("vpc"))]);
     let igw_tags = ctx.tags(&[("Name", ctx.name_tag("igw"))]);
@@ -149,9 +172,8 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
         let stack = ctx.stack(Part::Network);
         let public = stack.add_with(
             &format!("PublicSubnet{n}"),
-            Subnet {
+            zone(i).place(Subnet {
                 vpc_id: vpc.reference(),
-                availability_zone: Some(zone(i)),
                 cidr_block: Some(Expr::from(plan.public[i].to_string())),
                 // Load balancers and NAT gateways get their addresses explicitly; nothing
                 // launched here should get a public IP by accident.
@@ -159,7 +181,8 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
                 tags: Some(public_tags),
                 assign_ipv6_address_on_creation: bp.network.ipv6.then_some(true),
                 ipv6_cidr_block: ipv6_block(i),
-            },
+                ..Subnet::default()
+            }),
             ipv6_options(subnet_options(bp)),
         )?;
         stack.add(
@@ -168,15 +191,15 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
         )?;
         let private = stack.add_with(
             &format!("PrivateSubnet{n}"),
-            Subnet {
+            zone(i).place(Subnet {
                 vpc_id: vpc.reference(),
-                availability_zone: Some(zone(i)),
                 cidr_block: Some(Expr::from(plan.private[i].to_string())),
                 map_public_ip_on_launch: Some(false),
                 tags: Some(private_tags),
                 assign_ipv6_address_on_creation: bp.network.ipv6.then_some(true),
                 ipv6_cidr_block: ipv6_block(zones + i),
-            },
+                ..Subnet::default()
+            }),
             ipv6_options(subnet_options(bp)),
         )?;
         public_subnets.push(public);
@@ -280,7 +303,7 @@ fn pod_subnets(
     plan: &AddressPlan,
     vpc: &Handle<VPC>,
     private_rts: &[Handle<RouteTable>],
-    zone: &dyn Fn(usize) -> Expr,
+    zone: &dyn Fn(usize) -> Placement,
 ) -> Result<(), SynthError> {
     let Some(pod_cidr) = plan.pod_cidr else { return Ok(()) };
     let bp = ctx.bp;
@@ -301,14 +324,13 @@ fn pod_subnets(
         // The subnet's block exists only once the secondary CIDR is associated.
         let subnet = stack.add_with(
             &format!("PodSubnet{n}"),
-            Subnet {
+            zone(i).place(Subnet {
                 vpc_id: vpc.reference(),
-                availability_zone: Some(zone(i)),
                 cidr_block: Some(Expr::from(cidr.to_string())),
                 map_public_ip_on_launch: Some(false),
                 tags: Some(tags),
                 ..Subnet::default()
-            },
+            }),
             subnet_options(bp).depends_on(&block),
         )?;
         stack.add(
@@ -335,7 +357,7 @@ fn isolated_subnets(
     ctx: &mut Context,
     plan: &AddressPlan,
     vpc: &Handle<VPC>,
-    zone: &dyn Fn(usize) -> Expr,
+    zone: &dyn Fn(usize) -> Placement,
 ) -> Result<Option<Handle<RouteTable>>, SynthError> {
     if plan.isolated.is_empty() {
         return Ok(None);
@@ -350,14 +372,13 @@ fn isolated_subnets(
         let stack = ctx.stack(Part::Network);
         let subnet = stack.add_with(
             &format!("IsolatedSubnet{n}"),
-            Subnet {
+            zone(i).place(Subnet {
                 vpc_id: vpc.reference(),
-                availability_zone: Some(zone(i)),
                 cidr_block: Some(Expr::from(cidr.to_string())),
                 map_public_ip_on_launch: Some(false),
                 tags: Some(tags),
                 ..Subnet::default()
-            },
+            }),
             subnet_options(bp),
         )?;
         stack.add(
@@ -379,12 +400,12 @@ fn vpc_endpoints(
     private_subnets: &[Expr],
     gateway_rts: Vec<Expr>,
 ) -> Result<(), SynthError> {
-    let services = &ctx.bp.network.vpc_endpoints.0;
+    let services = ctx.bp.vpc_endpoints();
     if services.is_empty() {
         return Ok(());
     }
     let mut security_group = None;
-    for service in services {
+    for service in &services {
         let id = format!("VpcEndpoint{}", service.id_part());
         let tags = ctx.tags(&[("Name", ctx.name_tag(service.as_str()))]);
         let service_name = Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{}", service.as_str()));
@@ -613,6 +634,26 @@ mod tests {
         // Named zones are deliberate: cfn-lint's W3010 is silenced on those subnets only.
         assert_eq!(r["PublicSubnet1"]["Metadata"], json!({"cfn-lint": {"config": {"ignore_checks": ["W3010"]}}}));
         assert_eq!(ids_of(&r, "AWS::EC2::NatGateway").len(), 6);
+    }
+
+    #[test]
+    fn zone_ids_place_every_subnet_by_availability_zone_id() {
+        let r = network(
+            "  availabilityZones: [use1-az1, use1-az2]\n  podCidr: 100.64.0.0/16\n  subnets:\n    isolated: {}\n",
+        );
+        for id in ["PublicSubnet2", "PrivateSubnet2", "PodSubnet2", "IsolatedSubnet2"] {
+            let properties = &r[id]["Properties"];
+            assert_eq!(properties["AvailabilityZoneId"], "use1-az2", "{id}");
+            // CloudFormation takes AvailabilityZone or AvailabilityZoneId, not both.
+            assert!(properties.get("AvailabilityZone").is_none(), "{id}");
+            // Nothing hard-codes a zone name: no cfn-lint W3010 to silence.
+            assert!(r[id].get("Metadata").is_none(), "{id}");
+        }
+        assert_eq!(r["PrivateSubnet1"]["Properties"]["AvailabilityZoneId"], "use1-az1");
+        // The ENIConfig of a zone is named after the zone name, read from the subnet.
+        let outputs =
+            &synth("  availabilityZones: [use1-az1, use1-az2]\n  podCidr: 100.64.0.0/16\n")["demo-network"]["Outputs"];
+        assert_eq!(outputs["PodSubnet2Zone"]["Value"], json!({"Fn::GetAtt": ["PodSubnet2", "AvailabilityZone"]}));
     }
 
     #[test]

@@ -46,6 +46,17 @@ pub const POD_CIDR_RANGES: [&str; 2] = ["100.64.0.0/10", "198.19.0.0/16"];
 /// (<https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>).
 pub const MAX_SUBNET_PREFIX: u8 = 28;
 
+/// The smallest subnet a load balancer may use: `/27`. Each subnet of an Application Load
+/// Balancer needs "a CIDR block with at least a /27 bitmask (for example, 10.0.0.0/27) and at
+/// least 8 free IP addresses" (ELB user guide, "Subnets for your load balancer",
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer>);
+/// a Network Load Balancer needs 8 free addresses in each subnet (ELB user guide, "Update the
+/// Availability Zones for your Network Load Balancer",
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/availability-zones.html>),
+/// which a `/27` also leaves. Public and private subnets carry the load balancer role tags,
+/// so neither is smaller, and their default size never is.
+pub const LOAD_BALANCER_SUBNET_MAX_PREFIX: u8 = 27;
+
 /// The largest VPC AWS allows: `/16`.
 pub const MIN_VPC_PREFIX: u8 = 16;
 
@@ -212,7 +223,3 @@ pub const KARPENTER_MESSAGE_RETENTION_SECONDS: u32 = 300;
 
 /// Root volume of Karpenter nodes in GiB: the same 80 as managed node groups.
 pub const KARPENTER_ROOT_VOLUME_GIB: u32 = ROOT_VOLUME_GIB;
-
-/// The longest IAM role name (IAM quota); the Karpenter node role is named
-/// `<cluster>-karpenter-node` so the EC2NodeClass can name it.
-pub const IAM_ROLE_NAME_MAX: usize = 64;

@@ -22,6 +22,9 @@ pub const SCALE_FROM_ZERO_NEEDS_DESCRIBE_NODEGROUP: &str = "EKSB-COMPUTE-004";
 
 /// A pod CIDR (VPC CNI custom networking) with node groups that keep the AMI's max pods.
 pub const CUSTOM_NETWORKING_MAX_PODS: &str = "EKSB-NETWORK-001";
+/// A pod CIDR (VPC CNI custom networking) with a private-only API endpoint: the ENIConfigs
+/// between the stacks need kubectl access from inside the VPC.
+pub const CUSTOM_NETWORKING_PRIVATE_ENDPOINT: &str = "EKSB-NETWORK-002";
 
 /// `removalPolicy: destroy`: deleting a stack deletes the cluster, its keys and its logs.
 pub const REMOVAL_DESTROY: &str = "EKSB-LIFECYCLE-001";
@@ -38,6 +41,7 @@ pub const RULES: &[(&str, &str)] = &[
         "managed node groups scaled from zero by the Cluster Autoscaler: it needs eks:DescribeNodegroup",
     ),
     (CUSTOM_NETWORKING_MAX_PODS, "with a pod CIDR, node groups set kubelet maxPods"),
+    (CUSTOM_NETWORKING_PRIVATE_ENDPOINT, "with a pod CIDR, kubectl can reach the API endpoint between the stacks"),
     (REMOVAL_DESTROY, "stateful resources are retained when their stack is deleted"),
     (SINGLE_STACK_RETAINS_CLUSTER, "a single stack can be deleted as a whole"),
 ];

@@ -12,9 +12,13 @@ use super::{defaults, Blueprint};
 use crate::error::ValidationErrors;
 
 /// Karpenter for the cluster (`compute.karpenter`): the controller's IAM role through EKS
-/// Pod Identity, the node role and its access entry, the interruption queue and its
-/// EventBridge rules, a node security group, and the Helm values, EC2NodeClass and
-/// NodePools under `manifests/`.
+/// Pod Identity, the node role with its instance profile and access entry (no fixed IAM
+/// names, so one blueprint deploys in several Regions of an account), the interruption queue
+/// and its EventBridge rules, a node security group, and the Helm values, EC2NodeClass and
+/// NodePools under `manifests/`, with `manifests/karpenter.sh`, which installs them after
+/// the compute stack and removes them (nodes first) before that stack is deleted. In a VPC
+/// without NAT the endpoints Karpenter needs are added and it runs with
+/// `settings.isolatedVPC`.
 ///
 /// The controller itself must run on capacity Karpenter does not manage: give the blueprint
 /// a managed node group. Karpenter and the Cluster Autoscaler exclude each other.
@@ -321,10 +325,29 @@ impl Karpenter {
         format!("{cluster}-karpenter")
     }
 
-    /// The node role's name for a cluster: `<cluster>-karpenter-node`. The EC2NodeClass
-    /// names the role, so it is fixed at synthesis.
-    pub fn node_role_name(cluster: &str) -> String {
-        format!("{cluster}-karpenter-node")
+    /// Whether Karpenter runs in a VPC without a route to the internet (a VPC of the
+    /// blueprint with `natGateways: none`): it then reaches AWS only through VPC endpoints
+    /// ([`Karpenter::isolated_vpc_endpoints`]) and runs with `settings.isolatedVPC: true`.
+    pub fn isolated_vpc(bp: &Blueprint) -> bool {
+        bp.compute.karpenter.is_some()
+            && bp.network.existing.is_none()
+            && bp.network.nat_gateways == super::network::NatGateways::None
+    }
+
+    /// The VPC endpoints Karpenter needs in a VPC without internet access: the list of the
+    /// Karpenter getting-started guide, "Private Clusters"
+    /// (<https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/#private-clusters>:
+    /// `ec2`, `ecr.api`, `ecr.dkr`, `s3`, `sts`, `ssm` "for resolving default AMIs", `sqs`
+    /// "for accessing SQS if using interruption handling", `eks` "for Karpenter to discover
+    /// the cluster endpoint"), plus `eks-auth`: the controller's role comes through EKS Pod
+    /// Identity, whose agent calls the EKS Auth API (EKS user guide, "Deploy private
+    /// clusters with limited internet access"). IAM has no VPC endpoint, which is why the
+    /// EC2NodeClass names an instance profile the compute stack creates rather than a role.
+    pub fn isolated_vpc_endpoints() -> Vec<super::network::VpcEndpointService> {
+        ["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "ssm", "sqs", "eks", "eks-auth"]
+            .into_iter()
+            .map(super::network::VpcEndpointService::from)
+            .collect()
     }
 
     pub(crate) fn validate(&self, bp: &Blueprint, errors: &mut ValidationErrors) {
@@ -349,19 +372,6 @@ impl Karpenter {
                 path,
                 "no-controller-capacity",
                 "Karpenter's controller cannot run on nodes Karpenter launches: add a managed node group for it (and other cluster-critical pods)",
-            );
-        }
-        let role = Karpenter::node_role_name(&bp.name);
-        if role.len() > defaults::IAM_ROLE_NAME_MAX {
-            errors.push(
-                "name",
-                "name-too-long",
-                format!(
-                    "the Karpenter node role `{role}` would be {} characters, above IAM's {}: with Karpenter the name is at most {} characters",
-                    role.len(),
-                    defaults::IAM_ROLE_NAME_MAX,
-                    defaults::IAM_ROLE_NAME_MAX - (role.len() - bp.name.len())
-                ),
             );
         }
         if !super::is_dns_label(&self.namespace) {
@@ -860,19 +870,12 @@ compute:
     }
 
     #[test]
-    fn the_node_role_name_must_fit_iam() {
-        let long = format!("a{}", "b".repeat(49));
-        let yaml = format!("{BASE}  karpenter: {{}}\n").replace("name: demo", &format!("name: {long}"));
-        match Blueprint::from_yaml(&yaml) {
-            Err(Error::Invalid(e)) => assert_eq!(
-                e.to_string(),
-                format!("name: the Karpenter node role `{long}-karpenter-node` would be 65 characters, above IAM's 64: with Karpenter the name is at most 49 characters")
-            ),
-            other => panic!("{other:?}"),
-        }
-        let ok = format!("a{}", "b".repeat(48));
+    fn karpenter_names_no_iam_resource_so_any_cluster_name_fits() {
+        // The node role and instance profile get names CloudFormation generates (unique per
+        // stack and Region), so the blueprint name is bounded only by EKS's 100 characters.
+        let long = format!("a{}", "b".repeat(99));
         assert!(Blueprint::from_yaml(
-            &format!("{BASE}  karpenter: {{}}\n").replace("name: demo", &format!("name: {ok}"))
+            &format!("{BASE}  karpenter: {{}}\n").replace("name: demo", &format!("name: {long}"))
         )
         .is_ok());
     }

@@ -209,7 +209,61 @@ impl Blueprint {
             karpenter.validate(self, errors);
         }
         self.validate_ipv6(errors);
+        self.validate_custom_networking(errors);
         findings::validate(&self.suppress, errors);
+    }
+
+    /// The VPC endpoints the network stack creates: `network.vpcEndpoints`, then those
+    /// Karpenter needs in a VPC without NAT that the list lacks
+    /// ([`karpenter::Karpenter::isolated_vpc_endpoints`]), so that it can launch nodes there.
+    pub fn vpc_endpoints(&self) -> Vec<network::VpcEndpointService> {
+        let mut all = self.network.vpc_endpoints.0.clone();
+        if karpenter::Karpenter::isolated_vpc(self) {
+            for service in karpenter::Karpenter::isolated_vpc_endpoints() {
+                if !all.contains(&service) {
+                    all.push(service);
+                }
+            }
+        }
+        all
+    }
+
+    /// Whether VPC CNI custom networking applies: a pod CIDR in a VPC of the blueprint, and
+    /// the `vpc-cni` add-on of the cluster stack (EKS Auto Mode nodes, when they are the only
+    /// compute, run their own CNI and take pod subnets from their NodeClass instead).
+    pub fn custom_networking(&self) -> bool {
+        self.network.pod_cidr.is_some() && self.network.existing.is_none() && !self.compute.auto_mode_only()
+    }
+
+    /// What custom networking cannot deploy with.
+    ///
+    /// With custom networking on, vpc-cni 1.13 and later attach the pod subnet's network
+    /// interfaces while the node starts and fail when the node's zone has no ENIConfig: the
+    /// node never becomes Ready (aws/amazon-vpc-cni-k8s#2683, #2490, #2426). The ENIConfigs
+    /// must be applied after the cluster exists and before any node starts, which only the
+    /// point between the cluster and compute stacks allows.
+    fn validate_custom_networking(&self, errors: &mut ValidationErrors) {
+        if self.custom_networking() && self.stack_layout == StackLayout::Single {
+            errors.push(
+                "network.podCidr",
+                "pod-cidr-single-stack",
+                "podCidr cannot deploy with stackLayout: single: custom networking needs the ENIConfigs applied after the cluster exists and before any node starts (a node whose zone has no ENIConfig never becomes Ready, and its node group fails), and a single stack creates the cluster and its nodes in one deployment; use stackLayout: perLifecycle (the default), or remove podCidr",
+            );
+        }
+    }
+
+    /// Findings of custom networking: a private-only API endpoint, from where the ENIConfigs
+    /// cannot be applied without a network path into the VPC (`EKSB-NETWORK-002`).
+    fn custom_networking_findings(&self) -> Vec<Finding> {
+        let endpoint = &self.cluster.endpoint;
+        if !self.custom_networking() || endpoint.public {
+            return Vec::new();
+        }
+        vec![Finding::new(
+            findings::CUSTOM_NETWORKING_PRIVATE_ENDPOINT,
+            "cluster.endpoint.public",
+            "with podCidr the ENIConfigs are applied with kubectl between the cluster and compute stacks, and a private-only API endpoint answers only inside the VPC (or a network connected to it, with the cluster security group admitting HTTPS from there); set public: true with publicAccessCidrs limited to where kubectl runs, or suppress this rule with a reason that says how kubectl reaches the endpoint (docs/custom-networking.md)",
+        )]
     }
 
     /// What an ipv6 cluster or an IPv6 network does not support yet.
@@ -245,6 +299,7 @@ impl Blueprint {
         let mut all = self.compute.findings();
         all.extend(self.network.findings(&self.compute));
         all.extend(self.lifecycle_findings());
+        all.extend(self.custom_networking_findings());
         all.retain(|f| !self.suppress.iter().any(|s| s.rule == f.rule_id));
         all
     }

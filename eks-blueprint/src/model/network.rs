@@ -13,7 +13,12 @@ use crate::error::ValidationErrors;
 pub struct Network {
     /// The VPC's IPv4 CIDR block, `/16` to `/28`. Default: `10.0.0.0/16`.
     pub cidr: String,
-    /// How many Availability Zones (2 to 6), or their names. Default: 3 zones, chosen with
+    /// How many Availability Zones (2 to 6), or which: their names (`eu-west-1a`) or their
+    /// zone IDs (`euw1-az1`), all in one Region. A count picks the first zones
+    /// `Fn::GetAZs` returns in the account, which may include a zone EKS refuses for cluster
+    /// subnets (`use1-az3`, `usw1-az2`, `cac1-az3`) or fewer zones than asked (many
+    /// accounts see two zones in us-west-1); zone IDs are the same in every account and are
+    /// checked against the zones EKS does not support. Default: 3 zones, chosen with
     /// `Fn::GetAZs` in the region of deployment.
     pub availability_zones: AvailabilityZones,
     /// NAT gateways for the private subnets' egress. Default: one per zone.
@@ -31,8 +36,11 @@ pub struct Network {
     /// subnet's id and zone (`PodSubnet<n>Id`, `PodSubnet<n>Zone`), and the output has
     /// `manifests/eniconfigs.yaml` (one `ENIConfig` per zone) with `manifests/eniconfigs.sh`,
     /// which fills it from the stack outputs and applies it: run it between the cluster and
-    /// compute stacks. Node groups should set `kubelet.maxPods` (rule `EKSB-NETWORK-001`).
-    /// Default: none; pods take addresses from the private subnets.
+    /// compute stacks, because a node whose zone has no ENIConfig never becomes Ready. So it
+    /// is refused with `stackLayout: single`, and a private-only API endpoint is reported
+    /// (rule `EKSB-NETWORK-002`): kubectl must reach it between the stacks. Node groups
+    /// should set `kubelet.maxPods` (rule `EKSB-NETWORK-001`). Default: none; pods take
+    /// addresses from the private subnets.
     pub pod_cidr: Option<String>,
     /// VPC endpoints, so that nodes reach AWS services without the internet: a list of
     /// services (`s3`, `ecr.api`, `ecr.dkr`, `sts`, `ec2`, `elasticloadbalancing`, `logs`,
@@ -40,7 +48,9 @@ pub struct Network {
     /// suffix such as `elasticfilesystem`), or the preset `privateCluster`. `s3` is a gateway
     /// endpoint on the private and isolated route tables; the others are interface endpoints
     /// in the private subnets, with private DNS, behind a security group that admits HTTPS
-    /// from the VPC CIDR only. Default: none.
+    /// from the VPC CIDR only. With Karpenter and `natGateways: none`, the endpoints it needs
+    /// that the list lacks are added (see [`crate::Blueprint::vpc_endpoints`]). Default:
+    /// none.
     pub vpc_endpoints: VpcEndpoints,
     /// VPC flow logs to a CloudWatch Logs group encrypted with a KMS key of the network
     /// stack. Default: enabled, all traffic, kept 90 days.
@@ -75,14 +85,21 @@ impl Default for Network {
     }
 }
 
-/// Availability Zones: a count (chosen at deploy time with `Fn::GetAZs`) or explicit names.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+/// Availability Zones: a count (chosen at deploy time with `Fn::GetAZs`), explicit names, or
+/// explicit zone IDs.
+///
+/// In a blueprint file, a number is a count and a list is names, or zone IDs when every
+/// entry is a zone ID (`use1-az1`); a list that mixes both is refused at validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AvailabilityZones {
     /// The first N zones of the region.
     Count(u8),
-    /// These zones, e.g. `eu-west-1a`.
+    /// These zones, by name, e.g. `eu-west-1a`. Names map to different physical zones in
+    /// different accounts.
     Names(Vec<String>),
+    /// These zones, by zone ID, e.g. `euw1-az1`: the same physical zone in every account.
+    /// Subnets take them as `AvailabilityZoneId`.
+    Ids(Vec<String>),
 }
 
 impl Default for AvailabilityZones {
@@ -91,14 +108,155 @@ impl Default for AvailabilityZones {
     }
 }
 
+impl<'de> Deserialize<'de> for AvailabilityZones {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AvailabilityZones;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number of zones (2 to 6), or a list of zone names like [eu-west-1a, eu-west-1b] or zone IDs like [euw1-az1, euw1-az2]")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<AvailabilityZones, E> {
+                // Out-of-range counts become a validation error with the field path.
+                Ok(AvailabilityZones::Count(u8::try_from(n).unwrap_or(u8::MAX)))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<AvailabilityZones, E> {
+                Ok(AvailabilityZones::Count(u8::try_from(n.max(0)).unwrap_or(u8::MAX)))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AvailabilityZones, A::Error> {
+                let mut zones = Vec::new();
+                while let Some(zone) = seq.next_element::<String>()? {
+                    zones.push(zone);
+                }
+                if !zones.is_empty() && zones.iter().all(|z| is_zone_id(z)) {
+                    Ok(AvailabilityZones::Ids(zones))
+                } else {
+                    Ok(AvailabilityZones::Names(zones))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 impl AvailabilityZones {
     /// The number of zones.
     pub fn count(&self) -> usize {
         match self {
             AvailabilityZones::Count(n) => usize::from(*n),
-            AvailabilityZones::Names(names) => names.len(),
+            AvailabilityZones::Names(zones) | AvailabilityZones::Ids(zones) => zones.len(),
         }
     }
+
+    /// Checks names and zone IDs: their form, duplicates, one Region, and no zone ID that
+    /// EKS refuses for cluster subnets ([`eks_unsupported_zone_ids`]).
+    fn validate(&self, errors: &mut ValidationErrors) {
+        let (zones, by_id) = match self {
+            AvailabilityZones::Count(_) => return,
+            AvailabilityZones::Names(zones) => (zones, false),
+            AvailabilityZones::Ids(zones) => (zones, true),
+        };
+        let path = |i: usize| format!("network.availabilityZones[{i}]");
+        // The first well-formed zone decides the Region the others must share.
+        let mut first: Option<(&str, &str)> = None;
+        for (i, zone) in zones.iter().enumerate() {
+            let region = if by_id {
+                if !is_zone_id(zone) {
+                    errors.push(
+                        path(i),
+                        "az-id",
+                        format!("`{}` is not an Availability Zone ID like use1-az1", quote(zone)),
+                    );
+                    continue;
+                }
+                zone_id_region_code(zone)
+            } else if is_zone_id(zone) {
+                errors.push(
+                    path(i),
+                    "az-mixed",
+                    format!(
+                        "`{zone}` is a zone ID, but the list names zones ({}); give either names or zone IDs, not both",
+                        zones.iter().find(|z| !is_zone_id(z)).map_or("", String::as_str)
+                    ),
+                );
+                continue;
+            } else if !is_zone_name(zone) {
+                errors.push(
+                    path(i),
+                    "az-name",
+                    format!("`{}` is not an Availability Zone name like eu-west-1a", quote(zone)),
+                );
+                continue;
+            } else {
+                region_of_zone_name(zone)
+            };
+            if zones[..i].contains(zone) {
+                errors.push(path(i), "az-duplicate", format!("`{zone}` is listed twice"));
+                continue;
+            }
+            match first {
+                None => first = Some((zone, region)),
+                Some((other, other_region)) if other_region != region => errors.push(
+                    path(i),
+                    "az-region",
+                    format!(
+                        "`{zone}` is in {}, but `{other}` is in {}: the zones of a VPC are all in one Region",
+                        describe_region(region, by_id),
+                        describe_region(other_region, by_id)
+                    ),
+                ),
+                Some(_) => {}
+            }
+            if by_id {
+                if let Some((region, _)) = eks_unsupported_zone_ids().find(|(_, id)| id == zone) {
+                    errors.push(
+                        path(i),
+                        "az-unsupported",
+                        format!(
+                            "EKS does not accept cluster subnets in `{zone}` ({region}): creating the cluster would fail with UnsupportedAvailabilityZoneException; choose another zone ID (EKS user guide, \"Subnet requirements for clusters\")"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `Region us-east-1` for a zone name's Region, `the Region of zone IDs use1-*` for a zone
+/// ID's Region code.
+fn describe_region(region: &str, by_id: bool) -> String {
+    if by_id {
+        format!("the Region of zone IDs {region}-*")
+    } else {
+        format!("Region {region}")
+    }
+}
+
+/// A value quoted in an error: at most 64 characters.
+fn quote(value: &str) -> String {
+    const MAX: usize = 64;
+    match value.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}...", &value[..end]),
+        None => value.to_owned(),
+    }
+}
+
+/// The table of Availability Zone IDs where EKS does not create clusters, as
+/// `(region, zone ID)`: `data/eks-unsupported-zone-ids.csv`, from the EKS user guide "View
+/// Amazon EKS networking requirements for VPC and subnets", section "Subnet requirements
+/// for clusters" (<https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html>);
+/// see `data/SOURCES.md`.
+pub fn eks_unsupported_zone_ids() -> impl Iterator<Item = (&'static str, &'static str)> {
+    const TABLE: &str = include_str!("../../data/eks-unsupported-zone-ids.csv");
+    TABLE
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && *l != "region,zone_id")
+        .filter_map(|l| l.split_once(','))
 }
 
 /// How private subnets reach the internet.
@@ -375,9 +533,11 @@ impl ExistingVpc {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Subnets {
-    /// Public subnets (load balancers, NAT gateways).
+    /// Public subnets (load balancers, NAT gateways), `/27` or larger. Default: 8 bits longer
+    /// than the VPC prefix (`/24` in a `/16`), at most `/27`.
     pub public: SubnetTier,
-    /// Private subnets (nodes and pods).
+    /// Private subnets (nodes, pods, internal load balancers), `/27` or larger. Default: 3
+    /// bits longer than the VPC prefix (`/19` in a `/16`), at most `/27`.
     pub private: SubnetTier,
     /// Isolated subnets: no route out of the VPC at all (databases, caches), one per zone,
     /// tagged with their name only. Write `isolated: {}` for the default size. Default: none;
@@ -438,23 +598,7 @@ impl Network {
                 format!("{zones} Availability Zones requested; EKS needs subnets in at least {min}, and a blueprint spreads over at most {max}"),
             );
         }
-        if let AvailabilityZones::Names(names) = &self.availability_zones {
-            for (i, name) in names.iter().enumerate() {
-                if !is_zone_name(name) {
-                    errors.push(
-                        format!("network.availabilityZones[{i}]"),
-                        "az-name",
-                        format!("`{name}` is not an Availability Zone name like eu-west-1a"),
-                    );
-                } else if names[..i].contains(name) {
-                    errors.push(
-                        format!("network.availabilityZones[{i}]"),
-                        "az-duplicate",
-                        format!("`{name}` is listed twice"),
-                    );
-                }
-            }
-        }
+        self.availability_zones.validate(errors);
         let vpc = match self.cidr.parse::<Ipv4Cidr>() {
             Ok(vpc) if (defaults::MIN_VPC_PREFIX..=defaults::MAX_SUBNET_PREFIX).contains(&vpc.prefix()) => vpc,
             Ok(vpc) => {
@@ -505,8 +649,10 @@ impl Network {
             if let Some(blocks) = explicit {
                 return Some(blocks);
             }
-            let prefix =
-                spec.prefix_length.unwrap_or(vpc.prefix().saturating_add(extra).min(defaults::MAX_SUBNET_PREFIX));
+            // Tiers tagged for load balancers default to no smaller than a load balancer needs.
+            let smallest = load_balancer_tag(name)
+                .map_or(defaults::MAX_SUBNET_PREFIX, |_| defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX.max(vpc.prefix()));
+            let prefix = spec.prefix_length.unwrap_or(vpc.prefix().saturating_add(extra).min(smallest));
             if !(vpc.prefix()..=defaults::MAX_SUBNET_PREFIX).contains(&prefix) {
                 errors.push(
                     format!("network.subnets.{name}.prefixLength"),
@@ -517,6 +663,10 @@ impl Network {
                         defaults::MAX_SUBNET_PREFIX
                     ),
                 );
+                return None;
+            }
+            if let Some(message) = too_small_for_load_balancers(name, prefix) {
+                errors.push(format!("network.subnets.{name}.prefixLength"), "lb-subnet-size", message);
                 return None;
             }
             let blocks = allocate(vpc, &vec![prefix; zones], &taken);
@@ -776,11 +926,38 @@ impl Network {
                     "subnet-size",
                     format!("{block} is smaller than /{}, the smallest subnet AWS allows", defaults::MAX_SUBNET_PREFIX),
                 ),
+                Ok(block) if too_small_for_load_balancers(tier, block.prefix()).is_some() => errors.push(
+                    path,
+                    "lb-subnet-size",
+                    format!("{block}: {}", too_small_for_load_balancers(tier, block.prefix()).unwrap_or_default()),
+                ),
                 Ok(block) => out.push(block),
             }
         }
         Some(out)
     }
+}
+
+/// The load balancer role tag of a subnet tier: public subnets are tagged for
+/// internet-facing load balancers, private ones for internal load balancers.
+fn load_balancer_tag(tier: &str) -> Option<&'static str> {
+    match tier {
+        "public" => Some("kubernetes.io/role/elb"),
+        "private" => Some("kubernetes.io/role/internal-elb"),
+        _ => None,
+    }
+}
+
+/// Why subnets of `/prefix` in `tier` cannot hold the load balancers they are tagged for, if
+/// they cannot ([`defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX`]).
+fn too_small_for_load_balancers(tier: &str, prefix: u8) -> Option<String> {
+    let tag = load_balancer_tag(tier)?;
+    let max = defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX;
+    (prefix > max).then(|| {
+        format!(
+            "{tier} subnets of /{prefix} are too small for the load balancers they are tagged for ({tag}): an Application Load Balancer needs a /{max} or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /{max} or larger"
+        )
+    })
 }
 
 /// `vpc-0123abcd` or `subnet-0123456789abcdef0`: the prefix, then 8 to 17 hex digits.
@@ -803,6 +980,40 @@ fn is_zone_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && name.chars().last().is_some_and(|c| c.is_ascii_lowercase())
         && name.contains('-')
+        && name.split('-').any(|part| part.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The Region of a zone name: the name up to the digits of its first part that starts with
+/// a digit (`eu-west-1a` and the Local Zone `us-east-1-bos-1a` are in `eu-west-1` and
+/// `us-east-1`).
+fn region_of_zone_name(name: &str) -> &str {
+    let mut start = 0;
+    for part in name.split('-') {
+        if part.starts_with(|c: char| c.is_ascii_digit()) {
+            let digits = part.chars().take_while(char::is_ascii_digit).count();
+            return &name[..start + digits];
+        }
+        start += part.len() + 1;
+    }
+    name
+}
+
+/// `use1-az1`, `apne1-az4`, `usgw1-az2`, or a Local Zone's `use1-bos1-az1`: a Region code
+/// (letters, then digits), optional middle parts, and `az<digits>`.
+fn is_zone_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('-').collect();
+    let [first, middle @ .., last] = parts.as_slice() else { return false };
+    let letters = first.chars().take_while(char::is_ascii_lowercase).count();
+    let code_ok = letters > 0 && first.len() > letters && first.chars().skip(letters).all(|c| c.is_ascii_digit());
+    let az_ok = last.strip_prefix("az").is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    let middle_ok =
+        middle.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    code_ok && az_ok && middle_ok
+}
+
+/// The Region code of a zone ID: `use1` for `use1-az1`.
+fn zone_id_region_code(id: &str) -> &str {
+    id.split('-').next().unwrap_or(id)
 }
 
 /// Builds a [`Network`]; every setter documents its default.
@@ -828,19 +1039,29 @@ impl NetworkBuilder {
         self
     }
 
+    /// Explicit Availability Zone IDs (`euw1-az1`), the same physical zones in every account;
+    /// zone IDs EKS does not support for cluster subnets are refused. Default: the region's
+    /// first three zones.
+    pub fn availability_zone_ids<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        self.0.availability_zones = AvailabilityZones::Ids(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// NAT gateways. Default: one per zone.
     pub fn nat_gateways(mut self, nat: NatGateways) -> Self {
         self.0.nat_gateways = nat;
         self
     }
 
-    /// The prefix length of private subnets. Default: the VPC prefix + 3.
+    /// The prefix length of private subnets, at most 27 (they are tagged for internal load
+    /// balancers). Default: the VPC prefix + 3, at most 27.
     pub fn private_subnet_prefix_length(mut self, prefix: u8) -> Self {
         self.0.subnets.private.prefix_length = Some(prefix);
         self
     }
 
-    /// The prefix length of public subnets. Default: the VPC prefix + 8.
+    /// The prefix length of public subnets, at most 27 (they are tagged for internet-facing
+    /// load balancers). Default: the VPC prefix + 8, at most 27.
     pub fn public_subnet_prefix_length(mut self, prefix: u8) -> Self {
         self.0.subnets.public.prefix_length = Some(prefix);
         self
@@ -1002,6 +1223,80 @@ mod tests {
     }
 
     #[test]
+    fn zone_names_must_share_one_region() {
+        // issue 11 item 10: names from two Regions cannot be the zones of one VPC.
+        assert_eq!(
+            errors("  availabilityZones: [eu-west-1a, us-east-1b, eu-west-1c]\n"),
+            ["network.availabilityZones[1]: `us-east-1b` is in Region us-east-1, but `eu-west-1a` is in Region eu-west-1: the zones of a VPC are all in one Region [az-region]"]
+        );
+        // GovCloud names and Local Zones belong to their parent Region.
+        assert!(errors("  availabilityZones: [us-gov-west-1a, us-gov-west-1b]\n").is_empty());
+        assert!(errors("  availabilityZones: [us-east-1a, us-east-1-bos-1a]\n").is_empty());
+        assert_eq!(region_of_zone_name("us-east-1-bos-1a"), "us-east-1");
+        assert_eq!(region_of_zone_name("ap-southeast-4c"), "ap-southeast-4");
+    }
+
+    #[test]
+    fn zone_ids_are_checked_against_the_zones_eks_refuses() {
+        let bp = parse("  availabilityZones: [use1-az1, use1-az2, use1-az4]\n").unwrap();
+        assert_eq!(
+            bp.network.availability_zones,
+            AvailabilityZones::Ids(vec!["use1-az1".into(), "use1-az2".into(), "use1-az4".into()])
+        );
+        assert_eq!(
+            errors("  availabilityZones: [use1-az1, use1-az3, euw1-az1, use1-az1]\n"),
+            [
+                "network.availabilityZones[1]: EKS does not accept cluster subnets in `use1-az3` (us-east-1): creating the cluster would fail with UnsupportedAvailabilityZoneException; choose another zone ID (EKS user guide, \"Subnet requirements for clusters\") [az-unsupported]",
+                "network.availabilityZones[2]: `euw1-az1` is in the Region of zone IDs euw1-*, but `use1-az1` is in the Region of zone IDs use1-*: the zones of a VPC are all in one Region [az-region]",
+                "network.availabilityZones[3]: `use1-az1` is listed twice [az-duplicate]",
+            ]
+        );
+        for (zone, region) in [("usw1-az2", "us-west-1"), ("cac1-az3", "ca-central-1")] {
+            let other = format!("{}-az1", &zone[..zone.len() - 4]);
+            assert_eq!(
+                errors(&format!("  availabilityZones: [{other}, {zone}]\n")),
+                [format!("network.availabilityZones[1]: EKS does not accept cluster subnets in `{zone}` ({region}): creating the cluster would fail with UnsupportedAvailabilityZoneException; choose another zone ID (EKS user guide, \"Subnet requirements for clusters\") [az-unsupported]")]
+            );
+        }
+    }
+
+    #[test]
+    fn names_and_zone_ids_are_not_mixed() {
+        assert_eq!(
+            errors("  availabilityZones: [eu-west-1a, euw1-az2]\n"),
+            ["network.availabilityZones[1]: `euw1-az2` is a zone ID, but the list names zones (eu-west-1a); give either names or zone IDs, not both [az-mixed]"]
+        );
+        // The builder takes IDs explicitly; a name there is not an ID.
+        let bp = Blueprint::builder("demo")
+            .cluster(crate::ClusterSpec::builder().bootstrap_cluster_creator_admin_permissions(true))
+            .network(Network::builder().availability_zone_ids(["euw1-az1", "eu-west-1b"]))
+            .build();
+        match bp {
+            Err(Error::Invalid(e)) => assert_eq!(
+                e.to_string(),
+                "network.availabilityZones[1]: `eu-west-1b` is not an Availability Zone ID like use1-az1"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_unsupported_zone_table_parses() {
+        let table: Vec<(&str, &str)> = eks_unsupported_zone_ids().collect();
+        assert_eq!(table, [("us-east-1", "use1-az3"), ("us-west-1", "usw1-az2"), ("ca-central-1", "cac1-az3")]);
+        for (region, id) in table {
+            assert!(is_zone_id(id), "{id}");
+            assert!(is_zone_name(&format!("{region}a")), "{region}");
+        }
+        for id in ["use1-az1", "apne1-az4", "usgw1-az2", "use1-bos1-az1"] {
+            assert!(is_zone_id(id), "{id}");
+        }
+        for not in ["use1", "az1", "use1-az", "use1-azx", "1use-az1", "USE1-AZ1", "eu-west-1a", "use1--az1"] {
+            assert!(!is_zone_id(not), "{not}");
+        }
+    }
+
+    #[test]
     fn default_plan_is_stable() {
         let plan = plan("  cidr: 10.0.0.0/16\n");
         assert_eq!(strings(&plan.private), ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
@@ -1037,6 +1332,29 @@ mod tests {
             errors("  cidr: 10.0.0.0/8\n"),
             ["network.cidr: 10.0.0.0/8: a VPC CIDR block must be between /16 and /28 [vpc-size]"]
         );
+    }
+
+    #[test]
+    fn subnets_tagged_for_load_balancers_are_at_least_a_27() {
+        // A /20 VPC used to get /28 public subnets (prefix + 8): too small for an ALB.
+        let small = plan("  cidr: 10.30.0.0/20\n");
+        assert_eq!(strings(&small.public), ["10.30.6.0/27", "10.30.6.32/27", "10.30.6.64/27"]);
+        assert_eq!(strings(&small.private), ["10.30.0.0/23", "10.30.2.0/23", "10.30.4.0/23"]);
+        // A /16 keeps its /24s; isolated subnets are not tagged for load balancers.
+        assert_eq!(strings(&plan("  cidr: 10.0.0.0/16\n").public)[0], "10.0.96.0/24");
+        assert_eq!(strings(&plan("  cidr: 10.30.0.0/20\n  subnets:\n    isolated: {}\n").isolated)[0], "10.30.6.96/28");
+        assert_eq!(
+            errors("  subnets:\n    public: {prefixLength: 28}\n    private: {prefixLength: 28}\n"),
+            [
+                "network.subnets.private.prefixLength: private subnets of /28 are too small for the load balancers they are tagged for (kubernetes.io/role/internal-elb): an Application Load Balancer needs a /27 or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /27 or larger [lb-subnet-size]",
+                "network.subnets.public.prefixLength: public subnets of /28 are too small for the load balancers they are tagged for (kubernetes.io/role/elb): an Application Load Balancer needs a /27 or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /27 or larger [lb-subnet-size]",
+            ]
+        );
+        assert_eq!(
+            errors("  subnets:\n    public:\n      cidrs: [10.0.200.0/27, 10.0.201.0/28, 10.0.202.0/24]\n"),
+            ["network.subnets.public.cidrs[1]: 10.0.201.0/28: public subnets of /28 are too small for the load balancers they are tagged for (kubernetes.io/role/elb): an Application Load Balancer needs a /27 or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /27 or larger [lb-subnet-size]"]
+        );
+        assert!(errors("  subnets:\n    isolated: {prefixLength: 28}\n").is_empty());
     }
 
     #[test]

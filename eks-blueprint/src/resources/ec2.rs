@@ -45,8 +45,11 @@ pub struct Subnet {
     pub assign_ipv6_address_on_creation: Option<bool>,
     /// The IPv6 CIDR block (a `/64` of the VPC's block).
     pub ipv6_cidr_block: Option<Expr>,
-    /// The Availability Zone.
+    /// The Availability Zone, by name (exclusive with `AvailabilityZoneId`).
     pub availability_zone: Option<Expr>,
+    /// The Availability Zone, by zone ID, e.g. `use1-az1` (exclusive with
+    /// `AvailabilityZone`).
+    pub availability_zone_id: Option<Expr>,
     /// The IPv4 CIDR block.
     pub cidr_block: Option<Expr>,
     /// Whether instances launched here get a public IPv4 address.
