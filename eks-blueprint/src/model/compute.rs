@@ -51,12 +51,22 @@ impl Arch {
         }
     }
 
-    /// The architecture of an instance type, inferred from its family.
-    ///
-    /// The rule: a `g` right after the generation digits of the family (`m7g`, `c7gn`,
-    /// `r8g`, `t4g`, `g5g`, `im4gn`, `x2gd`) marks an AWS Graviton (arm64) family, and so
-    /// does `a1`; every other family is x86_64 (`m7i`, `c6a`, `g5`, `p5`, `inf2`).
+    /// The architecture of an instance type: from the instance type table
+    /// ([`super::instance_types`]) when it lists the type, else by the EC2 naming rule
+    /// ([`Arch::by_naming_rule`]).
     pub fn of_instance_type(instance_type: &str) -> Arch {
+        super::instance_types::lookup(instance_type)
+            .and_then(|t| t.arch)
+            .unwrap_or_else(|| Arch::by_naming_rule(instance_type))
+    }
+
+    /// The architecture of an instance type, inferred from its family by the EC2 instance type
+    /// naming conventions (<https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>):
+    /// a `g` right after the generation digits of the family (`m7g`, `c7gn`, `r8g`, `t4g`,
+    /// `g5g`, `im4gn`, `x2gd`) marks an AWS Graviton (arm64) family, and so does `a1`; every
+    /// other family is x86_64 (`m7i`, `c6a`, `g5`, `p5`, `inf2`). For types newer than the
+    /// table; the table agrees with it on every type it lists but the EC2 Mac ones.
+    pub fn by_naming_rule(instance_type: &str) -> Arch {
         let family = instance_type.split('.').next().unwrap_or_default();
         if family == "a1" {
             return Arch::Arm64;
@@ -371,9 +381,16 @@ pub struct ManagedNodeGroup {
     /// The name: letters, digits, `-` and `_`, unique in the blueprint.
     pub name: String,
     /// Instance types, all of the AMI type's architecture (a `g` after the generation
-    /// digit, as in `m7g`, is arm64). Default: `[m7i.large]`.
+    /// digit, as in `m7g`, is arm64), each one eks-blueprint's instance type table knows
+    /// unless `allowUnlistedInstanceTypes` is set. Default: `[m7i.large]`.
     #[serde(default = "default_instance_types")]
     pub instance_types: Vec<String>,
+    /// Accept instance types newer than eks-blueprint's instance type table (see
+    /// [`super::instance_types`]): an unlisted type must still look like one
+    /// (`family.size`), and its architecture is read from its name. Default: off, an
+    /// unknown type is an error with the closest known names.
+    #[serde(default)]
+    pub allow_unlisted_instance_types: bool,
     /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
     #[serde(default)]
     pub ami_type: AmiType,
@@ -443,6 +460,7 @@ impl ManagedNodeGroup {
         ManagedNodeGroupBuilder(ManagedNodeGroup {
             name: name.into(),
             instance_types: Vec::new(),
+            allow_unlisted_instance_types: false,
             ami_type: AmiType::default(),
             capacity_type: CapacityType::default(),
             min_size: defaults::NODEGROUP_MIN_SIZE,
@@ -468,7 +486,7 @@ impl ManagedNodeGroup {
     pub(crate) fn validate(&self, path: &str, errors: &mut ValidationErrors) {
         check_name(path, &self.name, errors);
         check_sizes(path, self.min_size, self.desired(), self.max_size, Some(defaults::NODEGROUP_MAX_LIMIT), errors);
-        check_instance_types(path, &self.instance_types, self.ami_type, errors);
+        check_instance_types(path, &self.instance_types, self.allow_unlisted_instance_types, self.ami_type, errors);
         check_volume(path, self.volume_size, errors);
         check_labels_and_taints(path, &self.labels, &self.taints, errors);
         check_tags(path, &self.tags, errors);
@@ -509,6 +527,13 @@ macro_rules! node_group_setters {
         /// Adds instance types (appends). Default: `m7i.large` when none is given.
         pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
             self.0.instance_types.extend(types.into_iter().map(Into::into));
+            self
+        }
+
+        /// Accepts instance types newer than eks-blueprint's instance type table. Default:
+        /// off.
+        pub fn allow_unlisted_instance_types(mut self, on: bool) -> Self {
+            self.0.allow_unlisted_instance_types = on;
             self
         }
 
@@ -664,9 +689,15 @@ impl SpotAllocationStrategy {
 pub struct SelfManagedNodeGroup {
     /// The name: letters, digits, `-` and `_`, unique among self-managed node groups.
     pub name: String,
-    /// Instance types, all of the AMI type's architecture. Default: `[m7i.large]`.
+    /// Instance types, all of the AMI type's architecture, each one eks-blueprint's instance
+    /// type table knows unless `allowUnlistedInstanceTypes` is set. Default: `[m7i.large]`.
     #[serde(default = "default_instance_types")]
     pub instance_types: Vec<String>,
+    /// Accept instance types newer than eks-blueprint's instance type table: an unlisted type
+    /// must still look like one (`family.size`), and its architecture is read from its name.
+    /// Default: off, an unknown type is an error with the closest known names.
+    #[serde(default)]
+    pub allow_unlisted_instance_types: bool,
     /// The AMI type (the FIPS variants are for managed node groups only). Default:
     /// `AL2023_x86_64_STANDARD`.
     #[serde(default)]
@@ -720,6 +751,7 @@ impl SelfManagedNodeGroup {
         SelfManagedNodeGroupBuilder(SelfManagedNodeGroup {
             name: name.into(),
             instance_types: Vec::new(),
+            allow_unlisted_instance_types: false,
             ami_type: AmiType::default(),
             capacity_type: CapacityType::default(),
             spot_allocation_strategy: SpotAllocationStrategy::default(),
@@ -745,7 +777,7 @@ impl SelfManagedNodeGroup {
     pub(crate) fn validate(&self, path: &str, version: &str, errors: &mut ValidationErrors) {
         check_name(path, &self.name, errors);
         check_sizes(path, self.min_size, self.desired(), self.max_size, None, errors);
-        check_instance_types(path, &self.instance_types, self.ami_type, errors);
+        check_instance_types(path, &self.instance_types, self.allow_unlisted_instance_types, self.ami_type, errors);
         check_volume(path, self.volume_size, errors);
         check_labels_and_taints(path, &self.labels, &self.taints, errors);
         check_tags(path, &self.tags, errors);
@@ -1170,28 +1202,60 @@ fn check_sizes(path: &str, min: u32, desired: u32, max: u32, limit: Option<u32>,
     }
 }
 
-fn check_instance_types(path: &str, types: &[String], ami: AmiType, errors: &mut ValidationErrors) {
+fn check_instance_types(
+    path: &str,
+    types: &[String],
+    allow_unlisted: bool,
+    ami: AmiType,
+    errors: &mut ValidationErrors,
+) {
     if types.is_empty() {
         errors.push(format!("{path}.instanceTypes"), "empty", "give at least one instance type");
     }
     for (i, t) in types.iter().enumerate() {
+        // `family.size`, as every EC2 instance type is named (`m7i.large`, `u7i-12tb.224xlarge`).
         let valid = t.split_once('.').is_some_and(|(family, size)| {
-            !family.is_empty()
+            family.starts_with(|c: char| c.is_ascii_lowercase())
                 && !size.is_empty()
-                && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+                && family.chars().chain(size.chars()).all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         });
         if !valid {
             errors.push(
                 format!("{path}.instanceTypes[{i}]"),
                 "invalid-instance-type",
-                format!("`{t}` is not an EC2 instance type like m7i.large"),
+                format!("`{}` is not an EC2 instance type like m7i.large", super::quote(t)),
             );
             continue;
         }
         if types[..i].contains(t) {
             errors.push(format!("{path}.instanceTypes[{i}]"), "duplicate", format!("`{t}` is listed twice"));
         }
-        let arch = Arch::of_instance_type(t);
+        let arch = match super::instance_types::lookup(t) {
+            Some(known) => match known.arch {
+                Some(arch) => arch,
+                None => {
+                    errors.push(
+                        format!("{path}.instanceTypes[{i}]"),
+                        "unsupported-instance-type",
+                        format!("`{t}` is an EC2 Mac instance type, which runs macOS only: EKS nodes need a Linux instance type"),
+                    );
+                    continue;
+                }
+            },
+            None if allow_unlisted => Arch::by_naming_rule(t),
+            None => {
+                let hint = super::did_you_mean(&super::instance_types::suggestions(t));
+                errors.push(
+                    format!("{path}.instanceTypes[{i}]"),
+                    "unknown-instance-type",
+                    format!(
+                        "`{t}` is not an EC2 instance type eks-blueprint knows{hint}; for a type newer than its table (instance types of {}), set allowUnlistedInstanceTypes: true",
+                        super::instance_types::TABLE_DATE
+                    ),
+                );
+                continue;
+            }
+        };
         if arch != ami.arch() {
             let fix = match ami.for_arch(arch) {
                 Some(other) => format!("use amiType {} or an {} instance type", other.as_str(), ami.arch().as_str()),
