@@ -6,8 +6,10 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use eks_blueprint::model::cluster::VERSIONS_AS_OF;
 use eks_blueprint::{
-    AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Error, Format, ManagedNodeGroup, SelfManagedNodeGroup,
+    AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Error, Format, KubernetesVersion, ManagedNodeGroup,
+    SelfManagedNodeGroup,
 };
 use serde_json::{json, Value};
 
@@ -167,4 +169,88 @@ fn the_architecture_check_reads_the_table() {
         error(&yaml("compute:\n  managedNodeGroups: [{name: a, instanceTypes: [i8ge.large]}]\n")).1,
         "arch-mismatch"
     );
+}
+
+// ---------------------------------------------------------------- Kubernetes versions
+
+fn version_error(version: &str) -> (String, &'static str, String) {
+    error(&yaml(&format!("kubernetesVersion: {}\n", serde_json::to_string(version).unwrap())))
+}
+
+const KNOWN: &str = "known: 1.32, 1.33, 1.34, 1.35, 1.36";
+
+#[test]
+fn malformed_versions_are_refused() {
+    for v in ["1.00", "1.3x", "2.0", " 1.35", "1.35 ", "1.5", "1.05", "1.100", "", "v1.35", "1.35.2"] {
+        assert_eq!(
+            version_error(v),
+            e(
+                "kubernetesVersion",
+                "invalid-version",
+                &format!("`{v}` is not a Kubernetes minor version like 1.33 ({KNOWN})")
+            ),
+            "{v:?}"
+        );
+    }
+}
+
+#[test]
+fn versions_past_extended_support_are_refused_with_the_date() {
+    for (v, date) in [("1.29", "2026-03-23"), ("1.30", "2026-07-23"), ("1.31", "2026-11-26")] {
+        assert_eq!(
+            version_error(v),
+            e(
+                "kubernetesVersion",
+                "unsupported-version",
+                &format!("Kubernetes {v} reached the end of Amazon EKS extended support on {date}: EKS no longer creates clusters of it; use 1.32 or later ({KNOWN})")
+            )
+        );
+    }
+    for v in ["1.28", "1.10"] {
+        assert_eq!(
+            version_error(v),
+            e(
+                "kubernetesVersion",
+                "unsupported-version",
+                &format!("Kubernetes {v} is older than every version Amazon EKS still supports (the oldest is 1.32, as of 2026-12-02); use 1.32 or later ({KNOWN})")
+            )
+        );
+    }
+    // The same from Rust.
+    let refused = Blueprint::builder("demo").cluster(admin()).kubernetes_version(KubernetesVersion::of("1.31")).build();
+    assert_eq!(built_errors(refused)[0].1, "unsupported-version");
+}
+
+#[test]
+fn the_escape_hatch_takes_only_versions_newer_than_the_known_ones() {
+    let bp = Blueprint::from_yaml(&yaml("kubernetesVersion: \"1.37\"\n")).unwrap();
+    assert_eq!(bp.kubernetes_version, KubernetesVersion::Other("1.37".into()));
+    let t = template(&bp, "demo-cluster");
+    assert_eq!(t["Resources"]["Cluster"]["Properties"]["Version"], json!("1.37"));
+    // Every supported version renders as itself.
+    for v in KubernetesVersion::KNOWN {
+        let bp = Blueprint::builder("demo").cluster(admin()).kubernetes_version(v.clone()).build().unwrap();
+        assert_eq!(template(&bp, "demo-cluster")["Resources"]["Cluster"]["Properties"]["Version"], json!(v.as_str()));
+    }
+    // A known version spelled through the escape hatch is still the known version.
+    let bp = Blueprint::builder("demo")
+        .cluster(admin())
+        .kubernetes_version(KubernetesVersion::Other("1.33".into()))
+        .build()
+        .unwrap();
+    assert_eq!(bp.kubernetes_version.as_str(), "1.33");
+}
+
+#[test]
+fn the_calendar_covers_every_known_version_oldest_first() {
+    let calendar: Vec<&str> = KubernetesVersion::CALENDAR.iter().map(|s| s.version).collect();
+    for v in KubernetesVersion::KNOWN {
+        assert!(calendar.contains(&v.as_str()), "{v}");
+        let support = v.support().unwrap();
+        assert!(support.end_of_extended_support.is_none_or(|d| d > VERSIONS_AS_OF), "{v} is retired");
+    }
+    assert!(calendar.windows(2).all(|w| w[0] < w[1]));
+    // The default is supported, in standard support.
+    let default = KubernetesVersion::default();
+    assert!(default.support().unwrap().end_of_standard_support.unwrap() > VERSIONS_AS_OF);
 }

@@ -11,36 +11,99 @@ use crate::cfn::logical_id::pascal_case;
 use crate::error::ValidationErrors;
 
 /// A Kubernetes minor version EKS supports, with an escape hatch for newer ones.
+///
+/// The supported versions are those of [`KubernetesVersion::CALENDAR`] still in Amazon EKS
+/// standard or extended support on [`VERSIONS_AS_OF`]. Versions that left extended support
+/// (EKS no longer creates clusters of them) and malformed ones are refused at validation;
+/// [`KubernetesVersion::Other`] accepts only versions newer than the newest one listed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KubernetesVersion {
-    /// 1.30
-    V1_30,
-    /// 1.31
-    V1_31,
-    /// 1.32
+    /// 1.32 (extended support until 2027-03-23)
     V1_32,
-    /// 1.33
+    /// 1.33 (extended support until 2027-07-29)
     V1_33,
-    /// 1.34
+    /// 1.34 (standard support until 2026-12-02, extended until 2027-12-02)
     V1_34,
-    /// 1.35
+    /// 1.35 (standard support until 2027-03-27, extended until 2028-03-27)
     V1_35,
     /// 1.36
     V1_36,
-    /// A version this release does not list yet, e.g. `KubernetesVersion::of("1.37")`.
+    /// A version newer than this release lists, e.g. `KubernetesVersion::of("1.37")`.
     Other(String),
 }
 
+/// A Kubernetes minor version on Amazon EKS and the end of its support periods
+/// (`YYYY-MM-DD`, UTC), as the EKS user guide's release calendar gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionSupport {
+    /// The minor version, e.g. `1.33`.
+    pub version: &'static str,
+    /// The end of standard support; `None` when the calendar does not give it yet.
+    pub end_of_standard_support: Option<&'static str>,
+    /// The end of extended support: from that day EKS no longer creates clusters of this
+    /// version. `None` when the calendar does not give it yet.
+    pub end_of_extended_support: Option<&'static str>,
+}
+
+/// The day the version calendar was last checked: versions whose extended support ended
+/// on or before it are refused. Synthesis never reads the clock, so the same blueprint gives
+/// the same answer until the calendar is updated.
+pub const VERSIONS_AS_OF: &str = "2026-12-02";
+
 impl KubernetesVersion {
     /// The versions this release knows, oldest first.
-    pub const KNOWN: [KubernetesVersion; 7] = [
-        KubernetesVersion::V1_30,
-        KubernetesVersion::V1_31,
+    pub const KNOWN: [KubernetesVersion; 5] = [
         KubernetesVersion::V1_32,
         KubernetesVersion::V1_33,
         KubernetesVersion::V1_34,
         KubernetesVersion::V1_35,
         KubernetesVersion::V1_36,
+    ];
+
+    /// The Amazon EKS Kubernetes release calendar, oldest first: the versions this release
+    /// knows and the last ones retired, with the end of their standard and extended support
+    /// (<https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html>, "Amazon
+    /// EKS Kubernetes release calendar"; 1.29 to 1.34 from awsdocs/amazon-eks-user-guide
+    /// `latest/ug/versioning/kubernetes-versions.adoc`, 1.35 from the same page as cited by
+    /// [`super::defaults::KUBERNETES_VERSION`] plus 12 months of extended support; 1.36's
+    /// dates were not published in the sources available on [`VERSIONS_AS_OF`]).
+    pub const CALENDAR: &'static [VersionSupport] = &[
+        VersionSupport {
+            version: "1.29",
+            end_of_standard_support: Some("2025-03-23"),
+            end_of_extended_support: Some("2026-03-23"),
+        },
+        VersionSupport {
+            version: "1.30",
+            end_of_standard_support: Some("2025-07-23"),
+            end_of_extended_support: Some("2026-07-23"),
+        },
+        VersionSupport {
+            version: "1.31",
+            end_of_standard_support: Some("2025-11-26"),
+            end_of_extended_support: Some("2026-11-26"),
+        },
+        VersionSupport {
+            version: "1.32",
+            end_of_standard_support: Some("2026-03-23"),
+            end_of_extended_support: Some("2027-03-23"),
+        },
+        VersionSupport {
+            version: "1.33",
+            end_of_standard_support: Some("2026-07-29"),
+            end_of_extended_support: Some("2027-07-29"),
+        },
+        VersionSupport {
+            version: "1.34",
+            end_of_standard_support: Some("2026-12-02"),
+            end_of_extended_support: Some("2027-12-02"),
+        },
+        VersionSupport {
+            version: "1.35",
+            end_of_standard_support: Some("2027-03-27"),
+            end_of_extended_support: Some("2028-03-27"),
+        },
+        VersionSupport { version: "1.36", end_of_standard_support: None, end_of_extended_support: None },
     ];
 
     /// A version from its text, e.g. `"1.33"`.
@@ -55,8 +118,6 @@ impl KubernetesVersion {
     /// The version text, e.g. `1.33`.
     pub fn as_str(&self) -> &str {
         match self {
-            KubernetesVersion::V1_30 => "1.30",
-            KubernetesVersion::V1_31 => "1.31",
             KubernetesVersion::V1_32 => "1.32",
             KubernetesVersion::V1_33 => "1.33",
             KubernetesVersion::V1_34 => "1.34",
@@ -66,19 +127,62 @@ impl KubernetesVersion {
         }
     }
 
+    /// The version's support dates, if the calendar lists it.
+    pub fn support(&self) -> Option<&'static VersionSupport> {
+        Self::CALENDAR.iter().find(|s| s.version == self.as_str())
+    }
+
     pub(crate) fn validate(&self, errors: &mut ValidationErrors) {
-        if let KubernetesVersion::Other(v) = self {
-            // The AWS::EKS::Cluster schema's pattern for Version is `1\.\d\d`.
-            let ok = v.len() == 4 && v.starts_with("1.") && v[2..].chars().all(|c| c.is_ascii_digit());
-            if !ok {
-                errors.push(
-                    "kubernetesVersion",
-                    "invalid-version",
-                    format!("`{v}` is not a Kubernetes minor version like 1.33 (known: {})", known_versions()),
-                );
-            }
+        let path = "kubernetesVersion";
+        let text = self.as_str();
+        let Some(minor) = minor_of(text) else {
+            errors.push(
+                path,
+                "invalid-version",
+                format!(
+                    "`{}` is not a Kubernetes minor version like 1.33 (known: {})",
+                    super::quote(text),
+                    known_versions()
+                ),
+            );
+            return;
+        };
+        let oldest = Self::KNOWN[0].as_str();
+        if let Some(retired) = self.support().filter(|s| s.end_of_extended_support.is_some_and(|d| d <= VERSIONS_AS_OF))
+        {
+            errors.push(
+                path,
+                "unsupported-version",
+                format!(
+                    "Kubernetes {text} reached the end of Amazon EKS extended support on {}: EKS no longer creates clusters of it; use {oldest} or later (known: {})",
+                    retired.end_of_extended_support.unwrap_or_default(),
+                    known_versions()
+                ),
+            );
+            return;
+        }
+        let oldest_minor = minor_of(oldest).unwrap_or(0);
+        if minor < oldest_minor {
+            errors.push(
+                path,
+                "unsupported-version",
+                format!(
+                    "Kubernetes {text} is older than every version Amazon EKS still supports (the oldest is {oldest}, as of {VERSIONS_AS_OF}); use {oldest} or later (known: {})",
+                    known_versions()
+                ),
+            );
         }
     }
+}
+
+/// The minor number of a version written `1.NN` (two digits, no leading zero: the
+/// `AWS::EKS::Cluster` schema's pattern for `Version` is `1\.\d\d`).
+fn minor_of(version: &str) -> Option<u32> {
+    let digits = version.strip_prefix("1.")?;
+    if digits.len() != 2 || digits.starts_with('0') || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 fn known_versions() -> String {
