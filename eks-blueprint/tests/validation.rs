@@ -254,3 +254,181 @@ fn the_calendar_covers_every_known_version_oldest_first() {
     let default = KubernetesVersion::default();
     assert!(default.support().unwrap().end_of_standard_support.unwrap() > VERSIONS_AS_OF);
 }
+
+// ---------------------------------------------------------------- access policies
+
+/// A blueprint whose only access entry has these `policies` (YAML flow list).
+fn entry(policies: &str) -> String {
+    format!(
+        "name: demo\ncluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: {policies}\n"
+    )
+}
+
+const NO_ACCESS: &str = "nobody could ever use the cluster: add an access entry with a policy (e.g. ClusterAdmin for your admin role) or set bootstrapClusterCreatorAdminPermissions: true";
+
+#[test]
+fn unknown_access_policy_names_are_refused_with_a_suggestion_and_grant_nothing() {
+    assert_eq!(
+        errors(&entry("[{policy: Clusteradmin}]")),
+        vec![
+            e(
+                "cluster.access.entries[0].policies[0].policy",
+                "unknown-access-policy",
+                "`Clusteradmin` is not an EKS access policy (did you mean `ClusterAdmin`?): write ClusterAdmin, Admin, Edit, View or a policy name like AmazonEKSAdminViewPolicy (names are case-sensitive); for a policy newer than eks-blueprint's list, write {unlisted: <name>}"
+            ),
+            e("cluster.access", "no-access", NO_ACCESS),
+        ]
+    );
+    assert_eq!(
+        errors(&entry("[{policy: ''}]")),
+        vec![
+            e(
+                "cluster.access.entries[0].policies[0].policy",
+                "unknown-access-policy",
+                "`` is not an EKS access policy: write ClusterAdmin, Admin, Edit, View or a policy name like AmazonEKSAdminViewPolicy (names are case-sensitive); for a policy newer than eks-blueprint's list, write {unlisted: <name>}"
+            ),
+            e("cluster.access", "no-access", NO_ACCESS),
+        ]
+    );
+    assert_eq!(
+        error(&entry("[{policy: View}, {policy: AmazonEKSAdminVeiwPolicy}]")),
+        e(
+            "cluster.access.entries[0].policies[1].policy",
+            "unknown-access-policy",
+            "`AmazonEKSAdminVeiwPolicy` is not an EKS access policy (did you mean `AmazonEKSAdminViewPolicy`?): write ClusterAdmin, Admin, Edit, View or a policy name like AmazonEKSAdminViewPolicy (names are case-sensitive); for a policy newer than eks-blueprint's list, write {unlisted: <name>}"
+        )
+    );
+    // The same from Rust: Other("") is not a policy.
+    let refused = Blueprint::builder("demo")
+        .cluster(ClusterSpec::builder().access_entry(
+            AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::Other(String::new())),
+        ))
+        .build();
+    let codes: Vec<&str> = built_errors(refused).iter().map(|e| e.1).collect();
+    assert_eq!(codes, vec!["unknown-access-policy", "no-access"]);
+}
+
+#[test]
+fn listed_policy_names_render_their_arn() {
+    let bp = Blueprint::from_yaml(&entry(
+        "[{policy: AmazonEKSAdminViewPolicy}, {policy: AmazonEKSSecretReaderPolicy, namespaces: [apps]}]",
+    ))
+    .unwrap();
+    let t = template(&bp, "demo-cluster");
+    assert_eq!(
+        t["Resources"]["AccessEntryRoleAdmin"]["Properties"]["AccessPolicies"],
+        json!([
+            {"AccessScope": {"Type": "cluster"}, "PolicyArn": {"Fn::Sub": "arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"}},
+            {"AccessScope": {"Type": "namespace", "Namespaces": ["apps"]}, "PolicyArn": {"Fn::Sub": "arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSSecretReaderPolicy"}},
+        ])
+    );
+}
+
+#[test]
+fn unlisted_policies_are_deliberate_and_still_checked() {
+    let bp = Blueprint::from_yaml(&entry("[{policy: {unlisted: AmazonEKSFuturePolicy}}]")).unwrap();
+    assert_eq!(bp.cluster.access.entries[0].policies[0].policy, AccessPolicy::Unlisted("AmazonEKSFuturePolicy".into()));
+    let t = template(&bp, "demo-cluster");
+    assert_eq!(
+        t["Resources"]["AccessEntryRoleAdmin"]["Properties"]["AccessPolicies"][0]["PolicyArn"],
+        json!({"Fn::Sub": "arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSFuturePolicy"})
+    );
+    for bad in ["amazonEKSFuturePolicy", "AmazonPolicy", "AmazonEKS${AWS::Region}Policy", "AmazonEKS Future Policy", ""]
+    {
+        assert_eq!(
+            errors(&entry(&format!("[{{policy: {{unlisted: {}}}}}]", serde_json::to_string(bad).unwrap()))),
+            vec![
+                e(
+                    "cluster.access.entries[0].policies[0].policy",
+                    "invalid-access-policy",
+                    &format!("`{bad}` is not an EKS access policy name: they read Amazon<letters and digits>Policy, like AmazonEKSAdminViewPolicy")
+                ),
+                e("cluster.access", "no-access", NO_ACCESS),
+            ],
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn service_linked_role_policies_are_refused_for_your_roles() {
+    assert_eq!(
+        errors(&entry("[{policy: View}, {policy: AmazonEKSComputePolicy}, {policy: {unlisted: AmazonEKSHybridPolicy}}]")),
+        vec![
+            e(
+                "cluster.access.entries[0].policies[1].policy",
+                "service-linked-access-policy",
+                "`AmazonEKSComputePolicy` is reserved for AWS service-linked roles: EKS refuses it for an access entry of your own role or user"
+            ),
+            e(
+                "cluster.access.entries[0].policies[2].policy",
+                "service-linked-access-policy",
+                "`AmazonEKSHybridPolicy` is reserved for AWS service-linked roles: EKS refuses it for an access entry of your own role or user"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_empty_namespace_list_is_refused_not_widened_to_the_cluster() {
+    assert_eq!(
+        error(&format!(
+            "{}      - principalArn: arn:aws:iam::123456789012:role/Tenant\n        policies: [{{policy: Edit, namespaces: []}}]\n",
+            entry("[{policy: ClusterAdmin}]")
+        )),
+        e(
+            "cluster.access.entries[1].policies[0].namespaces",
+            "empty-namespaces",
+            "the namespace list is empty, which EKS would read as the whole cluster for `AmazonEKSEditPolicy`; list the namespaces, or leave namespaces out to grant it cluster-wide on purpose"
+        )
+    );
+    // From Rust: a namespace list that came out empty.
+    let tenant_namespaces: Vec<String> = Vec::new();
+    let refused = Blueprint::builder("demo")
+        .cluster(
+            ClusterSpec::builder()
+                .access_entry(
+                    AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin),
+                )
+                .access_entry(
+                    AccessEntrySpec::new("arn:aws:iam::123456789012:role/Tenant")
+                        .namespaced_policy(AccessPolicy::Edit, tenant_namespaces),
+                ),
+        )
+        .build();
+    assert_eq!(
+        built_errors(refused),
+        vec![e(
+            "cluster.access.entries[1].policies[0].namespaces",
+            "empty-namespaces",
+            "the namespace list is empty, which EKS would read as the whole cluster for `AmazonEKSEditPolicy`; list the namespaces, or leave namespaces out to grant it cluster-wide on purpose"
+        )]
+    );
+    // Leaving the key out is the cluster, on purpose.
+    let bp = Blueprint::from_yaml(&entry("[{policy: View}]")).unwrap();
+    assert_eq!(
+        template(&bp, "demo-cluster")["Resources"]["AccessEntryRoleAdmin"]["Properties"]["AccessPolicies"][0]
+            ["AccessScope"],
+        json!({"Type": "cluster"})
+    );
+}
+
+#[test]
+fn the_same_policy_twice_is_found_whatever_its_spelling() {
+    assert_eq!(
+        error(&entry("[{policy: ClusterAdmin}, {policy: AmazonEKSClusterAdminPolicy}]")),
+        e(
+            "cluster.access.entries[0].policies[1]",
+            "duplicate",
+            "`AmazonEKSClusterAdminPolicy` is associated twice; list its namespaces in one association"
+        )
+    );
+    assert_eq!(
+        error(&entry("[{policy: AmazonEKSClusterAdminPolicy, namespaces: [a]}]")),
+        e(
+            "cluster.access.entries[0].policies[0]",
+            "scope",
+            "ClusterAdmin applies to the whole cluster; use Admin for namespaces"
+        )
+    );
+}

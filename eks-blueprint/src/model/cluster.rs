@@ -493,18 +493,21 @@ impl AccessEntrySpec {
 
     /// Adds an access policy for the whole cluster (appends).
     pub fn policy(mut self, policy: AccessPolicy) -> Self {
-        self.policies.push(AccessPolicyAssociation { policy, namespaces: Vec::new() });
+        self.policies.push(AccessPolicyAssociation { policy, namespaces: None });
         self
     }
 
-    /// Adds an access policy limited to namespaces (appends).
+    /// Adds an access policy limited to namespaces (appends). The list must not be empty:
+    /// an empty list is refused at validation rather than read as the whole cluster.
     pub fn namespaced_policy<S: Into<String>>(
         mut self,
         policy: AccessPolicy,
         namespaces: impl IntoIterator<Item = S>,
     ) -> Self {
-        self.policies
-            .push(AccessPolicyAssociation { policy, namespaces: namespaces.into_iter().map(Into::into).collect() });
+        self.policies.push(AccessPolicyAssociation {
+            policy,
+            namespaces: Some(namespaces.into_iter().map(Into::into).collect()),
+        });
         self
     }
 
@@ -521,13 +524,18 @@ impl AccessEntrySpec {
 pub struct AccessPolicyAssociation {
     /// The policy.
     pub policy: AccessPolicy,
-    /// Namespaces it is limited to; the whole cluster when empty.
+    /// The namespaces it is limited to; `None` (the key left out) for the whole cluster. An
+    /// empty list is refused: a list that came out empty must not widen to the cluster.
     #[serde(default)]
-    pub namespaces: Vec<String>,
+    pub namespaces: Option<Vec<String>>,
 }
 
 /// An EKS access policy
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html>).
+///
+/// In the blueprint file: `ClusterAdmin`, `Admin`, `Edit`, `View`, another name of
+/// [`ACCESS_POLICIES`] (`AmazonEKSAdminViewPolicy`), or `{unlisted: <name>}` for a policy
+/// newer than that list.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub enum AccessPolicy {
     /// `AmazonEKSClusterAdminPolicy`: cluster-admin.
@@ -538,10 +546,51 @@ pub enum AccessPolicy {
     Edit,
     /// `AmazonEKSViewPolicy`: view.
     View,
-    /// Another access policy, by name (e.g. `AmazonEKSAdminViewPolicy`).
+    /// An access policy newer than [`ACCESS_POLICIES`], by name, on purpose: only its form
+    /// is checked (`Amazon<letters and digits>Policy`). In the file: `{unlisted: <name>}`.
+    #[serde(rename = "unlisted")]
+    Unlisted(String),
+    /// Another access policy of [`ACCESS_POLICIES`], by name (e.g.
+    /// `AmazonEKSAdminViewPolicy`); a name not in the list is refused, with the closest
+    /// names.
     #[serde(untagged)]
     Other(String),
 }
+
+/// The EKS access policies: `(name, reserved for AWS service-linked roles)`. The second
+/// are the policies the user guide marks "designated for AWS service-linked roles only and
+/// cannot be used with customer-managed roles": an access entry of this blueprint (an IAM
+/// role or user of yours) cannot have them.
+///
+/// From the EKS user guide, "Review access policy permissions"
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html>;
+/// awsdocs/amazon-eks-user-guide `latest/ug/manage-access/k8s-access/access-policy-reference.adoc`
+/// at 145543a96a20b66b1e946cd818943e5aa7713f6c, change log through 2025-11-06, and the
+/// `aws eks list-access-policies` output it shows). Newer policies: [`AccessPolicy::Unlisted`].
+pub const ACCESS_POLICIES: &[(&str, bool)] = &[
+    ("AmazonAIOpsAssistantPolicy", false),
+    ("AmazonARCRegionSwitchScalingPolicy", false),
+    ("AmazonEKSAdminPolicy", false),
+    ("AmazonEKSAdminViewPolicy", false),
+    ("AmazonEKSAutoNodePolicy", false),
+    ("AmazonEKSBlockStorageClusterPolicy", true),
+    ("AmazonEKSBlockStoragePolicy", true),
+    ("AmazonEKSClusterAdminPolicy", false),
+    ("AmazonEKSClusterInsightsPolicy", true),
+    ("AmazonEKSComputeClusterPolicy", true),
+    ("AmazonEKSComputePolicy", true),
+    ("AmazonEKSEditPolicy", false),
+    ("AmazonEKSHybridPolicy", true),
+    ("AmazonEKSLoadBalancingClusterPolicy", false),
+    ("AmazonEKSLoadBalancingPolicy", false),
+    ("AmazonEKSNetworkingClusterPolicy", false),
+    ("AmazonEKSNetworkingPolicy", false),
+    ("AmazonEKSSecretReaderPolicy", false),
+    ("AmazonEKSViewPolicy", false),
+];
+
+/// The short names the blueprint file takes for the common policies.
+const ACCESS_POLICY_SHORT_NAMES: [&str; 4] = ["ClusterAdmin", "Admin", "Edit", "View"];
 
 impl AccessPolicy {
     /// The policy name, e.g. `AmazonEKSClusterAdminPolicy`.
@@ -551,7 +600,47 @@ impl AccessPolicy {
             AccessPolicy::Admin => "AmazonEKSAdminPolicy",
             AccessPolicy::Edit => "AmazonEKSEditPolicy",
             AccessPolicy::View => "AmazonEKSViewPolicy",
-            AccessPolicy::Other(name) => name,
+            AccessPolicy::Unlisted(name) | AccessPolicy::Other(name) => name,
+        }
+    }
+
+    /// Why EKS would refuse this policy for an access entry of the blueprint, as `(code,
+    /// message)`; `None` when it is fine.
+    fn problem(&self) -> Option<(&'static str, String)> {
+        let name = self.policy_name();
+        let listed = ACCESS_POLICIES.iter().find(|(n, _)| *n == name);
+        match (self, listed) {
+            (_, Some((_, true))) => Some((
+                "service-linked-access-policy",
+                format!("`{name}` is reserved for AWS service-linked roles: EKS refuses it for an access entry of your own role or user"),
+            )),
+            (AccessPolicy::Unlisted(_), None) => {
+                let well_formed = name
+                    .strip_prefix("Amazon")
+                    .and_then(|rest| rest.strip_suffix("Policy"))
+                    .is_some_and(|middle| !middle.is_empty() && middle.chars().all(|c| c.is_ascii_alphanumeric()));
+                (!well_formed).then(|| {
+                    (
+                        "invalid-access-policy",
+                        format!(
+                            "`{}` is not an EKS access policy name: they read Amazon<letters and digits>Policy, like AmazonEKSAdminViewPolicy",
+                            super::quote(name)
+                        ),
+                    )
+                })
+            }
+            (AccessPolicy::Other(_), None) => {
+                let candidates = ACCESS_POLICY_SHORT_NAMES.iter().copied().chain(ACCESS_POLICIES.iter().map(|(n, _)| *n));
+                let hint = super::did_you_mean(&super::closest(name, candidates, 3));
+                Some((
+                    "unknown-access-policy",
+                    format!(
+                        "`{}` is not an EKS access policy{hint}: write ClusterAdmin, Admin, Edit, View or a policy name like AmazonEKSAdminViewPolicy (names are case-sensitive); for a policy newer than eks-blueprint's list, write {{unlisted: <name>}}",
+                        super::quote(name)
+                    ),
+                ))
+            }
+            _ => None,
         }
     }
 }
@@ -634,7 +723,20 @@ impl ClusterSpec {
                 );
             }
             for (j, p) in entry.policies.iter().enumerate() {
-                for (k, ns) in p.namespaces.iter().enumerate() {
+                if let Some((code, message)) = p.policy.problem() {
+                    errors.push(format!("{path}.policies[{j}].policy"), code, message);
+                }
+                if p.namespaces.as_ref().is_some_and(Vec::is_empty) {
+                    errors.push(
+                        format!("{path}.policies[{j}].namespaces"),
+                        "empty-namespaces",
+                        format!(
+                            "the namespace list is empty, which EKS would read as the whole cluster for `{}`; list the namespaces, or leave namespaces out to grant it cluster-wide on purpose",
+                            p.policy.policy_name()
+                        ),
+                    );
+                }
+                for (k, ns) in p.namespaces.iter().flatten().enumerate() {
                     if !super::is_dns_label(ns) {
                         errors.push(
                             format!("{path}.policies[{j}].namespaces[{k}]"),
@@ -643,7 +745,9 @@ impl ClusterSpec {
                         );
                     }
                 }
-                if p.policy == AccessPolicy::ClusterAdmin && !p.namespaces.is_empty() {
+                if p.policy.policy_name() == AccessPolicy::ClusterAdmin.policy_name()
+                    && p.namespaces.as_ref().is_some_and(|ns| !ns.is_empty())
+                {
                     errors.push(
                         format!("{path}.policies[{j}]"),
                         "scope",
@@ -662,7 +766,8 @@ impl ClusterSpec {
             }
             for (j, p) in entry.policies.iter().enumerate() {
                 // Reported once, at the first repetition.
-                if entry.policies[..j].iter().filter(|q| q.policy == p.policy).count() == 1 {
+                let same = |q: &AccessPolicyAssociation| q.policy.policy_name() == p.policy.policy_name();
+                if entry.policies[..j].iter().filter(|q| same(q)).count() == 1 {
                     errors.push(
                         format!("{path}.policies[{j}]"),
                         "duplicate",
@@ -707,7 +812,13 @@ impl ClusterSpec {
         self.validate_options(errors);
         let anyone = access.bootstrap_cluster_creator_admin_permissions
             || access.authentication_mode == AuthenticationMode::ApiAndConfigMap
-            || access.entries.iter().any(|e| !e.policies.is_empty() || !e.kubernetes_groups.is_empty());
+            || access.entries.iter().any(|e| {
+                // An invalid policy grants nothing: it must not pass for access.
+                let usable = |p: &AccessPolicyAssociation| {
+                    p.policy.problem().is_none() && p.namespaces.as_ref().is_none_or(|ns| !ns.is_empty())
+                };
+                e.policies.iter().any(usable) || !e.kubernetes_groups.is_empty()
+            });
         if !anyone {
             errors.push(
                 "cluster.access",
