@@ -432,3 +432,325 @@ fn the_same_policy_twice_is_found_whatever_its_spelling() {
         )
     );
 }
+
+// ---------------------------------------------------------------- tags
+
+const CHARS: &str =
+    "tags take letters, digits, spaces and _ . : / = + - @ only (the characters every AWS service accepts)";
+const BLUEPRINT_LIMITS: &str = "the blueprint's tags reach EKS add-ons and Fargate profiles, which take keys of 1 to 127 characters and values of 1 to 255";
+
+/// `tags:` of the blueprint, from (key, value) pairs written as JSON strings.
+fn with_tags(pairs: &[(&str, &str)]) -> String {
+    // JSON strings are YAML double-quoted strings, but YAML reads a raw U+2028 or U+2029 as a
+    // line break: write those as escapes.
+    let quoted =
+        |s: &str| serde_json::to_string(s).unwrap().replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    let tags: Vec<String> = pairs.iter().map(|(k, v)| format!("  {}: {}", quoted(k), quoted(v))).collect();
+    yaml(&format!("tags:\n{}\n", tags.join("\n")))
+}
+
+#[test]
+fn blueprint_tags_meet_the_strictest_rule_of_every_resource_they_reach() {
+    let long_key = "k".repeat(128);
+    let long_value = "v".repeat(256);
+    assert_eq!(
+        errors(&with_tags(&[
+            ("team$x", "a"),
+            ("", "a"),
+            (&long_key, "a"),
+            ("aws:owner", "a"),
+            ("AWS:Owner", "a"),
+            ("empty", ""),
+            ("long", &long_value),
+            ("newline", "a\nb"),
+            ("braces", "${AWS::Region}"),
+            ("prefixed", "Aws:x"),
+            ("\u{2028}team", "a"),
+        ])),
+        vec![
+            e("tags", "invalid-tag", &format!("the tag key `team$x` contains `$` (U+0024): {CHARS}")),
+            e("tags", "invalid-tag", &format!("a tag key is empty; {BLUEPRINT_LIMITS}")),
+            e("tags", "invalid-tag", &format!("the tag key `{}…` has 128 characters, more than 127; {BLUEPRINT_LIMITS}", "k".repeat(80))),
+            e("tags", "invalid-tag", "the tag key `aws:owner` starts with aws:, a prefix reserved for AWS"),
+            e("tags", "invalid-tag", "the tag key `AWS:Owner` starts with aws:, a prefix reserved for AWS"),
+            e("tags.empty", "invalid-tag", &format!("the value of tag `empty` is empty; {BLUEPRINT_LIMITS}")),
+            e("tags.long", "invalid-tag", &format!("the value of tag `long` has 256 characters; {BLUEPRINT_LIMITS}")),
+            e("tags.newline", "invalid-tag", &format!("the value `a\\u{{a}}b` of tag `newline` contains U+000A: {CHARS}")),
+            e("tags.braces", "invalid-tag", &format!("the value `${{AWS::Region}}` of tag `braces` contains `$` (U+0024): {CHARS}")),
+            e("tags.prefixed", "invalid-tag", "the value of tag `prefixed` starts with aws:, a prefix reserved for AWS"),
+            e(
+                "tags",
+                "invalid-tag",
+                &format!("the tag key `\\u{{2028}}team` contains U+2028 (LINE SEPARATOR, read as a line break by YAML and JavaScript): {CHARS}")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn node_group_and_fargate_tags_follow_their_own_resource_types() {
+    let key128 = "k".repeat(128);
+    // A managed node group (AWS::EKS::Nodegroup) and an Auto Scaling group take 128-character
+    // keys and empty values; a Fargate profile does not.
+    let ok = Blueprint::from_yaml(&yaml(&format!(
+        "compute:\n  managedNodeGroups: [{{name: a, tags: {{{key128}: '', team: 'a b'}}}}]\n  selfManagedNodeGroups: [{{name: b, tags: {{{key128}: ''}}}}]\n"
+    )))
+    .unwrap();
+    let t = template(&ok, "demo-compute");
+    assert_eq!(t["Resources"]["NodegroupA"]["Properties"]["Tags"][key128.as_str()], json!(""));
+    assert_eq!(t["Resources"]["NodegroupA"]["Properties"]["Tags"]["team"], json!("a b"));
+    assert!(t["Resources"]["SelfManagedGroupB"]["Properties"]["Tags"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"Key": key128, "PropagateAtLaunch": true, "Value": ""})));
+    assert_eq!(
+        errors(&yaml(&format!(
+            "compute:\n  managedNodeGroups: [{{name: a, tags: {{'a#b': x, k: 'v v\u{2029}'}}}}]\n  fargateProfiles: [{{name: f, selectors: [{{namespace: kube-system}}], tags: {{{key128}: x, empty: ''}}}}]\n"
+        ))),
+        vec![
+            e("compute.managedNodeGroups[0].tags", "invalid-tag", &format!("the tag key `a#b` contains `#` (U+0023): {CHARS}")),
+            e(
+                "compute.managedNodeGroups[0].tags.k",
+                "invalid-tag",
+                &format!("the value `v v\\u{{2029}}` of tag `k` contains U+2029 (PARAGRAPH SEPARATOR, read as a line break by YAML and JavaScript): {CHARS}")
+            ),
+            e(
+                "compute.fargateProfiles[0].tags",
+                "invalid-tag",
+                &format!("the tag key `{}…` has 128 characters, more than 127; Fargate profiles take tag keys of 1 to 127 characters and values of 1 to 255", "k".repeat(80))
+            ),
+            e(
+                "compute.fargateProfiles[0].tags.empty",
+                "invalid-tag",
+                "the value of tag `empty` is empty; Fargate profiles take tag keys of 1 to 127 characters and values of 1 to 255"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn letters_numbers_and_spaces_of_any_script_are_tags() {
+    let key127 = "k".repeat(127);
+    let value255 = "v".repeat(255);
+    let bp = Blueprint::from_yaml(&with_tags(&[
+        ("Équipe", "Données client"),
+        ("部署", "開発 ٣"),
+        ("cost-center/id_1", "a.b:c/d=e+f-g@h"),
+        (&key127, &value255),
+    ]))
+    .unwrap();
+    let t = template(&bp, "demo-cluster");
+    let tags = &t["Resources"]["ClusterRole"]["Properties"]["Tags"];
+    assert_eq!(tags[0], json!({"Key": "Équipe", "Value": "Données client"}));
+    assert_eq!(tags[1], json!({"Key": "部署", "Value": "開発 ٣"}));
+    assert_eq!(tags[3], json!({"Key": key127, "Value": value255}));
+}
+
+/// Every tag list in a template: resource `Tags` (list or map), `TagSpecifications` of
+/// launch templates and their data; `(logical id, keys)`.
+fn tag_lists(template: &Value) -> Vec<(String, Vec<String>)> {
+    fn keys(tags: &Value) -> Vec<String> {
+        match tags {
+            Value::Array(items) => items.iter().map(|t| t["Key"].as_str().unwrap().to_owned()).collect(),
+            Value::Object(map) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+    let mut out = Vec::new();
+    for (id, r) in template["Resources"].as_object().unwrap() {
+        let p = &r["Properties"];
+        if !p["Tags"].is_null() {
+            out.push((id.clone(), keys(&p["Tags"])));
+        }
+        for specs in [&p["TagSpecifications"], &p["LaunchTemplateData"]["TagSpecifications"]] {
+            for spec in specs.as_array().into_iter().flatten() {
+                out.push((format!("{id}/{}", spec["ResourceType"].as_str().unwrap()), keys(&spec["Tags"])));
+            }
+        }
+    }
+    out
+}
+
+/// The most tags any resource of the blueprint carries: in its templates, and on the instances
+/// Karpenter launches (the EC2NodeClass tags plus Karpenter's own six).
+fn most_tags(bp: &Blueprint) -> (usize, String) {
+    let assembly = bp.synth(Format::Json).unwrap();
+    let mut best = (0, String::new());
+    for stack in assembly.stacks() {
+        for (id, keys) in tag_lists(&stack.template) {
+            if keys.len() > best.0 {
+                best = (keys.len(), format!("{}/{id}", stack.name));
+            }
+        }
+    }
+    if let Some(class) =
+        assembly.files().iter().find(|(path, _)| path.ends_with("karpenter-nodeclass.yaml")).map(|(_, c)| c)
+    {
+        let class: Value = serde_yaml::from_str(class).unwrap();
+        let mut keys: Vec<String> =
+            class["spec"]["tags"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        for k in [
+            "Name",
+            "karpenter.sh/nodeclaim",
+            "karpenter.sh/nodepool",
+            "karpenter.k8s.aws/ec2nodeclass",
+            "kubernetes.io/cluster/demo",
+            "eks:eks-cluster-name",
+        ] {
+            if !keys.iter().any(|x| x == k) {
+                keys.push(k.to_owned());
+            }
+        }
+        if keys.len() > best.0 {
+            best = (keys.len(), "Karpenter instances".into());
+        }
+    }
+    best
+}
+
+fn numbered_tags(n: usize) -> String {
+    let tags: Vec<String> = (0..n).map(|i| format!("  t{i:02}: v")).collect();
+    if tags.is_empty() {
+        String::new()
+    } else {
+        format!("tags:\n{}\n", tags.join("\n"))
+    }
+}
+
+/// Blueprints that put the most eks-blueprint tags on some resource, each with `{TAGS}` where
+/// the blueprint's tags go.
+const TAG_HEAVY: [&str; 3] = [
+    // Subnets, launch templates and a managed node group.
+    "{TAGS}compute:\n  managedNodeGroups: [{name: a}]\n",
+    // The Cluster Autoscaler with a self-managed group of labels and taints, a pod CIDR, a
+    // managed group and a Fargate profile with tags of their own.
+    "{TAGS}network: {cidr: 10.0.0.0/16, podCidr: 100.64.0.0/16}\ncompute:\n  clusterAutoscaler: true\n  managedNodeGroups: [{name: a, tags: {own: x}, kubelet: {maxPods: 20}}]\n  selfManagedNodeGroups: [{name: b, labels: {role: batch, tier: x}, taints: [{key: batch, value: x, effect: NoSchedule}], tags: {own1: x, own2: y}, kubelet: {maxPods: 20}}]\n  fargateProfiles: [{name: f, selectors: [{namespace: jobs}], tags: {own: x}}]\n",
+    // Karpenter: its node security group and the instances it launches.
+    "{TAGS}compute:\n  managedNodeGroups: [{name: a}]\n  karpenter: {}\n",
+];
+
+#[test]
+fn the_tag_count_includes_what_eks_blueprint_adds_and_is_exact() {
+    for blueprint in TAG_HEAVY {
+        let text = |n: usize| yaml(&blueprint.replace("{TAGS}", &numbered_tags(n)));
+        // The most blueprint tags accepted ...
+        let most = (0..=MAX).rev().find(|n| Blueprint::from_yaml(&text(*n)).is_ok()).unwrap();
+        // ... fill some resource to exactly 50 and none beyond.
+        let bp = Blueprint::from_yaml(&text(most)).unwrap();
+        let (count, resource) = most_tags(&bp);
+        assert_eq!(count, 50, "{most} blueprint tags leave {resource} with {count} tags in\n{blueprint}");
+        // One more is refused, with the field that overflows.
+        let refused = errors(&text(most + 1));
+        assert!(refused.iter().all(|e| e.1 == "too-many-tags"), "{refused:#?}");
+    }
+}
+const MAX: usize = 50;
+
+#[test]
+fn too_many_tags_name_the_field_and_what_eks_blueprint_adds() {
+    assert_eq!(
+        error(&yaml(&format!("{}compute:\n  managedNodeGroups: [{{name: a}}]\n", numbered_tags(47)))),
+        e(
+            "tags",
+            "too-many-tags",
+            "47 tags, at most 46 (4 added by eks-blueprint on the private subnets: Name, kubernetes.io/role/internal-elb, kubernetes.io/cluster/demo, karpenter.sh/discovery): AWS takes 50 tags per resource"
+        )
+    );
+    assert_eq!(
+        error(&yaml(&format!(
+            "{}compute:\n  clusterAutoscaler: true\n  selfManagedNodeGroups: [{{name: b, labels: {{role: batch}}, tags: {{own: x}}}}]\n",
+            numbered_tags(45)
+        ))),
+        e(
+            "compute.selfManagedNodeGroups[0].tags",
+            "too-many-tags",
+            "the Auto Scaling group of `b` would carry 51 tags: 1 of its own, 45 from the blueprint's tags, 5 added by eks-blueprint (Name, kubernetes.io/cluster/demo, k8s.io/cluster-autoscaler/enabled, k8s.io/cluster-autoscaler/demo, and 1 more); AWS takes 50 tags per resource"
+        )
+    );
+    // 20000 tags: one error, not one per resource.
+    assert_eq!(
+        error(&yaml(&numbered_tags(20000))).2,
+        "20000 tags, at most 46 (4 added by eks-blueprint on the private subnets: Name, kubernetes.io/role/internal-elb, kubernetes.io/cluster/demo, karpenter.sh/discovery): AWS takes 50 tags per resource"
+    );
+}
+
+// ---------------------------------------------------------------- cfn-lint
+
+/// The repository's pinned cfn-lint (`.venv`, installed by `scripts/lint-templates`), if
+/// it is there.
+fn cfn_lint() -> Option<std::path::PathBuf> {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+    let bin = repo.join(".venv/bin/cfn-lint");
+    bin.exists().then_some(bin)
+}
+
+/// Runs cfn-lint once over every template of the blueprints and a canary template with a tag
+/// key cfn-lint must flag; returns its output lines, each naming its file.
+fn lint(blueprints: &[Blueprint], cfn_lint: &std::path::Path) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut templates = Vec::new();
+    for (i, bp) in blueprints.iter().enumerate() {
+        let out = dir.path().join(format!("bp{i}"));
+        bp.synth(Format::Json).unwrap().write_to(&out).unwrap();
+        for entry in std::fs::read_dir(&out).unwrap() {
+            let path = entry.unwrap().path();
+            if path.to_string_lossy().ends_with(".template.json") {
+                templates.push(path);
+            }
+        }
+    }
+    let canary = dir.path().join("canary.template.json");
+    let role = json!({"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "Tags": [{"Key": "team$x", "Value": "a"}]}}}});
+    std::fs::write(&canary, role.to_string()).unwrap();
+    templates.push(canary);
+    let run = std::process::Command::new(cfn_lint).args(["--format", "parseable"]).args(&templates).output().unwrap();
+    String::from_utf8_lossy(&run.stdout)
+        .lines()
+        .chain(String::from_utf8_lossy(&run.stderr).lines())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Boundary values validation accepts, each in a blueprint whose templates cfn-lint must pass
+/// with no error and no warning (E3031 tag patterns, E3033 lengths, E1029 substitutions).
+fn boundary_blueprints() -> Vec<Blueprint> {
+    let key127 = "k".repeat(127);
+    let value255 = "ü".repeat(255);
+    let mut tags = vec![
+        ("Équipe".to_owned(), "Données client".to_owned()),
+        ("部署".to_owned(), "開発 ٣ Ⅻ".to_owned()),
+        ("cost-center/id_1".to_owned(), "a.b:c/d=e+f-g@h".to_owned()),
+        (key127, value255),
+    ];
+    tags.extend((tags.len()..46).map(|i| (format!("t{i:02}"), "v".to_owned())));
+    let tag_lines: Vec<String> = tags
+        .iter()
+        .map(|(k, v)| format!("  {}: {}", serde_json::to_string(k).unwrap(), serde_json::to_string(v).unwrap()))
+        .collect();
+    let key128 = "n".repeat(128);
+    [
+        yaml(&format!(
+            "tags:\n{}\ncompute:\n  managedNodeGroups: [{{name: a, allowUnlistedInstanceTypes: true, instanceTypes: [m7i.large, m10i.large], tags: {{{key128}: ''}}}}]\n  selfManagedNodeGroups: [{{name: b, tags: {{{key128}: ''}}}}]\n  fargateProfiles: [{{name: f, selectors: [{{namespace: kube-system}}], tags: {{own: x}}}}]\n",
+            tag_lines.join("\n")
+        )),
+        entry("[{policy: AmazonEKSAdminViewPolicy}, {policy: {unlisted: AmazonEKSFuturePolicy}, namespaces: [apps]}]"),
+    ]
+    .iter()
+    .map(|text| Blueprint::from_yaml(text).unwrap_or_else(|e| panic!("{e}")))
+    .collect()
+}
+
+#[test]
+fn accepted_boundary_values_pass_cfn_lint() {
+    let Some(cfn_lint) = cfn_lint() else {
+        eprintln!("skipped: no .venv/bin/cfn-lint (scripts/lint-templates installs it)");
+        return;
+    };
+    let findings = lint(&boundary_blueprints(), &cfn_lint);
+    // The canary proves cfn-lint ran and checks tag patterns; nothing else may be reported.
+    assert!(findings.iter().any(|f| f.contains("canary.template.json") && f.contains("E3031")), "{findings:#?}");
+    let others: Vec<&String> = findings.iter().filter(|f| !f.contains("canary.template.json")).collect();
+    assert!(others.is_empty(), "{others:#?}");
+}

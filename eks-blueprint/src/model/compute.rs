@@ -489,7 +489,7 @@ impl ManagedNodeGroup {
         check_instance_types(path, &self.instance_types, self.allow_unlisted_instance_types, self.ami_type, errors);
         check_volume(path, self.volume_size, errors);
         check_labels_and_taints(path, &self.labels, &self.taints, errors);
-        check_tags(path, &self.tags, errors);
+        check_tags(path, &self.tags, super::tags::NODEGROUP_TAGS, errors);
         check_kubelet(path, &self.kubelet, self.ami_type, errors);
         check_ssh_key(path, self.ssh_key_name.as_deref(), errors);
         if self.subnets == Subnets::Public {
@@ -780,7 +780,7 @@ impl SelfManagedNodeGroup {
         check_instance_types(path, &self.instance_types, self.allow_unlisted_instance_types, self.ami_type, errors);
         check_volume(path, self.volume_size, errors);
         check_labels_and_taints(path, &self.labels, &self.taints, errors);
-        check_tags(path, &self.tags, errors);
+        check_tags(path, &self.tags, super::tags::AUTO_SCALING_GROUP_TAGS, errors);
         check_kubelet(path, &self.kubelet, self.ami_type, errors);
         check_ssh_key(path, self.ssh_key_name.as_deref(), errors);
         if self.ami_type.ssm_parameter(version).is_none() {
@@ -907,7 +907,7 @@ impl FargateProfile {
                 "Fargate runs pods in private subnets only; remove `subnets: public`",
             );
         }
-        check_tags(path, &self.tags, errors);
+        check_tags(path, &self.tags, super::tags::FARGATE_PROFILE_TAGS, errors);
     }
 }
 
@@ -1319,19 +1319,13 @@ fn check_labels_and_taints(
     }
 }
 
-fn check_tags(path: &str, tags: &IndexMap<String, String>, errors: &mut ValidationErrors) {
-    for (key, value) in tags {
-        if key.is_empty() || key.len() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
-            errors.push(
-                format!("{path}.tags.{key}"),
-                "invalid-tag",
-                "tag keys are 1 to 128 characters and cannot start with aws:",
-            );
-        }
-        if value.len() > 256 {
-            errors.push(format!("{path}.tags.{key}"), "invalid-tag", "tag values are at most 256 characters");
-        }
-    }
+fn check_tags(
+    path: &str,
+    tags: &IndexMap<String, String>,
+    rules: super::tags::TagRules,
+    errors: &mut ValidationErrors,
+) {
+    super::tags::check(&format!("{path}.tags"), tags, rules, errors);
 }
 
 fn check_kubelet(path: &str, kubelet: &Kubelet, ami: AmiType, errors: &mut ValidationErrors) {

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod instance_types;
 pub mod karpenter;
 pub mod network;
+pub mod tags;
 
 use std::path::Path;
 
@@ -170,18 +171,7 @@ impl Blueprint {
             );
         }
         self.kubernetes_version.validate(errors);
-        for (key, value) in &self.tags {
-            if key.is_empty() || key.len() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
-                errors.push(
-                    format!("tags.{key}"),
-                    "invalid-tag",
-                    "tag keys are 1 to 128 characters and cannot start with aws:",
-                );
-            }
-            if value.len() > 256 {
-                errors.push(format!("tags.{key}"), "invalid-tag", "tag values are at most 256 characters");
-            }
-        }
+        tags::check("tags", &self.tags, tags::BLUEPRINT_TAGS, errors);
         let _ = self.network.plan(errors);
         self.cluster.validate(errors);
         self.cluster.validate_with_network(&self.network, errors);
@@ -202,6 +192,7 @@ impl Blueprint {
             karpenter.validate(self, errors);
         }
         self.validate_ipv6(errors);
+        tags::check_counts(self, errors);
         findings::validate(&self.suppress, errors);
     }
 
