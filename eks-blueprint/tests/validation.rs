@@ -674,6 +674,130 @@ fn too_many_tags_name_the_field_and_what_eks_blueprint_adds() {
     );
 }
 
+// ---------------------------------------------------------------- Fn::Sub
+
+const SUBSTITUTION: &str = "which CloudFormation reads as a substitution";
+
+#[test]
+fn strings_written_as_given_refuse_cloudformation_substitutions() {
+    let text = r#"
+name: demo
+cluster:
+  access:
+    entries:
+      - principalArn: arn:aws:iam::123456789012:role/Admin
+        policies: [{policy: ClusterAdmin}]
+      - principalArn: arn:aws:iam::123456789012:role/Dev
+        username: dev-${AWS::AccountId}
+        kubernetesGroups: ["team-${AWS::Region}"]
+      - principalArn: arn:aws:iam::123456789012:role/${AWS::Region}
+        policies: [{policy: View}]
+compute:
+  managedNodeGroups: [{name: a, sshKeyName: "key-${AWS::Region}", kubelet: {flags: ["--node-labels=region=${AWS::Region}"]}}]
+  selfManagedNodeGroups: [{name: b, kubelet: {flags: ["--pod-infra-container-image=${Image}"]}, labels: {region: "${AWS::Region}"}}]
+"#;
+    let found = errors(text);
+    let written = |what: &str, value: &str| {
+        format!("`{value}` contains `${{`, {SUBSTITUTION}; {what} is written as given, with no substitution: write the value itself")
+    };
+    assert_eq!(
+        found,
+        vec![
+            e(
+                "cluster.access.entries[1].kubernetesGroups[0]",
+                "substitution",
+                &written("a Kubernetes group", "team-${AWS::Region}")
+            ),
+            e("cluster.access.entries[1].username", "substitution", &written("a username", "dev-${AWS::AccountId}")),
+            e(
+                "cluster.access.entries[2].principalArn",
+                "invalid-principal",
+                "`arn:aws:iam::123456789012:role/${AWS::Region}` is not an IAM role or user ARN like arn:aws:iam::123456789012:role/Admin"
+            ),
+            e(
+                "compute.managedNodeGroups[0].kubelet.flags[0]",
+                "substitution",
+                &written("a kubelet flag", "--node-labels=region=${AWS::Region}")
+            ),
+            e("compute.managedNodeGroups[0].sshKeyName", "substitution", &written("a key pair name", "key-${AWS::Region}")),
+            e(
+                "compute.selfManagedNodeGroups[0].labels.region",
+                "invalid-label",
+                "`${AWS::Region}` is not a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
+            ),
+            e(
+                "compute.selfManagedNodeGroups[0].kubelet.flags[0]",
+                "substitution",
+                &written("a kubelet flag", "--pod-infra-container-image=${Image}")
+            ),
+        ]
+    );
+}
+
+fn identity(resources: &str, conditions: &str) -> String {
+    yaml(&format!(
+        "identities:\n  - name: app\n    namespace: apps\n    serviceAccount: app\n    statements:\n      - effect: Allow\n        actions: [s3:GetObject]\n        resources: {resources}\n        conditions: {conditions}\n"
+    ))
+}
+
+#[test]
+fn statements_keep_iam_policy_variables_and_refuse_cloudformation_ones() {
+    let not_iam = |value: &str, inner: &str| {
+        format!("`{value}`: `${{{inner}}}` is not an IAM policy variable but would read as a CloudFormation substitution, which statements do not get (they are written as given): write the value itself, or an IAM policy variable like ${{aws:PrincipalAccount}} or ${{aws:username}}")
+    };
+    assert_eq!(
+        errors(&identity(
+            r#"["arn:aws:s3:::logs-${AWS::AccountId}/*", "arn:aws:s3:::b/${Bucket.Arn}", "arn:aws:s3:::b/${Bucket}", "arn:aws:s3:::b/${aws:username"]"#,
+            r#"{StringEquals: {"aws:ResourceAccount": "${AWS::AccountId}"}}"#
+        )),
+        vec![
+            e("identities[0].statements[0].resources[0]", "substitution", &not_iam("arn:aws:s3:::logs-${AWS::AccountId}/*", "AWS::AccountId")),
+            e("identities[0].statements[0].resources[1]", "substitution", &not_iam("arn:aws:s3:::b/${Bucket.Arn}", "Bucket.Arn")),
+            e("identities[0].statements[0].resources[2]", "substitution", &not_iam("arn:aws:s3:::b/${Bucket}", "Bucket")),
+            e(
+                "identities[0].statements[0].resources[3]",
+                "substitution",
+                "`arn:aws:s3:::b/${aws:username` opens `${` without closing it: IAM policy variables read ${aws:username}"
+            ),
+            e(
+                "identities[0].statements[0].conditions.StringEquals.aws:ResourceAccount[0]",
+                "substitution",
+                &not_iam("${AWS::AccountId}", "AWS::AccountId")
+            ),
+        ]
+    );
+    // IAM policy variables are written as given: literal strings, no Fn::Sub.
+    let bp = Blueprint::from_yaml(&identity(
+        r#"["arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::team/${aws:PrincipalTag/team}/${*}"]"#,
+        r#"{StringLike: {"s3:prefix": "${aws:username, 'anonymous'}/*"}}"#,
+    ))
+    .unwrap();
+    let t = template(&bp, "demo-cluster");
+    let statement = &t["Resources"]["IdentityAppRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0];
+    assert_eq!(
+        statement["Resource"],
+        json!(["arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::team/${aws:PrincipalTag/team}/${*}"])
+    );
+    assert_eq!(statement["Condition"], json!({"StringLike": {"s3:prefix": "${aws:username, 'anonymous'}/*"}}));
+}
+
+#[test]
+fn a_dollar_without_a_brace_reaches_self_managed_user_data_unchanged() {
+    let bp = Blueprint::from_yaml(&yaml(
+        "compute:\n  selfManagedNodeGroups: [{name: b, kubelet: {flags: ['--cgroup-root=/$pods', '--eviction-hard=memory.available<5%']}}]\n",
+    ))
+    .unwrap();
+    let t = template(&bp, "demo-compute");
+    let sub = &t["Resources"]["SelfManagedGroupBLaunchTemplate"]["Properties"]["LaunchTemplateData"]["UserData"]
+        ["Fn::Base64"]["Fn::Sub"][0];
+    assert!(
+        sub.as_str().unwrap().contains(
+            "    flags:\n      - \"--cgroup-root=/$pods\"\n      - \"--eviction-hard=memory.available<5%\"\n"
+        ),
+        "{sub}"
+    );
+}
+
 // ---------------------------------------------------------------- cfn-lint
 
 /// The repository's pinned cfn-lint (`.venv`, installed by `scripts/lint-templates`), if
@@ -736,6 +860,11 @@ fn boundary_blueprints() -> Vec<Blueprint> {
             tag_lines.join("\n")
         )),
         entry("[{policy: AmazonEKSAdminViewPolicy}, {policy: {unlisted: AmazonEKSFuturePolicy}, namespaces: [apps]}]"),
+        identity(
+            r#"["arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::team/${aws:PrincipalTag/team}/${*}"]"#,
+            r#"{StringLike: {"s3:prefix": "${aws:username}/*"}}"#,
+        ),
+        yaml("compute:\n  selfManagedNodeGroups: [{name: b, sshKeyName: 'key $1', kubelet: {flags: ['--cgroup-root=/$pods']}}]\n  managedNodeGroups: [{name: a, kubelet: {flags: ['--cgroup-root=/$pods']}}]\n"),
     ]
     .iter()
     .map(|text| Blueprint::from_yaml(text).unwrap_or_else(|e| panic!("{e}")))

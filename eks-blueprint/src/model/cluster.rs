@@ -756,6 +756,7 @@ impl ClusterSpec {
                 }
             }
             for (j, g) in entry.kubernetes_groups.iter().enumerate() {
+                super::check_no_substitution(&format!("{path}.kubernetesGroups[{j}]"), g, "a Kubernetes group", errors);
                 if g.starts_with("system:") {
                     errors.push(
                         format!("{path}.kubernetesGroups[{j}]"),
@@ -791,6 +792,8 @@ impl ClusterSpec {
                         "empty",
                         "the username is empty; leave it out to let EKS generate one from the ARN",
                     );
+                } else {
+                    super::check_no_substitution(&format!("{path}.username"), name, "a username", errors);
                 }
             }
         }
@@ -988,13 +991,20 @@ fn is_security_group_id(id: &str) -> bool {
     })
 }
 
+/// `arn:<partition>:iam::<account>:role/<path/><name>` or `...:user/...`: a path of
+/// `/`-separated parts and a name of the characters IAM allows in role and user names
+/// (letters, digits and `+=,.@_-`, at most 64 for a role name)
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>).
 fn is_iam_principal_arn(arn: &str) -> bool {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let iam_chars = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
     matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
         if partition.starts_with("aws")
             && account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())
-            && (resource.starts_with("role/") || resource.starts_with("user/"))
-            && resource.len() > 5)
+            && resource
+                .strip_prefix("role/")
+                .or_else(|| resource.strip_prefix("user/"))
+                .is_some_and(|path_name| path_name.len() <= 512 && path_name.split('/').all(iam_chars)))
 }
 
 /// Builds a [`ClusterSpec`]; every setter documents its default.

@@ -1340,25 +1340,32 @@ fn check_kubelet(path: &str, kubelet: &Kubelet, ami: AmiType, errors: &mut Valid
         );
     }
     for (i, flag) in kubelet.flags.iter().enumerate() {
+        let p = format!("{path}.kubelet.flags[{i}]");
         let ok = flag.starts_with("--") && flag.len() > 2 && !flag.chars().any(|c| c.is_whitespace() || c.is_control());
         if !ok {
             errors.push(
-                format!("{path}.kubelet.flags[{i}]"),
+                p,
                 "kubelet",
-                format!("`{flag}` is not a kubelet flag like --image-gc-high-threshold=80"),
+                format!("`{}` is not a kubelet flag like --image-gc-high-threshold=80", super::quote(flag)),
             );
+        } else {
+            // The flag lands in the node's user data: a plain string for managed node groups,
+            // an Fn::Sub template for self-managed ones.
+            super::check_no_substitution(&p, flag, "a kubelet flag", errors);
         }
     }
 }
 
 fn check_ssh_key(path: &str, key: Option<&str>, errors: &mut ValidationErrors) {
     if let Some(key) = key {
-        if key.is_empty() || key.len() > 255 || !key.is_ascii() {
+        if key.is_empty() || key.len() > 255 || !key.is_ascii() || key.chars().any(|c| c.is_ascii_control()) {
             errors.push(
                 format!("{path}.sshKeyName"),
                 "invalid-key-name",
-                format!("`{key}` is not an EC2 key pair name: 1 to 255 ASCII characters"),
+                format!("`{}` is not an EC2 key pair name: 1 to 255 printable ASCII characters", super::quote(key)),
             );
+        } else {
+            super::check_no_substitution(&format!("{path}.sshKeyName"), key, "a key pair name", errors);
         }
     }
 }

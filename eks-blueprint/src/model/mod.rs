@@ -474,6 +474,69 @@ pub(crate) fn quote(value: &str) -> String {
     out
 }
 
+/// Refuses `${` in a user string that eks-blueprint writes into a template literally (a plain
+/// string, or an `Fn::Sub` template where it escapes `${`): CloudFormation would never
+/// substitute it, and cfn-lint reports `${AWS::Region}` or `${SomeLogicalId}` in a plain
+/// string as an embedded parameter outside `Fn::Sub` (E1029). `what` names the field in the
+/// message.
+pub(crate) fn check_no_substitution(path: &str, value: &str, what: &str, errors: &mut crate::error::ValidationErrors) {
+    if value.contains("${") {
+        errors.push(
+            path,
+            "substitution",
+            format!(
+                "`{}` contains `${{`, which CloudFormation reads as a substitution; {what} is written as given, with no substitution: write the value itself",
+                quote(value)
+            ),
+        );
+    }
+}
+
+/// Refuses `${...}` in an IAM policy string unless it is an IAM policy variable
+/// (`${aws:username}`, `${aws:PrincipalTag/team}`, `${s3:prefix}`, `${aws:username, 'x'}`,
+/// or the special `${*}`, `${?}`, `${$}`): statements are written as literal strings, so a
+/// CloudFormation substitution (`${AWS::AccountId}`, `${MyBucket}`, `${MyBucket.Arn}`) would
+/// reach IAM unsubstituted (and cfn-lint reports E1029).
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>)
+pub(crate) fn check_policy_variables(path: &str, value: &str, errors: &mut crate::error::ValidationErrors) {
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            errors.push(
+                path,
+                "substitution",
+                format!(
+                    "`{}` opens `${{` without closing it: IAM policy variables read ${{aws:username}}",
+                    quote(value)
+                ),
+            );
+            return;
+        };
+        let inner = &after[..end];
+        let name = inner.split(',').next().unwrap_or_default().trim();
+        let iam_variable = matches!(name, "*" | "?" | "$")
+            || name.split_once(':').is_some_and(|(prefix, key)| {
+                !prefix.is_empty()
+                    && !key.is_empty()
+                    && !key.starts_with(':')
+                    && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+            });
+        if !iam_variable {
+            errors.push(
+                path,
+                "substitution",
+                format!(
+                    "`{}`: `${{{inner}}}` is not an IAM policy variable but would read as a CloudFormation substitution, which statements do not get (they are written as given): write the value itself, or an IAM policy variable like ${{aws:PrincipalAccount}} or ${{aws:username}}",
+                    quote(value)
+                ),
+            );
+            return;
+        }
+        rest = &after[end + 1..];
+    }
+}
+
 #[cfg(test)]
 mod hint_tests {
     use super::*;
