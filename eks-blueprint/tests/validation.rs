@@ -674,6 +674,47 @@ fn too_many_tags_name_the_field_and_what_eks_blueprint_adds() {
     );
 }
 
+// ---------------------------------------------------------------- findings from the table
+
+fn findings(text: &str) -> Vec<String> {
+    Blueprint::from_yaml(text).unwrap_or_else(|e| panic!("{e}")).findings().iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn max_pods_above_the_pod_addresses_of_the_smallest_type_is_a_finding() {
+    // m7g.large: 3 ENIs × (10 − 1) + 2 = 29 pods; m7g.xlarge: 4 × 14 + 2 = 58.
+    assert_eq!(
+        findings(&yaml(
+            "compute:\n  managedNodeGroups: [{name: a, amiType: BOTTLEROCKET_ARM_64, instanceTypes: [m7g.xlarge, m7g.large], kubelet: {maxPods: 58}}, {name: b, amiType: BOTTLEROCKET_ARM_64, instanceTypes: [m7g.xlarge], kubelet: {maxPods: 58}}]\n"
+        )),
+        vec!["warning[EKSB-COMPUTE-004]: compute.managedNodeGroups[0].kubelet.maxPods: maxPods 58 is more pods than m7g.large gives VPC addresses to: 3 ENIs × (10 − 1) addresses + 2 = 29, without VPC CNI prefix delegation; pods above it stay in ContainerCreating. Set maxPods to at most 29"]
+    );
+    // With custom networking the primary ENI carries no pods: m7i.large gives 20.
+    assert_eq!(
+        findings(&yaml(
+            "network: {podCidr: 100.64.0.0/16}\ncompute:\n  selfManagedNodeGroups: [{name: b, instanceTypes: [m7i.large], kubelet: {maxPods: 21}}]\n"
+        )),
+        vec!["warning[EKSB-COMPUTE-004]: compute.selfManagedNodeGroups[0].kubelet.maxPods: maxPods 21 is more pods than m7i.large gives VPC addresses to with custom networking (the primary ENI carries no pods): (3 − 1) ENIs × (10 − 1) addresses + 2 = 20, without VPC CNI prefix delegation; pods above it stay in ContainerCreating. Set maxPods to at most 20"]
+    );
+    assert!(findings(&yaml(
+        "network: {podCidr: 100.64.0.0/16}\ncompute:\n  selfManagedNodeGroups: [{name: b, instanceTypes: [m7i.large], kubelet: {maxPods: 20}}]\n"
+    ))
+    .is_empty());
+    // Unlisted types are not judged; ipv6 pods take addresses from prefixes.
+    assert!(findings(&yaml(
+        "compute:\n  managedNodeGroups: [{name: a, allowUnlistedInstanceTypes: true, instanceTypes: [m10i.large], kubelet: {maxPods: 110}}]\n"
+    ))
+    .is_empty());
+    let ipv6 = yaml("network: {ipv6: true}\ncompute:\n  managedNodeGroups: [{name: a, kubelet: {maxPods: 110}}]\n")
+        .replace("cluster:\n  access:", "cluster:\n  ipFamily: ipv6\n  access:");
+    assert!(findings(&ipv6).is_empty());
+    // Suppressible, e.g. with prefix delegation turned on outside the blueprint.
+    assert!(findings(&yaml(
+        "compute:\n  managedNodeGroups: [{name: a, kubelet: {maxPods: 110}}]\nsuppress: [{rule: EKSB-COMPUTE-004, reason: prefix delegation is on}]\n"
+    ))
+    .is_empty());
+}
+
 // ---------------------------------------------------------------- Fn::Sub
 
 const SUBSTITUTION: &str = "which CloudFormation reads as a substitution";

@@ -1152,6 +1152,60 @@ impl Compute {
     }
 }
 
+impl Compute {
+    /// Findings of rule `EKSB-COMPUTE-004`: a kubelet `maxPods` above the number of pods the
+    /// group's smallest instance type (of those in the instance type table) can give VPC
+    /// addresses to, without prefix delegation: `ENIs × (IPv4 per ENI − 1) + 2`, or with VPC
+    /// CNI custom networking, where the primary ENI carries no pods,
+    /// `(ENIs − 1) × (IPv4 per ENI − 1) + 2` (EKS user guide, "Deploy Pods in alternate subnets
+    /// with custom networking"). Pods above it stay in `ContainerCreating`. Not for ipv6
+    /// clusters, whose pods take addresses from prefixes.
+    pub(crate) fn max_pods_findings(&self, custom_networking: bool) -> Vec<super::findings::Finding> {
+        use super::findings::{Finding, MAX_PODS_ABOVE_ADDRESSES};
+        let groups =
+            self.managed_node_groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (format!("compute.managedNodeGroups[{i}]"), &g.instance_types, g.kubelet.max_pods))
+                .chain(self.self_managed_node_groups.iter().enumerate().map(|(i, g)| {
+                    (format!("compute.selfManagedNodeGroups[{i}]"), &g.instance_types, g.kubelet.max_pods)
+                }));
+        let mut out = Vec::new();
+        for (path, types, max_pods) in groups {
+            let Some(max_pods) = max_pods else { continue };
+            let capacity = |t: &super::instance_types::InstanceType| {
+                if custom_networking {
+                    t.max_pods_custom_networking()
+                } else {
+                    t.max_pods()
+                }
+            };
+            let smallest = types
+                .iter()
+                .filter_map(|t| super::instance_types::lookup(t))
+                .filter(|t| t.arch.is_some())
+                .min_by_key(|t| (capacity(t), t.name));
+            let Some(t) = smallest else { continue };
+            let pods = capacity(t);
+            if max_pods <= pods {
+                continue;
+            }
+            let formula_enis =
+                if custom_networking { format!("({} − 1)", t.max_enis) } else { t.max_enis.to_string() };
+            let how = if custom_networking { " with custom networking (the primary ENI carries no pods)" } else { "" };
+            out.push(Finding::new(
+                MAX_PODS_ABOVE_ADDRESSES,
+                format!("{path}.kubelet.maxPods"),
+                format!(
+                    "maxPods {max_pods} is more pods than {} gives VPC addresses to{how}: {formula_enis} ENIs × ({} − 1) addresses + 2 = {pods}, without VPC CNI prefix delegation; pods above it stay in ContainerCreating. Set maxPods to at most {pods}",
+                    t.name, t.ipv4_per_eni
+                ),
+            ));
+        }
+        out
+    }
+}
+
 fn check_name(path: &str, name: &str, errors: &mut ValidationErrors) {
     if name.is_empty()
         || name.len() > 63

@@ -18,15 +18,23 @@ pub const SSH_KEY: &str = "EKSB-COMPUTE-002";
 /// Nodes in public subnets.
 pub const PUBLIC_NODES: &str = "EKSB-COMPUTE-003";
 
+/// A kubelet `maxPods` above the pod addresses of a node group's instance types.
+pub const MAX_PODS_ABOVE_ADDRESSES: &str = "EKSB-COMPUTE-004";
+
 /// A pod CIDR (VPC CNI custom networking) with node groups that keep the AMI's max pods.
 pub const CUSTOM_NETWORKING_MAX_PODS: &str = "EKSB-NETWORK-001";
+
+/// A Karpenter NodePool no known instance type matches.
+pub const KARPENTER_NO_INSTANCE_TYPE: &str = "EKSB-KARPENTER-001";
 
 /// Every rule: id and what it checks.
 pub const RULES: &[(&str, &str)] = &[
     (SPOT_SINGLE_INSTANCE_TYPE, "Spot node groups list several instance types"),
     (SSH_KEY, "nodes have no SSH key pair"),
     (PUBLIC_NODES, "nodes run in private subnets"),
+    (MAX_PODS_ABOVE_ADDRESSES, "kubelet maxPods is within the pod addresses of the instance types"),
     (CUSTOM_NETWORKING_MAX_PODS, "with a pod CIDR, node groups set kubelet maxPods"),
+    (KARPENTER_NO_INSTANCE_TYPE, "each Karpenter NodePool matches some instance type"),
 ];
 
 /// A best-practice finding: the rule, the field path and what to do.

@@ -227,7 +227,16 @@ impl Blueprint {
     /// Best-practice findings (warnings with rule ids), without the suppressed rules.
     pub fn findings(&self) -> Vec<Finding> {
         let mut all = self.compute.findings();
+        if self.cluster.ip_family == cluster::IpFamily::Ipv4 {
+            // Custom networking as the constructs configure it (see `constructs::eniconfig`).
+            let custom_networking =
+                self.network.pod_cidr.is_some() && self.network.existing.is_none() && !self.compute.auto_mode_only();
+            all.extend(self.compute.max_pods_findings(custom_networking));
+        }
         all.extend(self.network.findings(&self.compute));
+        if let Some(karpenter) = &self.compute.karpenter {
+            all.extend(karpenter.findings());
+        }
         all.retain(|f| !self.suppress.iter().any(|s| s.rule == f.rule_id));
         all
     }
