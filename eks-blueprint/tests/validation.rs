@@ -309,6 +309,24 @@ fn unknown_access_policy_names_are_refused_with_a_suggestion_and_grant_nothing()
 }
 
 #[test]
+fn a_short_name_given_as_another_policy_is_that_policy() {
+    let bp = Blueprint::builder("demo")
+        .cluster(
+            ClusterSpec::builder().access_entry(
+                AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin")
+                    .policy(AccessPolicy::Other("ClusterAdmin".into())),
+            ),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(
+        template(&bp, "demo-cluster")["Resources"]["AccessEntryRoleAdmin"]["Properties"]["AccessPolicies"][0]
+            ["PolicyArn"],
+        json!({"Fn::Sub": "arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"})
+    );
+}
+
+#[test]
 fn listed_policy_names_render_their_arn() {
     let bp = Blueprint::from_yaml(&entry(
         "[{policy: AmazonEKSAdminViewPolicy}, {policy: AmazonEKSSecretReaderPolicy, namespaces: [apps]}]",

@@ -593,14 +593,22 @@ pub const ACCESS_POLICIES: &[(&str, bool)] = &[
 const ACCESS_POLICY_SHORT_NAMES: [&str; 4] = ["ClusterAdmin", "Admin", "Edit", "View"];
 
 impl AccessPolicy {
-    /// The policy name, e.g. `AmazonEKSClusterAdminPolicy`.
+    /// The policy name, e.g. `AmazonEKSClusterAdminPolicy` (also for a short name given as
+    /// `Other("ClusterAdmin")`).
     pub fn policy_name(&self) -> &str {
         match self {
             AccessPolicy::ClusterAdmin => "AmazonEKSClusterAdminPolicy",
             AccessPolicy::Admin => "AmazonEKSAdminPolicy",
             AccessPolicy::Edit => "AmazonEKSEditPolicy",
             AccessPolicy::View => "AmazonEKSViewPolicy",
-            AccessPolicy::Unlisted(name) | AccessPolicy::Other(name) => name,
+            AccessPolicy::Other(name) => match name.as_str() {
+                "ClusterAdmin" => AccessPolicy::ClusterAdmin.policy_name(),
+                "Admin" => AccessPolicy::Admin.policy_name(),
+                "Edit" => AccessPolicy::Edit.policy_name(),
+                "View" => AccessPolicy::View.policy_name(),
+                other => other,
+            },
+            AccessPolicy::Unlisted(name) => name,
         }
     }
 
