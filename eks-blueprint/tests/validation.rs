@@ -396,7 +396,7 @@ fn an_empty_namespace_list_is_refused_not_widened_to_the_cluster() {
         )),
         e(
             "cluster.access.entries[1].policies[0].namespaces",
-            "empty-namespaces",
+            "empty",
             "the namespace list is empty, which EKS would read as the whole cluster for `AmazonEKSEditPolicy`; list the namespaces, or leave namespaces out to grant it cluster-wide on purpose"
         )
     );
@@ -418,7 +418,7 @@ fn an_empty_namespace_list_is_refused_not_widened_to_the_cluster() {
         built_errors(refused),
         vec![e(
             "cluster.access.entries[1].policies[0].namespaces",
-            "empty-namespaces",
+            "empty",
             "the namespace list is empty, which EKS would read as the whole cluster for `AmazonEKSEditPolicy`; list the namespaces, or leave namespaces out to grant it cluster-wide on purpose"
         )]
     );
@@ -659,7 +659,7 @@ fn the_tag_count_includes_what_eks_blueprint_adds_and_is_exact() {
         assert_eq!(count, 50, "{most} blueprint tags leave {resource} with {count} tags in\n{blueprint}");
         // One more is refused, with the field that overflows.
         let refused = errors(&text(most + 1));
-        assert!(refused.iter().all(|e| e.1 == "too-many-tags"), "{refused:#?}");
+        assert!(refused.iter().all(|e| e.1 == "too-many"), "{refused:#?}");
     }
 }
 const MAX: usize = 50;
@@ -670,7 +670,7 @@ fn too_many_tags_name_the_field_and_what_eks_blueprint_adds() {
         error(&yaml(&format!("{}compute:\n  managedNodeGroups: [{{name: a}}]\n", numbered_tags(47)))),
         e(
             "tags",
-            "too-many-tags",
+            "too-many",
             "47 tags, at most 46 (4 added by eks-blueprint on the private subnets: Name, kubernetes.io/role/internal-elb, kubernetes.io/cluster/demo, karpenter.sh/discovery): AWS takes 50 tags per resource"
         )
     );
@@ -681,7 +681,7 @@ fn too_many_tags_name_the_field_and_what_eks_blueprint_adds() {
         ))),
         e(
             "compute.selfManagedNodeGroups[0].tags",
-            "too-many-tags",
+            "too-many",
             "the Auto Scaling group of `b` would carry 51 tags: 1 of its own, 45 from the blueprint's tags, 5 added by eks-blueprint (Name, kubernetes.io/cluster/demo, k8s.io/cluster-autoscaler/enabled, k8s.io/cluster-autoscaler/demo, and 1 more); AWS takes 50 tags per resource"
         )
     );

@@ -737,7 +737,7 @@ impl ClusterSpec {
                 if p.namespaces.as_ref().is_some_and(Vec::is_empty) {
                     errors.push(
                         format!("{path}.policies[{j}].namespaces"),
-                        "empty-namespaces",
+                        "empty",
                         format!(
                             "the namespace list is empty, which EKS would read as the whole cluster for `{}`; list the namespaces, or leave namespaces out to grant it cluster-wide on purpose",
                             p.policy.policy_name()

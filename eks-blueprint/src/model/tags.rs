@@ -272,7 +272,7 @@ pub(crate) fn check_counts(bp: &Blueprint, errors: &mut ValidationErrors) {
         };
         errors.push(
             "tags",
-            "too-many-tags",
+            "too-many",
             format!(
                 "{} tags, at most {}{added}: AWS takes {MAX_TAGS} tags per resource",
                 bp.tags.len(),
@@ -344,7 +344,7 @@ pub(crate) fn check_counts(bp: &Blueprint, errors: &mut ValidationErrors) {
         };
         errors.push(
             path,
-            "too-many-tags",
+            "too-many",
             format!(
                 "{what} would carry {total} tags: {own} of its own, {} from the blueprint's tags{added}; AWS takes {MAX_TAGS} tags per resource",
                 blueprint.len()
