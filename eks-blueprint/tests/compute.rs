@@ -222,7 +222,7 @@ fn suppressions_need_a_known_rule_and_a_reason() {
     assert_eq!(
         e,
         [
-            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002)",
+            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-COMPUTE-005, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002, EKSB-KARPENTER-001)",
             "suppress[1].reason: say why the rule is suppressed",
         ]
     );
@@ -306,7 +306,8 @@ fn bottlerocket_encrypts_both_volumes_and_sizes_the_data_volume() {
                 .instance_types(["m7g.large", "m6g.large"])
                 .capacity_type(CapacityType::Spot)
                 .volume_size(120)
-                .max_pods(58)
+                // m7g.large and m6g.large: 3 ENIs × (10 − 1) + 2 = 29 pod addresses.
+                .max_pods(29)
                 .ssh_key_name("ops"),
         )
         .build()
@@ -320,7 +321,7 @@ fn bottlerocket_encrypts_both_volumes_and_sizes_the_data_volume() {
             {"DeviceName": "/dev/xvdb", "Ebs": {"DeleteOnTermination": true, "Encrypted": true, "VolumeSize": 120, "VolumeType": "gp3"}}
         ])
     );
-    assert_eq!(lt["UserData"], json!({"Fn::Base64": "[settings.kubernetes]\nmax-pods = 58\n"}));
+    assert_eq!(lt["UserData"], json!({"Fn::Base64": "[settings.kubernetes]\nmax-pods = 29\n"}));
     assert_eq!(lt["KeyName"], "ops");
     assert_eq!(resource(&t, "NodegroupBr")["Properties"]["CapacityType"], "SPOT");
     let findings: Vec<&str> = bp.findings().iter().map(|f| f.rule_id).collect();

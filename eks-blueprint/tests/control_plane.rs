@@ -366,7 +366,8 @@ cluster:
 
 #[test]
 fn invalid_access_entries_are_refused_with_reasons() {
-    let policies: Vec<String> = (0..21).map(|i| format!("{{policy: AmazonEKSCustom{i}Policy}}")).collect();
+    let policies: Vec<String> =
+        (0..21).map(|i| format!("{{policy: {{unlisted: AmazonEKSCustom{i}Policy}}}}")).collect();
     let yaml = format!(
         r#"
 name: demo

@@ -188,10 +188,11 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             .iter()
             .map(|p| AccessPolicy {
                 policy_arn: Expr::arn(&format!("eks::aws:cluster-access-policy/{}", p.policy.policy_name())),
-                access_scope: if p.namespaces.is_empty() {
-                    AccessScope { scope_type: "cluster".into(), namespaces: None }
-                } else {
-                    AccessScope { scope_type: "namespace".into(), namespaces: Some(p.namespaces.clone()) }
+                access_scope: match &p.namespaces {
+                    None => AccessScope { scope_type: "cluster".into(), namespaces: None },
+                    Some(namespaces) => {
+                        AccessScope { scope_type: "namespace".into(), namespaces: Some(namespaces.clone()) }
+                    }
                 },
             })
             .collect();

@@ -274,7 +274,10 @@ fn metadata_options() -> MetadataOptions {
     }
 }
 
-/// Escapes `${` for an `Fn::Sub` template.
+/// Escapes `${` for an `Fn::Sub` template. Self-managed user data is the one template a user
+/// string (a kubelet flag) reaches; validation refuses `${` in kubelet flags (code
+/// `substitution`, docs/validation.md), so this only keeps the template literal if that rule
+/// ever loosens.
 fn sub_escape(s: &str) -> String {
     s.replace("${", "${!")
 }

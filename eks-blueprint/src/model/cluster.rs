@@ -11,36 +11,99 @@ use crate::cfn::logical_id::pascal_case;
 use crate::error::ValidationErrors;
 
 /// A Kubernetes minor version EKS supports, with an escape hatch for newer ones.
+///
+/// The supported versions are those of [`KubernetesVersion::CALENDAR`] still in Amazon EKS
+/// standard or extended support on [`VERSIONS_AS_OF`]. Versions that left extended support
+/// (EKS no longer creates clusters of them) and malformed ones are refused at validation;
+/// [`KubernetesVersion::Other`] accepts only versions newer than the newest one listed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KubernetesVersion {
-    /// 1.30
-    V1_30,
-    /// 1.31
-    V1_31,
-    /// 1.32
+    /// 1.32 (extended support until 2027-03-23)
     V1_32,
-    /// 1.33
+    /// 1.33 (extended support until 2027-07-29)
     V1_33,
-    /// 1.34
+    /// 1.34 (standard support until 2026-12-02, extended until 2027-12-02)
     V1_34,
-    /// 1.35
+    /// 1.35 (standard support until 2027-03-27, extended until 2028-03-27)
     V1_35,
     /// 1.36
     V1_36,
-    /// A version this release does not list yet, e.g. `KubernetesVersion::of("1.37")`.
+    /// A version newer than this release lists, e.g. `KubernetesVersion::of("1.37")`.
     Other(String),
 }
 
+/// A Kubernetes minor version on Amazon EKS and the end of its support periods
+/// (`YYYY-MM-DD`, UTC), as the EKS user guide's release calendar gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionSupport {
+    /// The minor version, e.g. `1.33`.
+    pub version: &'static str,
+    /// The end of standard support; `None` when the calendar does not give it yet.
+    pub end_of_standard_support: Option<&'static str>,
+    /// The end of extended support: from that day EKS no longer creates clusters of this
+    /// version. `None` when the calendar does not give it yet.
+    pub end_of_extended_support: Option<&'static str>,
+}
+
+/// The day the version calendar was last checked: versions whose extended support ended
+/// on or before it are refused. Synthesis never reads the clock, so the same blueprint gives
+/// the same answer until the calendar is updated.
+pub const VERSIONS_AS_OF: &str = "2026-12-02";
+
 impl KubernetesVersion {
     /// The versions this release knows, oldest first.
-    pub const KNOWN: [KubernetesVersion; 7] = [
-        KubernetesVersion::V1_30,
-        KubernetesVersion::V1_31,
+    pub const KNOWN: [KubernetesVersion; 5] = [
         KubernetesVersion::V1_32,
         KubernetesVersion::V1_33,
         KubernetesVersion::V1_34,
         KubernetesVersion::V1_35,
         KubernetesVersion::V1_36,
+    ];
+
+    /// The Amazon EKS Kubernetes release calendar, oldest first: the versions this release
+    /// knows and the last ones retired, with the end of their standard and extended support
+    /// (<https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html>, "Amazon
+    /// EKS Kubernetes release calendar"; 1.29 to 1.34 from awsdocs/amazon-eks-user-guide
+    /// `latest/ug/versioning/kubernetes-versions.adoc`, 1.35 from the same page as cited by
+    /// [`super::defaults::KUBERNETES_VERSION`] plus 12 months of extended support; 1.36's
+    /// dates were not published in the sources available on [`VERSIONS_AS_OF`]).
+    pub const CALENDAR: &'static [VersionSupport] = &[
+        VersionSupport {
+            version: "1.29",
+            end_of_standard_support: Some("2025-03-23"),
+            end_of_extended_support: Some("2026-03-23"),
+        },
+        VersionSupport {
+            version: "1.30",
+            end_of_standard_support: Some("2025-07-23"),
+            end_of_extended_support: Some("2026-07-23"),
+        },
+        VersionSupport {
+            version: "1.31",
+            end_of_standard_support: Some("2025-11-26"),
+            end_of_extended_support: Some("2026-11-26"),
+        },
+        VersionSupport {
+            version: "1.32",
+            end_of_standard_support: Some("2026-03-23"),
+            end_of_extended_support: Some("2027-03-23"),
+        },
+        VersionSupport {
+            version: "1.33",
+            end_of_standard_support: Some("2026-07-29"),
+            end_of_extended_support: Some("2027-07-29"),
+        },
+        VersionSupport {
+            version: "1.34",
+            end_of_standard_support: Some("2026-12-02"),
+            end_of_extended_support: Some("2027-12-02"),
+        },
+        VersionSupport {
+            version: "1.35",
+            end_of_standard_support: Some("2027-03-27"),
+            end_of_extended_support: Some("2028-03-27"),
+        },
+        VersionSupport { version: "1.36", end_of_standard_support: None, end_of_extended_support: None },
     ];
 
     /// A version from its text, e.g. `"1.33"`.
@@ -55,8 +118,6 @@ impl KubernetesVersion {
     /// The version text, e.g. `1.33`.
     pub fn as_str(&self) -> &str {
         match self {
-            KubernetesVersion::V1_30 => "1.30",
-            KubernetesVersion::V1_31 => "1.31",
             KubernetesVersion::V1_32 => "1.32",
             KubernetesVersion::V1_33 => "1.33",
             KubernetesVersion::V1_34 => "1.34",
@@ -66,19 +127,62 @@ impl KubernetesVersion {
         }
     }
 
+    /// The version's support dates, if the calendar lists it.
+    pub fn support(&self) -> Option<&'static VersionSupport> {
+        Self::CALENDAR.iter().find(|s| s.version == self.as_str())
+    }
+
     pub(crate) fn validate(&self, errors: &mut ValidationErrors) {
-        if let KubernetesVersion::Other(v) = self {
-            // The AWS::EKS::Cluster schema's pattern for Version is `1\.\d\d`.
-            let ok = v.len() == 4 && v.starts_with("1.") && v[2..].chars().all(|c| c.is_ascii_digit());
-            if !ok {
-                errors.push(
-                    "kubernetesVersion",
-                    "invalid-version",
-                    format!("`{v}` is not a Kubernetes minor version like 1.33 (known: {})", known_versions()),
-                );
-            }
+        let path = "kubernetesVersion";
+        let text = self.as_str();
+        let Some(minor) = minor_of(text) else {
+            errors.push(
+                path,
+                "invalid-version",
+                format!(
+                    "`{}` is not a Kubernetes minor version like 1.33 (known: {})",
+                    super::quote(text),
+                    known_versions()
+                ),
+            );
+            return;
+        };
+        let oldest = Self::KNOWN[0].as_str();
+        if let Some(retired) = self.support().filter(|s| s.end_of_extended_support.is_some_and(|d| d <= VERSIONS_AS_OF))
+        {
+            errors.push(
+                path,
+                "unsupported-version",
+                format!(
+                    "Kubernetes {text} reached the end of Amazon EKS extended support on {}: EKS no longer creates clusters of it; use {oldest} or later (known: {})",
+                    retired.end_of_extended_support.unwrap_or_default(),
+                    known_versions()
+                ),
+            );
+            return;
+        }
+        let oldest_minor = minor_of(oldest).unwrap_or(0);
+        if minor < oldest_minor {
+            errors.push(
+                path,
+                "unsupported-version",
+                format!(
+                    "Kubernetes {text} is older than every version Amazon EKS still supports (the oldest is {oldest}, as of {VERSIONS_AS_OF}); use {oldest} or later (known: {})",
+                    known_versions()
+                ),
+            );
         }
     }
+}
+
+/// The minor number of a version written `1.NN` (two digits, no leading zero: the
+/// `AWS::EKS::Cluster` schema's pattern for `Version` is `1\.\d\d`).
+fn minor_of(version: &str) -> Option<u32> {
+    let digits = version.strip_prefix("1.")?;
+    if digits.len() != 2 || digits.starts_with('0') || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 fn known_versions() -> String {
@@ -431,18 +535,21 @@ impl AccessEntrySpec {
 
     /// Adds an access policy for the whole cluster (appends).
     pub fn policy(mut self, policy: AccessPolicy) -> Self {
-        self.policies.push(AccessPolicyAssociation { policy, namespaces: Vec::new() });
+        self.policies.push(AccessPolicyAssociation { policy, namespaces: None });
         self
     }
 
-    /// Adds an access policy limited to namespaces (appends).
+    /// Adds an access policy limited to namespaces (appends). The list must not be empty:
+    /// an empty list is refused at validation rather than read as the whole cluster.
     pub fn namespaced_policy<S: Into<String>>(
         mut self,
         policy: AccessPolicy,
         namespaces: impl IntoIterator<Item = S>,
     ) -> Self {
-        self.policies
-            .push(AccessPolicyAssociation { policy, namespaces: namespaces.into_iter().map(Into::into).collect() });
+        self.policies.push(AccessPolicyAssociation {
+            policy,
+            namespaces: Some(namespaces.into_iter().map(Into::into).collect()),
+        });
         self
     }
 
@@ -459,13 +566,18 @@ impl AccessEntrySpec {
 pub struct AccessPolicyAssociation {
     /// The policy.
     pub policy: AccessPolicy,
-    /// Namespaces it is limited to; the whole cluster when empty.
+    /// The namespaces it is limited to; `None` (the key left out) for the whole cluster. An
+    /// empty list is refused: a list that came out empty must not widen to the cluster.
     #[serde(default)]
-    pub namespaces: Vec<String>,
+    pub namespaces: Option<Vec<String>>,
 }
 
 /// An EKS access policy
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html>).
+///
+/// In the blueprint file: `ClusterAdmin`, `Admin`, `Edit`, `View`, another name of
+/// [`ACCESS_POLICIES`] (`AmazonEKSAdminViewPolicy`), or `{unlisted: <name>}` for a policy
+/// newer than that list.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub enum AccessPolicy {
     /// `AmazonEKSClusterAdminPolicy`: cluster-admin.
@@ -476,20 +588,109 @@ pub enum AccessPolicy {
     Edit,
     /// `AmazonEKSViewPolicy`: view.
     View,
-    /// Another access policy, by name (e.g. `AmazonEKSAdminViewPolicy`).
+    /// An access policy newer than [`ACCESS_POLICIES`], by name, on purpose: only its form
+    /// is checked (`Amazon<letters and digits>Policy`). In the file: `{unlisted: <name>}`.
+    #[serde(rename = "unlisted")]
+    Unlisted(String),
+    /// Another access policy of [`ACCESS_POLICIES`], by name (e.g.
+    /// `AmazonEKSAdminViewPolicy`); a name not in the list is refused, with the closest
+    /// names.
     #[serde(untagged)]
     Other(String),
 }
 
+/// The EKS access policies: `(name, reserved for AWS service-linked roles)`. The second
+/// are the policies the user guide marks "designated for AWS service-linked roles only and
+/// cannot be used with customer-managed roles": an access entry of this blueprint (an IAM
+/// role or user of yours) cannot have them.
+///
+/// From the EKS user guide, "Review access policy permissions"
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html>;
+/// awsdocs/amazon-eks-user-guide `latest/ug/manage-access/k8s-access/access-policy-reference.adoc`
+/// at 145543a96a20b66b1e946cd818943e5aa7713f6c, change log through 2025-11-06, and the
+/// `aws eks list-access-policies` output it shows). Newer policies: [`AccessPolicy::Unlisted`].
+pub const ACCESS_POLICIES: &[(&str, bool)] = &[
+    ("AmazonAIOpsAssistantPolicy", false),
+    ("AmazonARCRegionSwitchScalingPolicy", false),
+    ("AmazonEKSAdminPolicy", false),
+    ("AmazonEKSAdminViewPolicy", false),
+    ("AmazonEKSAutoNodePolicy", false),
+    ("AmazonEKSBlockStorageClusterPolicy", true),
+    ("AmazonEKSBlockStoragePolicy", true),
+    ("AmazonEKSClusterAdminPolicy", false),
+    ("AmazonEKSClusterInsightsPolicy", true),
+    ("AmazonEKSComputeClusterPolicy", true),
+    ("AmazonEKSComputePolicy", true),
+    ("AmazonEKSEditPolicy", false),
+    ("AmazonEKSHybridPolicy", true),
+    ("AmazonEKSLoadBalancingClusterPolicy", false),
+    ("AmazonEKSLoadBalancingPolicy", false),
+    ("AmazonEKSNetworkingClusterPolicy", false),
+    ("AmazonEKSNetworkingPolicy", false),
+    ("AmazonEKSSecretReaderPolicy", false),
+    ("AmazonEKSViewPolicy", false),
+];
+
+/// The short names the blueprint file takes for the common policies.
+const ACCESS_POLICY_SHORT_NAMES: [&str; 4] = ["ClusterAdmin", "Admin", "Edit", "View"];
+
 impl AccessPolicy {
-    /// The policy name, e.g. `AmazonEKSClusterAdminPolicy`.
+    /// The policy name, e.g. `AmazonEKSClusterAdminPolicy` (also for a short name given as
+    /// `Other("ClusterAdmin")`).
     pub fn policy_name(&self) -> &str {
         match self {
             AccessPolicy::ClusterAdmin => "AmazonEKSClusterAdminPolicy",
             AccessPolicy::Admin => "AmazonEKSAdminPolicy",
             AccessPolicy::Edit => "AmazonEKSEditPolicy",
             AccessPolicy::View => "AmazonEKSViewPolicy",
-            AccessPolicy::Other(name) => name,
+            AccessPolicy::Other(name) => match name.as_str() {
+                "ClusterAdmin" => AccessPolicy::ClusterAdmin.policy_name(),
+                "Admin" => AccessPolicy::Admin.policy_name(),
+                "Edit" => AccessPolicy::Edit.policy_name(),
+                "View" => AccessPolicy::View.policy_name(),
+                other => other,
+            },
+            AccessPolicy::Unlisted(name) => name,
+        }
+    }
+
+    /// Why EKS would refuse this policy for an access entry of the blueprint, as `(code,
+    /// message)`; `None` when it is fine.
+    fn problem(&self) -> Option<(&'static str, String)> {
+        let name = self.policy_name();
+        let listed = ACCESS_POLICIES.iter().find(|(n, _)| *n == name);
+        match (self, listed) {
+            (_, Some((_, true))) => Some((
+                "service-linked-access-policy",
+                format!("`{name}` is reserved for AWS service-linked roles: EKS refuses it for an access entry of your own role or user"),
+            )),
+            (AccessPolicy::Unlisted(_), None) => {
+                let well_formed = name
+                    .strip_prefix("Amazon")
+                    .and_then(|rest| rest.strip_suffix("Policy"))
+                    .is_some_and(|middle| !middle.is_empty() && middle.chars().all(|c| c.is_ascii_alphanumeric()));
+                (!well_formed).then(|| {
+                    (
+                        "invalid-access-policy",
+                        format!(
+                            "`{}` is not an EKS access policy name: they read Amazon<letters and digits>Policy, like AmazonEKSAdminViewPolicy",
+                            super::quote(name)
+                        ),
+                    )
+                })
+            }
+            (AccessPolicy::Other(_), None) => {
+                let candidates = ACCESS_POLICY_SHORT_NAMES.iter().copied().chain(ACCESS_POLICIES.iter().map(|(n, _)| *n));
+                let hint = super::did_you_mean(&super::closest(name, candidates, 3));
+                Some((
+                    "unknown-access-policy",
+                    format!(
+                        "`{}` is not an EKS access policy{hint}: write ClusterAdmin, Admin, Edit, View or a policy name like AmazonEKSAdminViewPolicy (names are case-sensitive); for a policy newer than eks-blueprint's list, write {{unlisted: <name>}}",
+                        super::quote(name)
+                    ),
+                ))
+            }
+            _ => None,
         }
     }
 }
@@ -572,7 +773,20 @@ impl ClusterSpec {
                 );
             }
             for (j, p) in entry.policies.iter().enumerate() {
-                for (k, ns) in p.namespaces.iter().enumerate() {
+                if let Some((code, message)) = p.policy.problem() {
+                    errors.push(format!("{path}.policies[{j}].policy"), code, message);
+                }
+                if p.namespaces.as_ref().is_some_and(Vec::is_empty) {
+                    errors.push(
+                        format!("{path}.policies[{j}].namespaces"),
+                        "empty",
+                        format!(
+                            "the namespace list is empty, which EKS would read as the whole cluster for `{}`; list the namespaces, or leave namespaces out to grant it cluster-wide on purpose",
+                            p.policy.policy_name()
+                        ),
+                    );
+                }
+                for (k, ns) in p.namespaces.iter().flatten().enumerate() {
                     if !super::is_dns_label(ns) {
                         errors.push(
                             format!("{path}.policies[{j}].namespaces[{k}]"),
@@ -581,7 +795,9 @@ impl ClusterSpec {
                         );
                     }
                 }
-                if p.policy == AccessPolicy::ClusterAdmin && !p.namespaces.is_empty() {
+                if p.policy.policy_name() == AccessPolicy::ClusterAdmin.policy_name()
+                    && p.namespaces.as_ref().is_some_and(|ns| !ns.is_empty())
+                {
                     errors.push(
                         format!("{path}.policies[{j}]"),
                         "scope",
@@ -590,6 +806,7 @@ impl ClusterSpec {
                 }
             }
             for (j, g) in entry.kubernetes_groups.iter().enumerate() {
+                super::check_no_substitution(&format!("{path}.kubernetesGroups[{j}]"), g, "a Kubernetes group", errors);
                 if g.starts_with("system:") {
                     errors.push(
                         format!("{path}.kubernetesGroups[{j}]"),
@@ -600,7 +817,8 @@ impl ClusterSpec {
             }
             for (j, p) in entry.policies.iter().enumerate() {
                 // Reported once, at the first repetition.
-                if entry.policies[..j].iter().filter(|q| q.policy == p.policy).count() == 1 {
+                let same = |q: &AccessPolicyAssociation| q.policy.policy_name() == p.policy.policy_name();
+                if entry.policies[..j].iter().filter(|q| same(q)).count() == 1 {
                     errors.push(
                         format!("{path}.policies[{j}]"),
                         "duplicate",
@@ -624,6 +842,8 @@ impl ClusterSpec {
                         "empty",
                         "the username is empty; leave it out to let EKS generate one from the ARN",
                     );
+                } else {
+                    super::check_no_substitution(&format!("{path}.username"), name, "a username", errors);
                 }
             }
         }
@@ -645,7 +865,13 @@ impl ClusterSpec {
         self.validate_options(errors);
         let anyone = access.bootstrap_cluster_creator_admin_permissions
             || access.authentication_mode == AuthenticationMode::ApiAndConfigMap
-            || access.entries.iter().any(|e| !e.policies.is_empty() || !e.kubernetes_groups.is_empty());
+            || access.entries.iter().any(|e| {
+                // An invalid policy grants nothing: it must not pass for access.
+                let usable = |p: &AccessPolicyAssociation| {
+                    p.policy.problem().is_none() && p.namespaces.as_ref().is_none_or(|ns| !ns.is_empty())
+                };
+                e.policies.iter().any(usable) || !e.kubernetes_groups.is_empty()
+            });
         if !anyone {
             errors.push(
                 "cluster.access",
@@ -835,13 +1061,20 @@ fn is_security_group_id(id: &str) -> bool {
     })
 }
 
+/// `arn:<partition>:iam::<account>:role/<path/><name>` or `...:user/...`: a path of
+/// `/`-separated parts and a name of the characters IAM allows in role and user names
+/// (letters, digits and `+=,.@_-`, at most 64 for a role name)
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>).
 fn is_iam_principal_arn(arn: &str) -> bool {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let iam_chars = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
     matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
         if partition.starts_with("aws")
             && account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())
-            && (resource.starts_with("role/") || resource.starts_with("user/"))
-            && resource.len() > 5)
+            && resource
+                .strip_prefix("role/")
+                .or_else(|| resource.strip_prefix("user/"))
+                .is_some_and(|path_name| path_name.len() <= 512 && path_name.split('/').all(iam_chars)))
 }
 
 /// Builds a [`ClusterSpec`]; every setter documents its default.

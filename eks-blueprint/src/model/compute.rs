@@ -55,12 +55,22 @@ impl Arch {
         }
     }
 
-    /// The architecture of an instance type, inferred from its family.
-    ///
-    /// The rule: a `g` right after the generation digits of the family (`m7g`, `c7gn`,
-    /// `r8g`, `t4g`, `g5g`, `im4gn`, `x2gd`) marks an AWS Graviton (arm64) family, and so
-    /// does `a1`; every other family is x86_64 (`m7i`, `c6a`, `g5`, `p5`, `inf2`).
+    /// The architecture of an instance type: from the instance type table
+    /// ([`super::instance_types`]) when it lists the type, else by the EC2 naming rule
+    /// ([`Arch::by_naming_rule`]).
     pub fn of_instance_type(instance_type: &str) -> Arch {
+        super::instance_types::lookup(instance_type)
+            .and_then(|t| t.arch)
+            .unwrap_or_else(|| Arch::by_naming_rule(instance_type))
+    }
+
+    /// The architecture of an instance type, inferred from its family by the EC2 instance type
+    /// naming conventions (<https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>):
+    /// a `g` right after the generation digits of the family (`m7g`, `c7gn`, `r8g`, `t4g`,
+    /// `g5g`, `im4gn`, `x2gd`) marks an AWS Graviton (arm64) family, and so does `a1`; every
+    /// other family is x86_64 (`m7i`, `c6a`, `g5`, `p5`, `inf2`). For types newer than the
+    /// table; the table agrees with it on every type it lists but the EC2 Mac ones.
+    pub fn by_naming_rule(instance_type: &str) -> Arch {
         let family = instance_type.split('.').next().unwrap_or_default();
         if family == "a1" {
             return Arch::Arm64;
@@ -375,9 +385,16 @@ pub struct ManagedNodeGroup {
     /// The name: letters, digits, `-` and `_`, unique in the blueprint.
     pub name: String,
     /// Instance types, all of the AMI type's architecture (a `g` after the generation
-    /// digit, as in `m7g`, is arm64). Default: `[m7i.large]`.
+    /// digit, as in `m7g`, is arm64), each one eks-blueprint's instance type table knows
+    /// unless `allowUnlistedInstanceTypes` is set. Default: `[m7i.large]`.
     #[serde(default = "default_instance_types")]
     pub instance_types: Vec<String>,
+    /// Accept instance types newer than eks-blueprint's instance type table (see
+    /// [`super::instance_types`]): an unlisted type must still look like one
+    /// (`family.size`), and its architecture is read from its name. Default: off, an
+    /// unknown type is an error with the closest known names.
+    #[serde(default)]
+    pub allow_unlisted_instance_types: bool,
     /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
     #[serde(default)]
     pub ami_type: AmiType,
@@ -447,6 +464,7 @@ impl ManagedNodeGroup {
         ManagedNodeGroupBuilder(ManagedNodeGroup {
             name: name.into(),
             instance_types: Vec::new(),
+            allow_unlisted_instance_types: false,
             ami_type: AmiType::default(),
             capacity_type: CapacityType::default(),
             min_size: defaults::NODEGROUP_MIN_SIZE,
@@ -472,10 +490,10 @@ impl ManagedNodeGroup {
     pub(crate) fn validate(&self, path: &str, errors: &mut ValidationErrors) {
         check_name(path, &self.name, errors);
         check_sizes(path, self.min_size, self.desired(), self.max_size, Some(defaults::NODEGROUP_MAX_LIMIT), errors);
-        check_instance_types(path, &self.instance_types, self.ami_type, errors);
+        check_instance_types(path, &self.instance_types, self.allow_unlisted_instance_types, self.ami_type, errors);
         check_volume(path, self.volume_size, errors);
         check_labels_and_taints(path, &self.labels, &self.taints, errors);
-        check_tags(path, &self.tags, errors);
+        check_tags(path, &self.tags, super::tags::NODEGROUP_TAGS, errors);
         check_kubelet(path, &self.kubelet, self.ami_type, errors);
         check_ssh_key(path, self.ssh_key_name.as_deref(), errors);
         if self.subnets == Subnets::Public {
@@ -513,6 +531,13 @@ macro_rules! node_group_setters {
         /// Adds instance types (appends). Default: `m7i.large` when none is given.
         pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
             self.0.instance_types.extend(types.into_iter().map(Into::into));
+            self
+        }
+
+        /// Accepts instance types newer than eks-blueprint's instance type table. Default:
+        /// off.
+        pub fn allow_unlisted_instance_types(mut self, on: bool) -> Self {
+            self.0.allow_unlisted_instance_types = on;
             self
         }
 
@@ -668,9 +693,15 @@ impl SpotAllocationStrategy {
 pub struct SelfManagedNodeGroup {
     /// The name: letters, digits, `-` and `_`, unique among self-managed node groups.
     pub name: String,
-    /// Instance types, all of the AMI type's architecture. Default: `[m7i.large]`.
+    /// Instance types, all of the AMI type's architecture, each one eks-blueprint's instance
+    /// type table knows unless `allowUnlistedInstanceTypes` is set. Default: `[m7i.large]`.
     #[serde(default = "default_instance_types")]
     pub instance_types: Vec<String>,
+    /// Accept instance types newer than eks-blueprint's instance type table: an unlisted type
+    /// must still look like one (`family.size`), and its architecture is read from its name.
+    /// Default: off, an unknown type is an error with the closest known names.
+    #[serde(default)]
+    pub allow_unlisted_instance_types: bool,
     /// The AMI type (the FIPS variants are for managed node groups only). Default:
     /// `AL2023_x86_64_STANDARD`.
     #[serde(default)]
@@ -724,6 +755,7 @@ impl SelfManagedNodeGroup {
         SelfManagedNodeGroupBuilder(SelfManagedNodeGroup {
             name: name.into(),
             instance_types: Vec::new(),
+            allow_unlisted_instance_types: false,
             ami_type: AmiType::default(),
             capacity_type: CapacityType::default(),
             spot_allocation_strategy: SpotAllocationStrategy::default(),
@@ -749,10 +781,10 @@ impl SelfManagedNodeGroup {
     pub(crate) fn validate(&self, path: &str, version: &str, errors: &mut ValidationErrors) {
         check_name(path, &self.name, errors);
         check_sizes(path, self.min_size, self.desired(), self.max_size, None, errors);
-        check_instance_types(path, &self.instance_types, self.ami_type, errors);
+        check_instance_types(path, &self.instance_types, self.allow_unlisted_instance_types, self.ami_type, errors);
         check_volume(path, self.volume_size, errors);
         check_labels_and_taints(path, &self.labels, &self.taints, errors);
-        check_tags(path, &self.tags, errors);
+        check_tags(path, &self.tags, super::tags::AUTO_SCALING_GROUP_TAGS, errors);
         check_kubelet(path, &self.kubelet, self.ami_type, errors);
         check_ssh_key(path, self.ssh_key_name.as_deref(), errors);
         if self.ami_type.ssm_parameter(version).is_none() {
@@ -879,7 +911,7 @@ impl FargateProfile {
                 "Fargate runs pods in private subnets only; remove `subnets: public`",
             );
         }
-        check_tags(path, &self.tags, errors);
+        check_tags(path, &self.tags, super::tags::FARGATE_PROFILE_TAGS, errors);
     }
 }
 
@@ -1178,6 +1210,60 @@ impl Compute {
     }
 }
 
+impl Compute {
+    /// Findings of rule `EKSB-COMPUTE-005`: a kubelet `maxPods` above the number of pods the
+    /// group's smallest instance type (of those in the instance type table) can give VPC
+    /// addresses to, without prefix delegation: `ENIs × (IPv4 per ENI − 1) + 2`, or with VPC
+    /// CNI custom networking, where the primary ENI carries no pods,
+    /// `(ENIs − 1) × (IPv4 per ENI − 1) + 2` (EKS user guide, "Deploy Pods in alternate subnets
+    /// with custom networking"). Pods above it stay in `ContainerCreating`. Not for ipv6
+    /// clusters, whose pods take addresses from prefixes.
+    pub(crate) fn max_pods_findings(&self, custom_networking: bool) -> Vec<super::findings::Finding> {
+        use super::findings::{Finding, MAX_PODS_ABOVE_ADDRESSES};
+        let groups =
+            self.managed_node_groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (format!("compute.managedNodeGroups[{i}]"), &g.instance_types, g.kubelet.max_pods))
+                .chain(self.self_managed_node_groups.iter().enumerate().map(|(i, g)| {
+                    (format!("compute.selfManagedNodeGroups[{i}]"), &g.instance_types, g.kubelet.max_pods)
+                }));
+        let mut out = Vec::new();
+        for (path, types, max_pods) in groups {
+            let Some(max_pods) = max_pods else { continue };
+            let capacity = |t: &super::instance_types::InstanceType| {
+                if custom_networking {
+                    t.max_pods_custom_networking()
+                } else {
+                    t.max_pods()
+                }
+            };
+            let smallest = types
+                .iter()
+                .filter_map(|t| super::instance_types::lookup(t))
+                .filter(|t| t.arch.is_some())
+                .min_by_key(|t| (capacity(t), t.name));
+            let Some(t) = smallest else { continue };
+            let pods = capacity(t);
+            if max_pods <= pods {
+                continue;
+            }
+            let formula_enis =
+                if custom_networking { format!("({} − 1)", t.max_enis) } else { t.max_enis.to_string() };
+            let how = if custom_networking { " with custom networking (the primary ENI carries no pods)" } else { "" };
+            out.push(Finding::new(
+                MAX_PODS_ABOVE_ADDRESSES,
+                format!("{path}.kubelet.maxPods"),
+                format!(
+                    "maxPods {max_pods} is more pods than {} gives VPC addresses to{how}: {formula_enis} ENIs × ({} − 1) addresses + 2 = {pods}, without VPC CNI prefix delegation; pods above it stay in ContainerCreating. Set maxPods to at most {pods}",
+                    t.name, t.ipv4_per_eni
+                ),
+            ));
+        }
+        out
+    }
+}
+
 fn check_name(path: &str, name: &str, errors: &mut ValidationErrors) {
     if name.is_empty()
         || name.len() > 63
@@ -1228,28 +1314,60 @@ fn check_sizes(path: &str, min: u32, desired: u32, max: u32, limit: Option<u32>,
     }
 }
 
-fn check_instance_types(path: &str, types: &[String], ami: AmiType, errors: &mut ValidationErrors) {
+fn check_instance_types(
+    path: &str,
+    types: &[String],
+    allow_unlisted: bool,
+    ami: AmiType,
+    errors: &mut ValidationErrors,
+) {
     if types.is_empty() {
         errors.push(format!("{path}.instanceTypes"), "empty", "give at least one instance type");
     }
     for (i, t) in types.iter().enumerate() {
+        // `family.size`, as every EC2 instance type is named (`m7i.large`, `u7i-12tb.224xlarge`).
         let valid = t.split_once('.').is_some_and(|(family, size)| {
-            !family.is_empty()
+            family.starts_with(|c: char| c.is_ascii_lowercase())
                 && !size.is_empty()
-                && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+                && family.chars().chain(size.chars()).all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         });
         if !valid {
             errors.push(
                 format!("{path}.instanceTypes[{i}]"),
                 "invalid-instance-type",
-                format!("`{t}` is not an EC2 instance type like m7i.large"),
+                format!("`{}` is not an EC2 instance type like m7i.large", super::quote(t)),
             );
             continue;
         }
         if types[..i].contains(t) {
             errors.push(format!("{path}.instanceTypes[{i}]"), "duplicate", format!("`{t}` is listed twice"));
         }
-        let arch = Arch::of_instance_type(t);
+        let arch = match super::instance_types::lookup(t) {
+            Some(known) => match known.arch {
+                Some(arch) => arch,
+                None => {
+                    errors.push(
+                        format!("{path}.instanceTypes[{i}]"),
+                        "unsupported-instance-type",
+                        format!("`{t}` is an EC2 Mac instance type, which runs macOS only: EKS nodes need a Linux instance type"),
+                    );
+                    continue;
+                }
+            },
+            None if allow_unlisted => Arch::by_naming_rule(t),
+            None => {
+                let hint = super::did_you_mean(&super::instance_types::suggestions(t));
+                errors.push(
+                    format!("{path}.instanceTypes[{i}]"),
+                    "unknown-instance-type",
+                    format!(
+                        "`{t}` is not an EC2 instance type eks-blueprint knows{hint}; for a type newer than its table (instance types of {}), set allowUnlistedInstanceTypes: true",
+                        super::instance_types::TABLE_DATE
+                    ),
+                );
+                continue;
+            }
+        };
         if arch != ami.arch() {
             let fix = match ami.for_arch(arch) {
                 Some(other) => format!("use amiType {} or an {} instance type", other.as_str(), ami.arch().as_str()),
@@ -1313,19 +1431,13 @@ fn check_labels_and_taints(
     }
 }
 
-fn check_tags(path: &str, tags: &IndexMap<String, String>, errors: &mut ValidationErrors) {
-    for (key, value) in tags {
-        if key.is_empty() || key.len() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
-            errors.push(
-                format!("{path}.tags.{key}"),
-                "invalid-tag",
-                "tag keys are 1 to 128 characters and cannot start with aws:",
-            );
-        }
-        if value.len() > 256 {
-            errors.push(format!("{path}.tags.{key}"), "invalid-tag", "tag values are at most 256 characters");
-        }
-    }
+fn check_tags(
+    path: &str,
+    tags: &IndexMap<String, String>,
+    rules: super::tags::TagRules,
+    errors: &mut ValidationErrors,
+) {
+    super::tags::check(&format!("{path}.tags"), tags, rules, errors);
 }
 
 fn check_kubelet(path: &str, kubelet: &Kubelet, ami: AmiType, errors: &mut ValidationErrors) {
@@ -1340,25 +1452,32 @@ fn check_kubelet(path: &str, kubelet: &Kubelet, ami: AmiType, errors: &mut Valid
         );
     }
     for (i, flag) in kubelet.flags.iter().enumerate() {
+        let p = format!("{path}.kubelet.flags[{i}]");
         let ok = flag.starts_with("--") && flag.len() > 2 && !flag.chars().any(|c| c.is_whitespace() || c.is_control());
         if !ok {
             errors.push(
-                format!("{path}.kubelet.flags[{i}]"),
+                p,
                 "kubelet",
-                format!("`{flag}` is not a kubelet flag like --image-gc-high-threshold=80"),
+                format!("`{}` is not a kubelet flag like --image-gc-high-threshold=80", super::quote(flag)),
             );
+        } else {
+            // The flag lands in the node's user data: a plain string for managed node groups,
+            // an Fn::Sub template for self-managed ones.
+            super::check_no_substitution(&p, flag, "a kubelet flag", errors);
         }
     }
 }
 
 fn check_ssh_key(path: &str, key: Option<&str>, errors: &mut ValidationErrors) {
     if let Some(key) = key {
-        if key.is_empty() || key.len() > 255 || !key.is_ascii() {
+        if key.is_empty() || key.len() > 255 || !key.is_ascii() || key.chars().any(|c| c.is_ascii_control()) {
             errors.push(
                 format!("{path}.sshKeyName"),
                 "invalid-key-name",
-                format!("`{key}` is not an EC2 key pair name: 1 to 255 ASCII characters"),
+                format!("`{}` is not an EC2 key pair name: 1 to 255 printable ASCII characters", super::quote(key)),
             );
+        } else {
+            super::check_no_substitution(&format!("{path}.sshKeyName"), key, "a key pair name", errors);
         }
     }
 }

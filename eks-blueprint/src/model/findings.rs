@@ -20,6 +20,9 @@ pub const PUBLIC_NODES: &str = "EKSB-COMPUTE-003";
 /// A managed node group the Cluster Autoscaler scales from zero, with labels or taints.
 pub const SCALE_FROM_ZERO_NEEDS_DESCRIBE_NODEGROUP: &str = "EKSB-COMPUTE-004";
 
+/// A kubelet `maxPods` above the pod addresses of a node group's instance types.
+pub const MAX_PODS_ABOVE_ADDRESSES: &str = "EKSB-COMPUTE-005";
+
 /// A pod CIDR (VPC CNI custom networking) with node groups that keep the AMI's max pods.
 pub const CUSTOM_NETWORKING_MAX_PODS: &str = "EKSB-NETWORK-001";
 /// A pod CIDR (VPC CNI custom networking) with a private-only API endpoint: the ENIConfigs
@@ -31,6 +34,9 @@ pub const REMOVAL_DESTROY: &str = "EKSB-LIFECYCLE-001";
 /// One stack that retains the cluster: deleting it fails on the VPC the cluster still uses.
 pub const SINGLE_STACK_RETAINS_CLUSTER: &str = "EKSB-LIFECYCLE-002";
 
+/// A Karpenter NodePool no known instance type matches.
+pub const KARPENTER_NO_INSTANCE_TYPE: &str = "EKSB-KARPENTER-001";
+
 /// Every rule: id and what it checks.
 pub const RULES: &[(&str, &str)] = &[
     (SPOT_SINGLE_INSTANCE_TYPE, "Spot node groups list several instance types"),
@@ -40,10 +46,12 @@ pub const RULES: &[(&str, &str)] = &[
         SCALE_FROM_ZERO_NEEDS_DESCRIBE_NODEGROUP,
         "managed node groups scaled from zero by the Cluster Autoscaler: it needs eks:DescribeNodegroup",
     ),
+    (MAX_PODS_ABOVE_ADDRESSES, "kubelet maxPods is within the pod addresses of the instance types"),
     (CUSTOM_NETWORKING_MAX_PODS, "with a pod CIDR, node groups set kubelet maxPods"),
     (CUSTOM_NETWORKING_PRIVATE_ENDPOINT, "with a pod CIDR, kubectl can reach the API endpoint between the stacks"),
     (REMOVAL_DESTROY, "stateful resources are retained when their stack is deleted"),
     (SINGLE_STACK_RETAINS_CLUSTER, "a single stack can be deleted as a whole"),
+    (KARPENTER_NO_INSTANCE_TYPE, "each Karpenter NodePool matches some instance type"),
 ];
 
 /// A best-practice finding: the rule, the field path and what to do.

@@ -421,6 +421,8 @@ impl PolicyStatement {
             if resource != "*" {
                 if let Err(e) = check_resource_arn(resource) {
                     errors.push(format!("{path}.resources[{i}]"), "invalid-resource", e);
+                } else {
+                    super::check_policy_variables(&format!("{path}.resources[{i}]"), resource, errors);
                 }
             }
         }
@@ -451,6 +453,9 @@ impl PolicyStatement {
                 }
                 if values.0.is_empty() {
                     errors.push(format!("{p}.{key}"), "empty", "give at least one value");
+                }
+                for (j, value) in values.0.iter().enumerate() {
+                    super::check_policy_variables(&format!("{p}.{key}[{j}]"), value, errors);
                 }
             }
         }

@@ -402,6 +402,71 @@ impl Karpenter {
     }
 }
 
+impl Karpenter {
+    /// Findings of rule `EKSB-KARPENTER-001`: a NodePool whose instance categories,
+    /// generation and architectures match no instance type of the instance type table, so
+    /// Karpenter could launch no node for it.
+    pub(crate) fn findings(&self) -> Vec<super::findings::Finding> {
+        use super::compute::Arch;
+        use super::findings::{Finding, KARPENTER_NO_INSTANCE_TYPE};
+        let mut out = Vec::new();
+        for (i, pool) in self.node_pools.iter().enumerate() {
+            let matches = super::instance_types::all().iter().any(|t| {
+                let Some((category, generation)) = category_and_generation(t.name) else { return false };
+                let arch = match t.arch {
+                    Some(Arch::X86_64) => Architecture::Amd64,
+                    Some(Arch::Arm64) => Architecture::Arm64,
+                    None => return false,
+                };
+                (pool.instance_categories.is_empty() || pool.instance_categories.iter().any(|c| c == category))
+                    && pool.instance_generation_greater_than.is_none_or(|g| generation > g)
+                    && pool.architectures.contains(&arch)
+            });
+            if matches {
+                continue;
+            }
+            let categories = if pool.instance_categories.is_empty() {
+                "any category".to_owned()
+            } else {
+                format!("category {}", pool.instance_categories.join(" or "))
+            };
+            let generation =
+                pool.instance_generation_greater_than.map_or_else(String::new, |g| format!(", a generation above {g}"));
+            let archs: Vec<&str> = pool.architectures.iter().map(|a| a.as_str()).collect();
+            out.push(Finding::new(
+                KARPENTER_NO_INSTANCE_TYPE,
+                format!("compute.karpenter.nodePools[{i}]"),
+                format!(
+                    "no instance type eks-blueprint knows (instance types of {}) has {categories}{generation} and architecture {}: Karpenter would launch no node for NodePool `{}`; check instanceCategories, instanceGenerationGreaterThan and architectures (suppress this rule for instance types newer than the table)",
+                    super::instance_types::TABLE_DATE,
+                    archs.join(" or "),
+                    pool.name
+                ),
+            ));
+        }
+        out
+    }
+}
+
+/// The `karpenter.k8s.aws/instance-category` and `instance-generation` of an instance type, as
+/// Karpenter reads them from its name: the leading letters, then (after an optional
+/// `-<n>tb`) the generation digits (`c7i.large`: `c`, 7; `u-6tb1.metal`: `u`, 1)
+/// (aws/karpenter-provider-aws `pkg/providers/instancetype/types.go`, `instanceTypeScheme`).
+fn category_and_generation(name: &str) -> Option<(&str, u32)> {
+    let family = name.split('.').next()?;
+    let letters = family.find(|c: char| !c.is_ascii_lowercase())?;
+    let (category, mut rest) = family.split_at(letters);
+    if let Some(size) = rest.strip_prefix('-') {
+        let digits = size.find(|c: char| !c.is_ascii_digit()).unwrap_or(size.len());
+        if digits > 0 && size[digits..].starts_with("tb") {
+            rest = &size[digits + 2..];
+        }
+    }
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    (!category.is_empty() && digits > 0).then_some(())?;
+    Some((category, rest[..digits].parse().ok()?))
+}
+
 fn check_ami_alias(alias: &str, path: &str, errors: &mut ValidationErrors) {
     // The EC2NodeClass CEL rule: `family@version`; this blueprint renders the Amazon Linux
     // 2023 block devices and user data, so only that family is accepted.
@@ -976,6 +1041,31 @@ compute:
         assert_eq!(
             err,
             "<input>: compute.karpenter.nodePool: unknown field `nodePool`, expected one of `namespace`, `serviceAccount`, `amiAlias`, `nodePools` at line 10 column 15"
+        );
+    }
+
+    #[test]
+    fn categories_and_generations_are_read_as_karpenter_reads_them() {
+        assert_eq!(category_and_generation("c7i.large"), Some(("c", 7)));
+        assert_eq!(category_and_generation("c7i-flex.large"), Some(("c", 7)));
+        assert_eq!(category_and_generation("im4gn.large"), Some(("im", 4)));
+        assert_eq!(category_and_generation("u-6tb1.metal"), Some(("u", 1)));
+        assert_eq!(category_and_generation("u7i-12tb.224xlarge"), Some(("u", 7)));
+        assert_eq!(category_and_generation("p6-b200.48xlarge"), Some(("p", 6)));
+        assert_eq!(category_and_generation("x.large"), None);
+    }
+
+    #[test]
+    fn a_node_pool_that_matches_no_instance_type_is_a_finding() {
+        let bp = parse("  karpenter:\n    nodePools: [{name: a, instanceCategories: [q]}, {name: b, instanceGenerationGreaterThan: 9}, {name: c, architectures: [arm64], instanceCategories: [t], instanceGenerationGreaterThan: 3}]\n").unwrap();
+        let found: Vec<String> = bp.findings().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            vec![
+                "warning[EKSB-KARPENTER-001]: compute.karpenter.nodePools[0]: no instance type eks-blueprint knows (instance types of 2026-08-11) has category q, a generation above 5 and architecture amd64: Karpenter would launch no node for NodePool `a`; check instanceCategories, instanceGenerationGreaterThan and architectures (suppress this rule for instance types newer than the table)",
+                "warning[EKSB-KARPENTER-001]: compute.karpenter.nodePools[1]: no instance type eks-blueprint knows (instance types of 2026-08-11) has category c or m or r, a generation above 9 and architecture amd64: Karpenter would launch no node for NodePool `b`; check instanceCategories, instanceGenerationGreaterThan and architectures (suppress this rule for instance types newer than the table)",
+            ],
+            "pool c matches t4g (arm64, generation 4)"
         );
     }
 

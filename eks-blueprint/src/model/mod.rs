@@ -6,8 +6,10 @@ pub mod compute;
 pub mod defaults;
 pub mod findings;
 pub mod identity;
+pub mod instance_types;
 pub mod karpenter;
 pub mod network;
+pub mod tags;
 
 use std::path::Path;
 
@@ -175,18 +177,7 @@ impl Blueprint {
             );
         }
         self.kubernetes_version.validate(errors);
-        for (key, value) in &self.tags {
-            if key.is_empty() || key.len() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
-                errors.push(
-                    format!("tags.{key}"),
-                    "invalid-tag",
-                    "tag keys are 1 to 128 characters and cannot start with aws:",
-                );
-            }
-            if value.len() > 256 {
-                errors.push(format!("tags.{key}"), "invalid-tag", "tag values are at most 256 characters");
-            }
-        }
+        tags::check("tags", &self.tags, tags::BLUEPRINT_TAGS, errors);
         let _ = self.network.plan(errors);
         self.cluster.validate(errors);
         self.cluster.validate_removal(self.removal_policy, errors);
@@ -210,6 +201,7 @@ impl Blueprint {
         }
         self.validate_ipv6(errors);
         self.validate_custom_networking(errors);
+        tags::check_counts(self, errors);
         findings::validate(&self.suppress, errors);
     }
 
@@ -297,9 +289,15 @@ impl Blueprint {
     /// Best-practice findings (warnings with rule ids), without the suppressed rules.
     pub fn findings(&self) -> Vec<Finding> {
         let mut all = self.compute.findings();
+        if self.cluster.ip_family == cluster::IpFamily::Ipv4 {
+            all.extend(self.compute.max_pods_findings(self.custom_networking()));
+        }
         all.extend(self.network.findings(&self.compute));
         all.extend(self.lifecycle_findings());
         all.extend(self.custom_networking_findings());
+        if let Some(karpenter) = &self.compute.karpenter {
+            all.extend(karpenter.findings());
+        }
         all.retain(|f| !self.suppress.iter().any(|s| s.rule == f.rule_id));
         all
     }
@@ -496,4 +494,174 @@ fn is_label_name(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// The candidates closest to `value` (at most `n`, all at the smallest distance found,
+/// alphabetically), for "did you mean" hints: edit distance (with transpositions, ignoring
+/// case) of at most 1 for values up to 5 characters and at most 2 beyond. An exact match is
+/// not a suggestion.
+pub(crate) fn closest<'a>(value: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+    let limit = if value.chars().count() <= 5 { 1 } else { 2 };
+    let folded = value.to_lowercase();
+    let mut found: Vec<(usize, &str)> = candidates
+        .filter(|c| *c != value)
+        .filter_map(|c| {
+            let d = edit_distance(&folded, &c.to_lowercase());
+            (d <= limit).then_some((d, c))
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup_by(|a, b| a.1 == b.1);
+    let best = found.first().map_or(0, |(d, _)| *d);
+    found.into_iter().take_while(|(d, _)| *d == best).take(n).map(|(_, c)| c).collect()
+}
+
+/// ` (did you mean `a` or `b`?)`, or nothing without suggestions.
+pub(crate) fn did_you_mean(suggestions: &[&str]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [one] => format!(" (did you mean `{one}`?)"),
+        [init @ .., last] => {
+            let init: Vec<String> = init.iter().map(|s| format!("`{s}`")).collect();
+            format!(" (did you mean {} or `{last}`?)", init.join(", "))
+        }
+    }
+}
+
+/// The optimal string alignment distance: insertions, deletions, substitutions and swaps of
+/// adjacent characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for (i, row) in d.chunks_mut(width).enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best =
+                (d[(i - 1) * width + j] + 1).min(d[i * width + j - 1] + 1).min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
+}
+
+/// A user value quoted in an error message: at most 80 characters (then `…`), with control
+/// and invisible characters shown as escapes, so a message never breaks a terminal or a log.
+pub(crate) fn quote(value: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{200b}'..='\u{200f}') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Refuses `${` in a user string that eks-blueprint writes into a template literally (a plain
+/// string, or an `Fn::Sub` template where it escapes `${`): CloudFormation would never
+/// substitute it, and cfn-lint reports `${AWS::Region}` or `${SomeLogicalId}` in a plain
+/// string as an embedded parameter outside `Fn::Sub` (E1029). `what` names the field in the
+/// message.
+pub(crate) fn check_no_substitution(path: &str, value: &str, what: &str, errors: &mut crate::error::ValidationErrors) {
+    if value.contains("${") {
+        errors.push(
+            path,
+            "substitution",
+            format!(
+                "`{}` contains `${{`, which CloudFormation reads as a substitution; {what} is written as given, with no substitution: write the value itself",
+                quote(value)
+            ),
+        );
+    }
+}
+
+/// Refuses `${...}` in an IAM policy string unless it is an IAM policy variable
+/// (`${aws:username}`, `${aws:PrincipalTag/team}`, `${s3:prefix}`, `${aws:username, 'x'}`,
+/// or the special `${*}`, `${?}`, `${$}`): statements are written as literal strings, so a
+/// CloudFormation substitution (`${AWS::AccountId}`, `${MyBucket}`, `${MyBucket.Arn}`) would
+/// reach IAM unsubstituted (and cfn-lint reports E1029).
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>)
+pub(crate) fn check_policy_variables(path: &str, value: &str, errors: &mut crate::error::ValidationErrors) {
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            errors.push(
+                path,
+                "substitution",
+                format!(
+                    "`{}` opens `${{` without closing it: IAM policy variables read ${{aws:username}}",
+                    quote(value)
+                ),
+            );
+            return;
+        };
+        let inner = &after[..end];
+        let name = inner.split(',').next().unwrap_or_default().trim();
+        let iam_variable = matches!(name, "*" | "?" | "$")
+            || name.split_once(':').is_some_and(|(prefix, key)| {
+                !prefix.is_empty()
+                    && !key.is_empty()
+                    && !key.starts_with(':')
+                    && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+            });
+        if !iam_variable {
+            errors.push(
+                path,
+                "substitution",
+                format!(
+                    "`{}`: `${{{inner}}}` is not an IAM policy variable but would read as a CloudFormation substitution, which statements do not get (they are written as given): write the value itself, or an IAM policy variable like ${{aws:PrincipalAccount}} or ${{aws:username}}",
+                    quote(value)
+                ),
+            );
+            return;
+        }
+        rest = &after[end + 1..];
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_swaps_once() {
+        assert_eq!(edit_distance("lrage", "large"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn closest_ignores_case_and_skips_exact_matches() {
+        let names = ["ClusterAdmin", "Admin", "Edit", "View"];
+        assert_eq!(closest("Clusteradmin", names.iter().copied(), 3), vec!["ClusterAdmin"]);
+        assert_eq!(closest("Admin", names.iter().copied(), 3), Vec::<&str>::new());
+        assert_eq!(closest("Vew", names.iter().copied(), 3), vec!["View"]);
+        assert_eq!(did_you_mean(&["a", "b", "c"]), " (did you mean `a`, `b` or `c`?)");
+        assert_eq!(did_you_mean(&[]), "");
+    }
+
+    #[test]
+    fn quote_caps_and_escapes() {
+        assert_eq!(quote("a\u{2028}b\n"), "a\\u{2028}b\\u{a}");
+        assert_eq!(quote(&"x".repeat(100)), format!("{}…", "x".repeat(80)));
+    }
 }
