@@ -36,6 +36,7 @@ pub mod error;
 pub mod model;
 pub mod resources;
 pub mod synth;
+pub mod yaml;
 
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use model::cluster::{
