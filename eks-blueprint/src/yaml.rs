@@ -103,8 +103,9 @@ fn is_verbatim(c: char) -> bool {
         && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }
 
-/// `s` as a YAML double-quoted scalar, always, with `\`, `"` and every character outside
-/// [`is_verbatim`] escaped (`\n`, `\t`, `\r`, `\"`, `\\`, else `\xXX`, `\uXXXX` or
+/// `s` as a YAML double-quoted scalar, always, with `\`, `"` and every character YAML 1.1
+/// or 1.2 could read differently (controls, NEL, U+2028, U+2029, the byte order mark,
+/// non-characters) escaped (`\n`, `\t`, `\r`, `\"`, `\\`, else `\xXX`, `\uXXXX` or
 /// `\UXXXXXXXX`; escapes YAML 1.1 and 1.2 share). For text embedded in other YAML (node
 /// user data).
 pub fn quoted(s: &str) -> String {
