@@ -261,15 +261,21 @@ impl Source {
 
     /// The position of the `column`th byte (from 1) of line `line`, as serde_json counts.
     pub(crate) fn position_of_line_byte(&self, line: usize, byte_column: usize) -> Position {
-        let chars = self
-            .line(line)
-            .map(|text| {
-                let end = byte_column.saturating_sub(1).min(text.len());
-                text.char_indices().take_while(|(i, _)| *i < end).count()
-            })
-            .unwrap_or(byte_column.saturating_sub(1));
-        Position::new(line.max(1), chars + 1)
+        line_byte_position(&self.text, line, byte_column)
     }
+}
+
+/// The position of the `column`th byte (from 1) of line `line` of `text`.
+fn line_byte_position(text: &str, line: usize, byte_column: usize) -> Position {
+    let chars = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map(|text| {
+            let end = byte_column.saturating_sub(1).min(text.len());
+            text.char_indices().take_while(|(i, _)| *i < end).count()
+        })
+        .unwrap_or(byte_column.saturating_sub(1));
+    Position::new(line.max(1), chars + 1)
 }
 
 /// The position just after `text`.
@@ -564,13 +570,7 @@ fn scan_json(file: &str, text: &str) -> Result<SourceMap, Error> {
         return Err(parse(file, "empty", Some(end_position(text)), EMPTY.to_owned()));
     }
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        let source = Source {
-            name: file.to_owned(),
-            text: text.to_owned(),
-            format: SourceFormat::Json,
-            map: SourceMap::default(),
-        };
-        let position = source.position_of_line_byte(e.line(), e.column());
+        let position = line_byte_position(text, e.line(), e.column());
         let message = e.to_string();
         let message = message.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&message);
         return Err(parse(file, "syntax", Some(position), format!("invalid JSON: {message}")));
