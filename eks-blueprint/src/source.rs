@@ -783,6 +783,15 @@ mod tests {
                 "duplicate key `team`, first at 2:11, again at 2:24; keep one".to_owned()
             )]
         );
+        // Escapes and multi-byte characters before a key do not shift its position.
+        assert_eq!(
+            invalid(json("{\"name\": \"x\\\"y\\\\\u{e9}\", \"tags\": {\"k\": \"}\", \"k\": \"w\"}}")),
+            [(
+                "tags.k".to_owned(),
+                "duplicate-key",
+                "duplicate key `k`, first at 1:30, again at 1:40; keep one".to_owned()
+            )]
+        );
     }
 
     #[test]
