@@ -1,8 +1,84 @@
 //! Errors: invalid input (refuses synthesis), and failures of synthesis or I/O.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use crate::source::Position;
 use crate::synth::{OutputError, SynthError};
+
+/// The most characters of a value from the input that an error message quotes; the rest is
+/// counted, not shown (`first 200 characters… (999800 more characters)`). Longer than any
+/// value validation accepts and any fixed text our messages put between backticks (a
+/// command line of 114 characters), so only what is absurd is cut.
+pub const MAX_QUOTED_CHARS: usize = 200;
+
+/// The most characters of one error message, whatever it quotes.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// The most characters of a field path an error shows (a path holds keys from the input).
+pub const MAX_PATH_CHARS: usize = 200;
+
+/// `s` cut to `max` characters, with how many were left out. Idempotent: a value already
+/// cut is left as it is.
+fn cap_to(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some((end, _)) if is_capped(&s[end..]) => Cow::Borrowed(s),
+        Some((end, _)) => {
+            let more = s[end..].chars().count();
+            let unit = if more == 1 { "character" } else { "characters" };
+            Cow::Owned(format!("{}… ({more} more {unit})", &s[..end]))
+        }
+    }
+}
+
+/// Whether `tail` is the mark [`cap_to`] appends: `… (N more characters)`.
+fn is_capped(tail: &str) -> bool {
+    tail.strip_prefix("… (")
+        .and_then(|t| t.strip_suffix(" more characters)").or_else(|| t.strip_suffix(" more character)")))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A value from the input as an error message shows it: at most [`MAX_QUOTED_CHARS`]
+/// characters, then how many more there are.
+pub fn cap(value: &str) -> Cow<'_, str> {
+    cap_to(value, MAX_QUOTED_CHARS)
+}
+
+/// A value from the input quoted for an error message: `` `value` ``, capped by [`cap`].
+pub fn quote(value: &str) -> String {
+    format!("`{}`", cap(value))
+}
+
+/// An error message with every quoted value (between backticks) capped by [`cap`], and the
+/// whole message capped at [`MAX_MESSAGE_CHARS`]: one place caps what every error echoes,
+/// so a 1 MB name never fills a terminal.
+pub fn cap_message(message: &str) -> Cow<'_, str> {
+    let quoted_too_long = message.split('`').skip(1).step_by(2).any(|q| q.chars().nth(MAX_QUOTED_CHARS).is_some());
+    let message: Cow<'_, str> = if quoted_too_long {
+        let parts: Vec<&str> = message.split('`').collect();
+        let last = parts.len() - 1;
+        let mut out = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push('`');
+            }
+            // Odd parts are inside backticks (an unmatched last one is not a quote).
+            if i % 2 == 1 && !(i == last && parts.len() % 2 == 0) {
+                out.push_str(&cap(part));
+            } else {
+                out.push_str(part);
+            }
+        }
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(message)
+    };
+    match cap_to(&message, MAX_MESSAGE_CHARS) {
+        Cow::Borrowed(_) => message,
+        Cow::Owned(capped) => Cow::Owned(capped),
+    }
+}
 
 /// One problem with the input: the field path, a stable code, and what is wrong.
 ///
@@ -20,7 +96,7 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        write!(f, "{}: {}", cap_to(&self.path, MAX_PATH_CHARS), cap_message(&self.message))
     }
 }
 
@@ -29,9 +105,14 @@ impl fmt::Display for ValidationError {
 pub struct ValidationErrors(pub Vec<ValidationError>);
 
 impl ValidationErrors {
-    /// Records a problem.
+    /// Records a problem; values quoted in the message are capped ([`cap_message`]).
     pub fn push(&mut self, path: impl Into<String>, code: &'static str, message: impl Into<String>) {
-        self.0.push(ValidationError { path: path.into(), code, message: message.into() });
+        let message = message.into();
+        let message = match cap_message(&message) {
+            Cow::Borrowed(_) => message,
+            Cow::Owned(capped) => capped,
+        };
+        self.0.push(ValidationError { path: path.into(), code, message });
     }
 
     /// Whether nothing was found.
@@ -69,14 +150,23 @@ impl fmt::Display for ValidationErrors {
 /// Any error of the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The blueprint file could not be read as a blueprint (syntax, unknown field, wrong type).
-    #[error("{file}: {path}{message}")]
+    /// The blueprint file could not be read as a blueprint: too large, not UTF-8, a syntax
+    /// error, several documents, an unknown field, a wrong type.
+    ///
+    /// Displayed as `file:line:column: path: message` (the parts known).
+    #[error("{}", display_parse(file, *position, path, message))]
     Parse {
         /// The file (or `<input>`).
         file: String,
-        /// The field path followed by `: `, or empty when the error is not in a field.
+        /// A stable code: `too-large`, `not-utf8`, `empty`, `syntax`, `multiple-documents`,
+        /// `not-a-mapping`, `too-deep`, `alias-limit`, `complex-key`, `unknown-field`,
+        /// `missing-field`, `invalid-type`, `invalid-value`.
+        code: &'static str,
+        /// Where in the file, when known.
+        position: Option<Position>,
+        /// The field path, or empty when the error is not in a field.
         path: String,
-        /// What is wrong, with line and column when known.
+        /// What is wrong (without the position); values it quotes are capped.
         message: String,
     },
     /// The blueprint is well-formed but invalid.
@@ -98,11 +188,74 @@ pub enum Error {
     },
 }
 
+fn display_parse(file: &str, position: Option<Position>, path: &str, message: &str) -> String {
+    let mut out = file.to_owned();
+    if let Some(p) = position {
+        out.push_str(&format!(":{p}"));
+    }
+    if !path.is_empty() {
+        out.push_str(&format!(": {}", cap_to(path, MAX_PATH_CHARS)));
+    }
+    out.push_str(&format!(": {}", cap_message(message)));
+    out
+}
+
 impl Error {
+    /// A [`Error::Parse`]; the message's quoted values are capped.
+    pub fn parse(
+        file: &str,
+        code: &'static str,
+        position: Option<Position>,
+        path: &str,
+        message: impl Into<String>,
+    ) -> Error {
+        let message = message.into();
+        let message = cap_message(&message).into_owned();
+        Error::Parse { file: file.to_owned(), code, position, path: path.to_owned(), message }
+    }
+
     /// Whether the error is the user's input (bad file, invalid blueprint), as opposed to
     /// an environment or internal failure. The CLI exits with 2 for these.
     pub fn is_user_error(&self) -> bool {
         matches!(self, Error::Parse { .. } | Error::Invalid(_) | Error::Synth(SynthError::Quota { .. }))
             || matches!(self, Error::Output(e) if e.is_user_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_values_are_capped() {
+        let name = "a".repeat(1_000_000);
+        let mut errors = ValidationErrors::default();
+        errors.push("name", "invalid-name", format!("`{name}` is not a valid name"));
+        let expected = format!("`{}… (999800 more characters)` is not a valid name", "a".repeat(200));
+        assert_eq!(errors.0[0].message, expected);
+        // Capping again (Display) leaves it as it is.
+        assert_eq!(errors.to_string(), format!("name: {expected}"));
+        assert_eq!(cap_message(&expected), expected);
+        assert_eq!(quote("short"), "`short`");
+        assert_eq!(cap(&"é".repeat(201)), format!("{}… (1 more character)", "é".repeat(200)));
+        // A message with an unmatched backtick or a long unquoted value is capped whole.
+        let long = format!("x `{}", "b".repeat(5000));
+        assert_eq!(cap_message(&long).chars().count(), MAX_MESSAGE_CHARS + "… (4003 more characters)".chars().count());
+        // Short messages are untouched.
+        assert!(matches!(cap_message("`a` and `b`"), Cow::Borrowed("`a` and `b`")));
+    }
+
+    #[test]
+    fn parse_errors_show_file_line_column_path_and_message() {
+        let e = Error::parse(
+            "b.yaml",
+            "unknown-field",
+            Some(Position::new(4, 3)),
+            "cluster.acess",
+            "unknown field `acess`",
+        );
+        assert_eq!(e.to_string(), "b.yaml:4:3: cluster.acess: unknown field `acess`");
+        let e = Error::parse("b.yaml", "too-large", None, "", "too large");
+        assert_eq!(e.to_string(), "b.yaml: too large");
     }
 }

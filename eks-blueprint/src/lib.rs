@@ -35,7 +35,9 @@ mod constructs;
 pub mod error;
 pub mod model;
 pub mod resources;
+pub mod source;
 pub mod synth;
+pub mod yaml;
 
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use model::cluster::{
@@ -52,6 +54,7 @@ pub use model::karpenter::{Karpenter, NodePool as KarpenterNodePool};
 pub use model::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
 pub use model::network::{NatGateways, Network};
 pub use model::{Blueprint, BlueprintBuilder, CrossStackReferences, StackLayout};
+pub use source::{Position, Source, SourceFormat, SourceMap};
 pub use synth::{App, Assembly, Format};
 
 impl Blueprint {

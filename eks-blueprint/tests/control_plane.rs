@@ -88,7 +88,7 @@ fn upgrade_policy_deletion_protection_and_zonal_shift_from_the_file() {
 #[test]
 fn unknown_upgrade_policy_is_a_parse_error() {
     let err = Blueprint::from_yaml(&with_admin("  upgradePolicy: LTS\n")).unwrap_err().to_string();
-    assert!(err.starts_with("<input>: cluster.upgradePolicy: "), "{err}");
+    assert!(err.starts_with("<input>:7:18: cluster.upgradePolicy: "), "{err}");
     assert!(err.contains("unknown variant `LTS`, expected `STANDARD` or `EXTENDED`"), "{err}");
 }
 

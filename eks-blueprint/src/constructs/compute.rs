@@ -282,8 +282,13 @@ fn sub_escape(s: &str) -> String {
     s.replace("${", "${!")
 }
 
-/// A YAML double-quoted string (JSON string syntax is valid YAML).
+/// A YAML double-quoted string, escaped for YAML 1.1 and 1.2 alike (see [`crate::yaml`]).
 fn yaml_str(s: &str) -> String {
+    crate::yaml::quoted(s)
+}
+
+/// A TOML basic string (JSON string syntax is a TOML basic string).
+fn toml_str(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
@@ -345,7 +350,7 @@ fn bottlerocket_user_data(
     if !labels.is_empty() {
         toml.push_str("\n[settings.kubernetes.node-labels]\n");
         for (k, v) in labels {
-            toml.push_str(&format!("{} = {}\n", yaml_str(k), yaml_str(v)));
+            toml.push_str(&format!("{} = {}\n", toml_str(k), toml_str(v)));
         }
     }
     if !taints.is_empty() {
@@ -353,10 +358,10 @@ fn bottlerocket_user_data(
         let mut by_key: IndexMap<&str, Vec<String>> = IndexMap::new();
         for t in taints {
             let value = format!("{}:{}", t.value.as_deref().unwrap_or_default(), t.effect.as_str());
-            by_key.entry(t.key.as_str()).or_default().push(yaml_str(&value));
+            by_key.entry(t.key.as_str()).or_default().push(toml_str(&value));
         }
         for (k, values) in by_key {
-            toml.push_str(&format!("{} = [{}]\n", yaml_str(k), values.join(", ")));
+            toml.push_str(&format!("{} = [{}]\n", toml_str(k), values.join(", ")));
         }
     }
     toml
@@ -502,7 +507,7 @@ fn self_managed(
         OsFamily::Bottlerocket => {
             let cluster_block = format!(
                 "cluster-name = {}\napi-server = \"${{Endpoint}}\"\ncluster-certificate = \"${{CertificateAuthority}}\"\ncluster-dns-ip = \"{}\"\n",
-                yaml_str(&bp.name),
+                toml_str(&bp.name),
                 cluster_dns_ip(&cidr).map_err(|message| SynthError::Render { stack: ctx.stack_name(Part::Compute), message })?
             );
             bottlerocket_user_data(&cluster_block, &group.kubelet, &group.labels, &group.taints)

@@ -130,22 +130,17 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, String)> {
          # {when}\n",
         name = bp.name,
     );
-    for n in 1..=zones {
-        manifest.push_str(&format!(
-            "---\n\
-             apiVersion: {ENICONFIG_API_VERSION}\n\
-             kind: ENIConfig\n\
-             metadata:\n\
-             \x20 name: \"{zone}\"\n\
-             spec:\n\
-             \x20 subnet: \"{subnet}\"\n\
-             \x20 securityGroups:\n\
-             \x20   - \"{group}\"\n",
-            zone = zone_of(n),
-            subnet = placeholder(&subnet_var(n)),
-            group = placeholder(SECURITY_GROUP_VAR),
-        ));
-    }
+    let documents: Vec<serde_json::Value> = (1..=zones)
+        .map(|n| {
+            json!({
+                "apiVersion": ENICONFIG_API_VERSION,
+                "kind": "ENIConfig",
+                "metadata": {"name": zone_of(n)},
+                "spec": {"subnet": placeholder(&subnet_var(n)), "securityGroups": [placeholder(SECURITY_GROUP_VAR)]},
+            })
+        })
+        .collect();
+    manifest.push_str(&crate::yaml::documents(&documents));
 
     let mut script = format!(
         "#!/bin/sh\n\

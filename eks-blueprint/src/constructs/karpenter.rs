@@ -654,13 +654,7 @@ pub(crate) fn node_pool(pool: &NodePool) -> Value {
 
 /// YAML documents separated by `---`, after a comment header.
 fn manifest_yaml(header: &str, docs: &[Value]) -> Result<String, SynthError> {
-    let mut out = String::from(header);
-    for doc in docs {
-        out.push_str("---\n");
-        let text = serde_yaml::to_string(doc).map_err(|e| invalid("manifests", e.to_string()))?;
-        out.push_str(&text);
-    }
-    Ok(out)
+    Ok(format!("{header}{}", crate::yaml::documents(docs)))
 }
 
 /// The string value of tag `key` in a resource's `Tags`, if it is a literal.

@@ -68,9 +68,10 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding.
+    /// A finding; values quoted in the message are capped ([`crate::error::cap_message`]).
     pub fn new(rule_id: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Finding { rule_id, path: path.into(), message: message.into() }
+        let message = crate::error::cap_message(&message.into()).into_owned();
+        Finding { rule_id, path: path.into(), message }
     }
 }
 

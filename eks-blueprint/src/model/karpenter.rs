@@ -1040,7 +1040,7 @@ compute:
         let err = parse("  karpenter: {nodePool: []}\n").unwrap_err().to_string();
         assert_eq!(
             err,
-            "<input>: compute.karpenter.nodePool: unknown field `nodePool`, expected one of `namespace`, `serviceAccount`, `amiAlias`, `nodePools` at line 10 column 15"
+            "<input>:10:15: compute.karpenter.nodePool: unknown field `nodePool`, expected one of `namespace`, `serviceAccount`, `amiAlias`, `nodePools`"
         );
     }
 

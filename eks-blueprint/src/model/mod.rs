@@ -17,6 +17,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::error::{Error, ValidationErrors};
+use crate::source::{Position, Source, SourceFormat};
 use cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
 use compute::{AutoMode, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup};
 use findings::{Finding, Suppression};
@@ -117,38 +118,50 @@ impl Blueprint {
         })
     }
 
-    /// Reads a blueprint file: YAML, or JSON (a `.json` file). Unknown fields are errors.
+    /// Reads a blueprint file: YAML, or JSON (a `.json` file). Unknown fields and keys given
+    /// twice are errors; a file over 1 MiB, not UTF-8, or of several YAML documents is
+    /// refused before it is parsed (see [`crate::source`]).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Blueprint, Error> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { context: format!("cannot read {}", path.display()), source })?;
-        let file = path.display().to_string();
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-            Self::from_json_named(&text, &file)
-        } else {
-            Self::from_yaml_named(&text, &file)
-        }
+        Self::from_source(&Source::read(path)?)
     }
 
     /// Reads a blueprint from YAML text.
     pub fn from_yaml(text: &str) -> Result<Blueprint, Error> {
-        Self::from_yaml_named(text, "<input>")
+        Self::from_source(&Source::from_text("<input>", text, SourceFormat::Yaml)?)
     }
 
     /// Reads a blueprint from JSON text.
     pub fn from_json(text: &str) -> Result<Blueprint, Error> {
-        Self::from_json_named(text, "<input>")
+        Self::from_source(&Source::from_text("<input>", text, SourceFormat::Json)?)
     }
 
-    fn from_yaml_named(text: &str, file: &str) -> Result<Blueprint, Error> {
-        let de = serde_yaml::Deserializer::from_str(text);
-        let blueprint: Blueprint = serde_path_to_error::deserialize(de).map_err(|e| parse_error(file, e))?;
-        blueprint.validated()
-    }
-
-    fn from_json_named(text: &str, file: &str) -> Result<Blueprint, Error> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let blueprint: Blueprint = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(file, e))?;
+    /// Builds and validates the blueprint of a checked [`Source`]. Errors of the file's
+    /// content carry the line and column ([`Error::Parse`]); validation errors carry field
+    /// paths, which [`Source::map`] locates.
+    pub fn from_source(source: &Source) -> Result<Blueprint, Error> {
+        let blueprint: Blueprint = match source.format() {
+            SourceFormat::Yaml => {
+                let de = serde_yaml::Deserializer::from_str(source.text());
+                serde_path_to_error::deserialize(de).map_err(|e| {
+                    // serde_yaml puts some errors of a value at the start of the file
+                    // (index 0): the source map knows better.
+                    let location = e.inner().location().filter(|l| l.index() > 0).map(|l| (l.line(), l.column()));
+                    let position = location.map(|(line, column)| Position::new(line, column));
+                    let suffix = location.map(|(line, column)| format!(" at line {line} column {column}"));
+                    parse_error(source, e, position, suffix, false)
+                })?
+            }
+            SourceFormat::Json => {
+                let mut de = serde_json::Deserializer::from_str(source.text());
+                serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                    let (line, column) = (e.inner().line(), e.inner().column());
+                    let position = (line > 0).then(|| source.position_of_line_byte(line, column));
+                    // serde_json's column is where it stopped reading (before a value, after a
+                    // key): the source map's position of the field is exact.
+                    parse_error(source, e, position, Some(format!(" at line {line} column {column}")), true)
+                })?
+            }
+        };
         blueprint.validated()
     }
 
@@ -331,19 +344,53 @@ impl Blueprint {
     }
 }
 
-fn parse_error<E: std::fmt::Display>(file: &str, e: serde_path_to_error::Error<E>) -> Error {
+/// A serde error of `source` as an [`Error::Parse`]: the field path, a code from serde's
+/// wording, the position (serde's `position`, or the path's in the source map: first when
+/// `map_first`, else when serde has none), and the message without the position serde
+/// appends (`suffix`).
+fn parse_error<E: std::fmt::Display>(
+    source: &Source,
+    e: serde_path_to_error::Error<E>,
+    position: Option<Position>,
+    suffix: Option<String>,
+    map_first: bool,
+) -> Error {
     let path = e.path().to_string();
     // `?` marks a position serde could not name (a syntax error): keep the part before it.
     let path = path.split(".?").next().unwrap_or_default().trim_end_matches('?').to_owned();
+    let path = if path == "." { String::new() } else { path };
     let mut message = e.inner().to_string();
+    if let Some(suffix) = suffix {
+        if let Some(stripped) = message.strip_suffix(&suffix) {
+            message = stripped.to_owned();
+        }
+    }
     // serde_yaml starts its messages with the path it knows (a prefix of ours): say it once.
     if let Some((prefix, rest)) = message.split_once(": ") {
         if !prefix.contains(' ') && path.starts_with(prefix) {
             message = rest.to_owned();
         }
     }
-    let path = if path == "." || path.is_empty() { String::new() } else { format!("{path}: ") };
-    Error::Parse { file: file.to_owned(), path, message }
+    let code = if message.starts_with("unknown field") {
+        "unknown-field"
+    } else if message.starts_with("missing field") {
+        "missing-field"
+    } else if message.starts_with("invalid type") {
+        "invalid-type"
+    } else if message.starts_with("duplicate field") {
+        "duplicate-key"
+    } else {
+        "invalid-value"
+    };
+    // Without serde's position: a wrong value at the value, anything else at the field (or
+    // the nearest enclosing one, for a missing field).
+    let value_position = match code {
+        "invalid-type" | "invalid-value" => source.map().get(&path).map(|l| l.value),
+        _ => None,
+    };
+    let mapped = value_position.or_else(|| source.map().locate(&path));
+    let position = if map_first { mapped.or(position) } else { position.or(mapped) };
+    Error::parse(source.name(), code, position, &path, message)
 }
 
 /// Builds a [`Blueprint`]; every setter documents its default.

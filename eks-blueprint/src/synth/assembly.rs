@@ -115,7 +115,7 @@ fn size_sources(stack: &ResolvedStack, body: usize) -> Vec<QuotaSource> {
 fn render(stack: &str, template: &Value, format: Format) -> Result<String, SynthError> {
     let rendered = match format {
         Format::Json => serde_json::to_string_pretty(template).map(|s| s + "\n").map_err(|e| e.to_string()),
-        Format::Yaml => serde_yaml::to_string(template).map_err(|e| e.to_string()),
+        Format::Yaml => Ok(crate::yaml::to_string(template)),
     };
     rendered.map_err(|message| SynthError::Render { stack: stack.to_owned(), message })
 }
