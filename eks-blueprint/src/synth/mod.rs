@@ -9,6 +9,7 @@
 //! output ([`output`]).
 
 mod assembly;
+pub mod diff;
 mod graph;
 pub mod output;
 mod resolve;
