@@ -1020,7 +1020,9 @@ fn classify(
             } else {
                 false
             };
-            if hit && kind > found.0 {
+            // The strongest, then the most precise pointer.
+            let longer = found.1.is_none_or(|f: &str| pointer.len() > f.len());
+            if hit && (kind > found.0 || (kind == found.0 && longer)) {
                 found = (kind, Some(pointer));
             }
         }
