@@ -1,7 +1,7 @@
 //! `eks-blueprint diff`: what deploying a new output over an old one would do.
 
 use std::ffi::OsString;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -92,14 +92,26 @@ pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
         eprintln!("warning: --allow-replace {unused}: no such resource is replaced");
     }
     if args.format == DiffFormat::Json {
-        print!("{}", report.to_json_string());
+        emit(report.to_json_string().as_bytes())?;
     } else if args.quiet {
-        println!("{}", report.summary_line());
+        emit(format!("{}\n", report.summary_line()).as_bytes())?;
     } else {
         let color = use_color(args.color, std::env::var_os("NO_COLOR"), std::io::stdout().is_terminal());
-        print!("{}", report.to_text(&TextOptions::new().color(color)));
+        emit(report.to_text(&TextOptions::new().color(color)).as_bytes())?;
     }
     Ok(if args.fail_on_replace && report.gate_fails() { Status::Replacement } else { Status::Success })
+}
+
+/// Writes to stdout. A reader that stopped reading (`| head`) is not an error: what it
+/// read is what it wanted.
+pub fn emit(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Io { context: "cannot write to stdout".to_owned(), source: e })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A directory is read as an output; anything else as a blueprint file, synthesized in memory.

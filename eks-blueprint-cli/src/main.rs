@@ -1,6 +1,7 @@
 //! The `eks-blueprint` command: a thin layer over the `eks-blueprint` library. It parses
 //! arguments, calls the library, prints results, and maps errors to exit codes.
 
+mod completions;
 mod diff;
 mod synth;
 
@@ -25,6 +26,8 @@ enum Command {
     /// Show what deploying a new output (or blueprint) over an old output would change,
     /// replacements first.
     Diff(diff::DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// The process exit status: one place decides every code.
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth::synth(&args).map(|()| Status::Success),
         Command::Validate(args) => synth::validate(&args).map(|()| Status::Success),
         Command::Diff(args) => diff::diff(&args),
+        Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };
     match result {
         Ok(status) => status.into(),
