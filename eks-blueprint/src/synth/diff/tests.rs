@@ -331,3 +331,15 @@ fn cidr_overlap() {
     assert_eq!(parse_cidr("10.0.0.0/33"), None);
     assert_eq!(parse_cidr("nope"), None);
 }
+
+#[test]
+fn properties_absent_or_empty_are_the_same_and_one_added_is_a_path() {
+    let d = one(json!({"Q": {"Type": "AWS::SQS::Queue"}}), json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {}}}));
+    assert!(!d.has_differences());
+    let d = one(
+        json!({"Q": {"Type": "AWS::SQS::Queue"}}),
+        json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"FifoQueue": true}}}),
+    );
+    let p = &resource(&d, "Q").properties[0];
+    assert_eq!((p.path.as_str(), p.old.as_ref(), p.replacement), ("/FifoQueue", None, Replacement::Always));
+}
