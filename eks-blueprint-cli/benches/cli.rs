@@ -1,5 +1,5 @@
 //! The CLI end to end on the reference example: process start, reading the file,
-//! synthesis and writing the output directory.
+//! synthesis and writing the output directory; and `diff` of two output directories.
 //!
 //! `cargo bench -p eks-blueprint-cli --bench cli`
 
@@ -22,6 +22,29 @@ fn bench(c: &mut Criterion) {
                 .arg(&example)
                 .arg("-o")
                 .arg(&out)
+                .output()
+                .map(|o| o.status.success())
+        })
+    });
+    // `diff` of the reference output and one with other instance types (a replacement).
+    let Ok(text) = std::fs::read_to_string(&example) else { return };
+    let changed = tmp.path().join("changed.yaml");
+    let new = tmp.path().join("new");
+    if std::fs::write(&changed, text.replace("instanceTypes: [m7i.large]", "instanceTypes: [m7i.xlarge]")).is_err() {
+        return;
+    }
+    let synth = |input: &Path, output: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_eks-blueprint")).arg("synth").arg(input).arg("-o").arg(output).output()
+    };
+    if synth(&example, &out).is_err() || synth(&changed, &new).is_err() {
+        return;
+    }
+    c.bench_function("eks-blueprint diff out/ new/ (two reference outputs)", |b| {
+        b.iter(|| {
+            Command::new(env!("CARGO_BIN_EXE_eks-blueprint"))
+                .arg("diff")
+                .arg(&out)
+                .arg(&new)
                 .output()
                 .map(|o| o.status.success())
         })

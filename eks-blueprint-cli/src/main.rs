@@ -1,6 +1,8 @@
 //! The `eks-blueprint` command: a thin layer over the `eks-blueprint` library. It parses
 //! arguments, calls the library, prints results, and maps errors to exit codes.
 
+mod completions;
+mod diff;
 mod synth;
 
 use std::process::ExitCode;
@@ -21,6 +23,11 @@ enum Command {
     Synth(synth::SynthArgs),
     /// Check a blueprint file without writing anything.
     Validate(synth::ValidateArgs),
+    /// Show what deploying a new output (or blueprint) over an old output would change,
+    /// replacements first.
+    Diff(diff::DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// The process exit status: one place decides every code.
@@ -32,6 +39,8 @@ pub enum Status {
     Failure,
     /// 2: the input is wrong (bad arguments, bad blueprint file, invalid blueprint).
     UserError,
+    /// 3: `diff --fail-on-replace` found a replacement or a deploy blocker.
+    Replacement,
 }
 
 impl From<Status> for ExitCode {
@@ -40,6 +49,7 @@ impl From<Status> for ExitCode {
             Status::Success => ExitCode::SUCCESS,
             Status::Failure => ExitCode::from(1),
             Status::UserError => ExitCode::from(2),
+            Status::Replacement => ExitCode::from(3),
         }
     }
 }
@@ -47,11 +57,13 @@ impl From<Status> for ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Synth(args) => synth::synth(&args),
-        Command::Validate(args) => synth::validate(&args),
+        Command::Synth(args) => synth::synth(&args).map(|()| Status::Success),
+        Command::Validate(args) => synth::validate(&args).map(|()| Status::Success),
+        Command::Diff(args) => diff::diff(&args),
+        Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };
     match result {
-        Ok(()) => Status::Success.into(),
+        Ok(status) => status.into(),
         Err(e) => {
             eprintln!("error: {e}");
             let status = if e.is_user_error() { Status::UserError } else { Status::Failure };

@@ -1,5 +1,6 @@
 //! Synthesis speed of the reference example, in process: parse + validate the blueprint
-//! file, render the stacks, resolve cross-stack references and render JSON.
+//! file, render the stacks, resolve cross-stack references and render JSON; and `diff` of
+//! two reference outputs (the instance types changed), in memory and read from disk.
 //!
 //! `cargo bench -p eks-blueprint --bench synth`
 
@@ -9,6 +10,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use eks_blueprint::synth::diff::{diff, Templates};
 use eks_blueprint::{Blueprint, Format};
 
 fn reference_text() -> String {
@@ -31,6 +33,28 @@ fn bench(c: &mut Criterion) {
                 .and_then(|bp| bp.synth(Format::Json))
                 .map(|a| a.files().len())
                 .unwrap_or_default()
+        })
+    });
+    bench_diff(c, &text);
+}
+
+fn bench_diff(c: &mut Criterion, text: &str) {
+    let changed = text.replace("instanceTypes: [m7i.large]", "instanceTypes: [m7i.xlarge]");
+    let (Ok(old), Ok(new)) = (Blueprint::from_yaml(text), Blueprint::from_yaml(&changed)) else { return };
+    let (Ok(old), Ok(new)) = (old.synth(Format::Json), new.synth(Format::Json)) else { return };
+    let (old_t, new_t) = (Templates::from_assembly("old", &old), Templates::from_assembly("new", &new));
+    c.bench_function("diff two reference outputs (in memory)", |b| {
+        b.iter(|| diff(std::hint::black_box(&old_t), std::hint::black_box(&new_t)).summary.replacements)
+    });
+    let Ok(tmp) = tempfile::tempdir() else { return };
+    let (old_dir, new_dir) = (tmp.path().join("old"), tmp.path().join("new"));
+    if old.write_to(&old_dir).is_err() || new.write_to(&new_dir).is_err() {
+        return;
+    }
+    c.bench_function("diff two reference output directories (read from disk + diff + text)", |b| {
+        b.iter(|| {
+            let (Ok(o), Ok(n)) = (Templates::read_dir(&old_dir), Templates::read_dir(&new_dir)) else { return 0 };
+            diff(&o, &n).to_text(&eks_blueprint::synth::diff::TextOptions::new()).len()
         })
     });
 }

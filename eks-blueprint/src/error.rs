@@ -178,6 +178,9 @@ pub enum Error {
     /// Writing the output directory failed or was refused.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// An output given to `diff` is not one, or could not be read.
+    #[error(transparent)]
+    Diff(#[from] crate::synth::diff::DiffError),
     /// Reading or writing files failed.
     #[error("{context}: {source}")]
     Io {
@@ -219,6 +222,7 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(self, Error::Parse { .. } | Error::Invalid(_) | Error::Synth(SynthError::Quota { .. }))
             || matches!(self, Error::Output(e) if e.is_user_error())
+            || matches!(self, Error::Diff(e) if e.is_user_error())
     }
 }
 

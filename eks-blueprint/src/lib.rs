@@ -28,7 +28,8 @@
 //! Layers, each depending only on the ones above it: [`cfn`] (CloudFormation core),
 //! [`resources`] (typed L1 resources), [`model`] (the platform model and its builders),
 //! constructs (the model rendered into stacks), [`synth`] (cross-stack references, deploy
-//! order, the output directory).
+//! order, the output directory, and [`synth::diff`]: what deploying a new output over an old
+//! one would replace).
 
 pub mod cfn;
 mod constructs;

@@ -116,6 +116,20 @@ fn no_snapshot_is_unreferenced() {
     for entry in std::fs::read_dir(root.join("eks-blueprint-cli/tests/fixtures/invalid")).expect("fixtures") {
         expected.insert(format!("cli_invalid__{}.snap", stem(&entry.expect("entry").path())));
     }
+    // eks-blueprint-cli/tests/diff.rs: one snapshot per case.
+    for case in [
+        "allow-replace-elsewhere",
+        "bad-inputs",
+        "cluster-rename",
+        "desired-size",
+        "help",
+        "instance-types",
+        "json",
+        "quiet",
+        "subnet-cidr",
+    ] {
+        expected.insert(format!("cli_diff__{case}.snap"));
+    }
     let actual: std::collections::BTreeSet<String> = std::fs::read_dir(root.join("snapshots"))
         .expect("snapshots/")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -6,9 +6,11 @@
 //! their dependencies (a cycle is an error that names the chain), checks CloudFormation's
 //! quotas, and returns an [`Assembly`]: the files of the output directory, in memory.
 //! [`Assembly::write_to`] writes them all or nothing, and replaces only its own earlier
-//! output ([`output`]).
+//! output ([`output`]). [`diff`] compares two outputs: what deploying the new one would
+//! add, remove, update or replace.
 
 mod assembly;
+pub mod diff;
 mod graph;
 pub mod output;
 mod resolve;

@@ -446,7 +446,7 @@ fn checked_files(files: &IndexMap<String, String>) -> Result<Vec<(PathBuf, Vec<u
 }
 
 /// A relative path of plain names separated by `/`: no root, `.`, `..` or empty name.
-fn is_plain(name: &str) -> bool {
+pub(crate) fn is_plain(name: &str) -> bool {
     !name.is_empty()
         && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
         && Path::new(name).components().all(|c| matches!(c, Component::Normal(_)))
@@ -628,6 +628,17 @@ fn is_cloud_assembly(path: &Path) -> bool {
     }
     let Ok(text) = fs::read_to_string(path) else { return false };
     serde_json::from_str::<Value>(&text).is_ok_and(|v| v.get("artifacts").is_some_and(Value::is_object))
+}
+
+/// The files a marker lists, for reading an earlier output (`diff`); the error is why it
+/// is not a marker eks-blueprint wrote, or why it could not be read.
+pub(crate) fn marker_files(path: &Path) -> Result<Vec<String>, String> {
+    match read_marker(path) {
+        Ok(listed) => Ok(listed.into_keys().collect()),
+        Err(Inspect::Refused(Refusal::BadMarker { reason })) => Err(reason),
+        Err(Inspect::Refused(refusal)) => Err(refusal.to_string()),
+        Err(Inspect::Io(action, e)) => Err(format!("{action}: {e}")),
+    }
 }
 
 /// The marker's files: relative path -> (size, SHA-256 in hex).
