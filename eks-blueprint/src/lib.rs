@@ -31,14 +31,17 @@
 //! order, the output directory).
 
 pub mod cfn;
+pub mod compile;
 mod constructs;
 pub mod error;
 pub mod model;
 pub mod resources;
 pub mod source;
 pub mod synth;
+pub mod text;
 pub mod yaml;
 
+use crate::compile::codes;
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use model::cluster::{
     AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, EndpointAccess, KubernetesVersion, LogType,
@@ -87,7 +90,7 @@ impl Blueprint {
             fix.push_str(", or `stackLayout: perLifecycle` spreads the platform over several stacks");
         }
         let mut errors = ValidationErrors::default();
-        errors.push(top.field.clone(), "stack-quota", format!("{error}; {fix}"));
+        errors.push(top.field.clone(), codes::STACK_QUOTA, format!("{error}; {fix}"));
         Error::Invalid(errors)
     }
 }

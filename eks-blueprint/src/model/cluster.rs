@@ -8,6 +8,7 @@ use super::cidr::Ipv4Cidr;
 use super::defaults;
 use super::network::Network;
 use crate::cfn::logical_id::pascal_case;
+use crate::compile::codes;
 use crate::error::ValidationErrors;
 
 /// A Kubernetes minor version EKS supports, with an escape hatch for newer ones.
@@ -138,10 +139,10 @@ impl KubernetesVersion {
         let Some(minor) = minor_of(text) else {
             errors.push(
                 path,
-                "invalid-version",
+                codes::INVALID_VERSION,
                 format!(
                     "`{}` is not a Kubernetes minor version like 1.33 (known: {})",
-                    super::quote(text),
+                    crate::text::quote(text),
                     known_versions()
                 ),
             );
@@ -152,7 +153,7 @@ impl KubernetesVersion {
         {
             errors.push(
                 path,
-                "unsupported-version",
+                codes::UNSUPPORTED_VERSION,
                 format!(
                     "Kubernetes {text} reached the end of Amazon EKS extended support on {}: EKS no longer creates clusters of it; use {oldest} or later (known: {})",
                     retired.end_of_extended_support.unwrap_or_default(),
@@ -165,7 +166,7 @@ impl KubernetesVersion {
         if minor < oldest_minor {
             errors.push(
                 path,
-                "unsupported-version",
+                codes::UNSUPPORTED_VERSION,
                 format!(
                     "Kubernetes {text} is older than every version Amazon EKS still supports (the oldest is {oldest}, as of {VERSIONS_AS_OF}); use {oldest} or later (known: {})",
                     known_versions()
@@ -656,12 +657,12 @@ impl AccessPolicy {
 
     /// Why EKS would refuse this policy for an access entry of the blueprint, as `(code,
     /// message)`; `None` when it is fine.
-    fn problem(&self) -> Option<(&'static str, String)> {
+    fn problem(&self) -> Option<(codes::Code, String)> {
         let name = self.policy_name();
         let listed = ACCESS_POLICIES.iter().find(|(n, _)| *n == name);
         match (self, listed) {
             (_, Some((_, true))) => Some((
-                "service-linked-access-policy",
+                codes::SERVICE_LINKED_ACCESS_POLICY,
                 format!("`{name}` is reserved for AWS service-linked roles: EKS refuses it for an access entry of your own role or user"),
             )),
             (AccessPolicy::Unlisted(_), None) => {
@@ -671,22 +672,22 @@ impl AccessPolicy {
                     .is_some_and(|middle| !middle.is_empty() && middle.chars().all(|c| c.is_ascii_alphanumeric()));
                 (!well_formed).then(|| {
                     (
-                        "invalid-access-policy",
+                        codes::INVALID_ACCESS_POLICY,
                         format!(
                             "`{}` is not an EKS access policy name: they read Amazon<letters and digits>Policy, like AmazonEKSAdminViewPolicy",
-                            super::quote(name)
+                            crate::text::quote(name)
                         ),
                     )
                 })
             }
             (AccessPolicy::Other(_), None) => {
                 let candidates = ACCESS_POLICY_SHORT_NAMES.iter().copied().chain(ACCESS_POLICIES.iter().map(|(n, _)| *n));
-                let hint = super::did_you_mean(&super::closest(name, candidates, 3));
+                let hint = crate::text::did_you_mean(&crate::text::closest(name, candidates, 3));
                 Some((
-                    "unknown-access-policy",
+                    codes::UNKNOWN_ACCESS_POLICY,
                     format!(
                         "`{}` is not an EKS access policy{hint}: write ClusterAdmin, Admin, Edit, View or a policy name like AmazonEKSAdminViewPolicy (names are case-sensitive); for a policy newer than eks-blueprint's list, write {{unlisted: <name>}}",
-                        super::quote(name)
+                        crate::text::quote(name)
                     ),
                 ))
             }
@@ -706,38 +707,42 @@ impl ClusterSpec {
         if !ep.private && !ep.public {
             errors.push(
                 "cluster.endpoint",
-                "endpoint-none",
+                codes::ENDPOINT_NONE,
                 "both private and public access are off; nothing could reach the API server",
             );
         }
         if ep.public && ep.public_access_cidrs.is_empty() {
             errors.push(
                 "cluster.endpoint.publicAccessCidrs",
-                "public-endpoint-open",
+                codes::PUBLIC_ENDPOINT_OPEN,
                 "a public endpoint needs an allow-list of CIDRs; to open it to the whole internet, list 0.0.0.0/0 explicitly",
             );
         }
         if !ep.public && !ep.public_access_cidrs.is_empty() {
             errors.push(
                 "cluster.endpoint.publicAccessCidrs",
-                "public-cidrs-unused",
+                codes::PUBLIC_CIDRS_UNUSED,
                 "CIDRs are given but public access is off; set public: true or remove them",
             );
         }
         for (i, cidr) in ep.public_access_cidrs.iter().enumerate() {
             if let Err(e) = cidr.parse::<super::cidr::Ipv4Cidr>() {
-                errors.push(format!("cluster.endpoint.publicAccessCidrs[{i}]"), "invalid-cidr", e);
+                errors.push(format!("cluster.endpoint.publicAccessCidrs[{i}]"), codes::INVALID_CIDR, e);
             }
         }
         for (i, t) in self.logging.iter().enumerate() {
             if self.logging[..i].contains(t) {
-                errors.push(format!("cluster.logging[{i}]"), "duplicate", format!("`{}` is listed twice", t.as_str()));
+                errors.push(
+                    format!("cluster.logging[{i}]"),
+                    codes::DUPLICATE,
+                    format!("`{}` is listed twice", t.as_str()),
+                );
             }
         }
         if !defaults::LOG_RETENTION_CHOICES.contains(&self.log_retention_days) {
             errors.push(
                 "cluster.logRetentionDays",
-                "log-retention",
+                codes::LOG_RETENTION,
                 format!(
                     "{} is not a retention CloudWatch Logs offers; choose one of {}",
                     self.log_retention_days,
@@ -751,7 +756,7 @@ impl ClusterSpec {
             if !is_iam_principal_arn(&entry.principal_arn) {
                 errors.push(
                     format!("{path}.principalArn"),
-                    "invalid-principal",
+                    codes::INVALID_PRINCIPAL,
                     format!(
                         "`{}` is not an IAM role or user ARN like arn:aws:iam::123456789012:role/Admin",
                         entry.principal_arn
@@ -761,14 +766,14 @@ impl ClusterSpec {
             if access.entries[..i].iter().any(|e| e.principal_arn == entry.principal_arn) {
                 errors.push(
                     format!("{path}.principalArn"),
-                    "duplicate",
+                    codes::DUPLICATE,
                     format!("`{}` has two access entries; merge them", entry.principal_arn),
                 );
             }
             if entry.policies.len() > 20 {
                 errors.push(
                     format!("{path}.policies"),
-                    "too-many",
+                    codes::TOO_MANY,
                     format!("{} access policies; EKS allows 20 per entry", entry.policies.len()),
                 );
             }
@@ -779,7 +784,7 @@ impl ClusterSpec {
                 if p.namespaces.as_ref().is_some_and(Vec::is_empty) {
                     errors.push(
                         format!("{path}.policies[{j}].namespaces"),
-                        "empty",
+                        codes::EMPTY,
                         format!(
                             "the namespace list is empty, which EKS would read as the whole cluster for `{}`; list the namespaces, or leave namespaces out to grant it cluster-wide on purpose",
                             p.policy.policy_name()
@@ -790,7 +795,7 @@ impl ClusterSpec {
                     if !super::is_dns_label(ns) {
                         errors.push(
                             format!("{path}.policies[{j}].namespaces[{k}]"),
-                            "invalid-namespace",
+                            codes::INVALID_NAMESPACE,
                             format!("`{ns}` is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)"),
                         );
                     }
@@ -800,7 +805,7 @@ impl ClusterSpec {
                 {
                     errors.push(
                         format!("{path}.policies[{j}]"),
-                        "scope",
+                        codes::SCOPE,
                         "ClusterAdmin applies to the whole cluster; use Admin for namespaces",
                     );
                 }
@@ -810,7 +815,7 @@ impl ClusterSpec {
                 if g.starts_with("system:") {
                     errors.push(
                         format!("{path}.kubernetesGroups[{j}]"),
-                        "reserved-group",
+                        codes::RESERVED_GROUP,
                         format!("`{g}`: EKS refuses groups starting with system: in access entries; use an access policy instead"),
                     );
                 }
@@ -821,7 +826,7 @@ impl ClusterSpec {
                 if entry.policies[..j].iter().filter(|q| same(q)).count() == 1 {
                     errors.push(
                         format!("{path}.policies[{j}]"),
-                        "duplicate",
+                        codes::DUPLICATE,
                         format!(
                             "`{}` is associated twice; list its namespaces in one association",
                             p.policy.policy_name()
@@ -833,13 +838,13 @@ impl ClusterSpec {
                 if let Some(prefix) = RESERVED_USERNAME_PREFIXES.iter().find(|p| name.starts_with(*p)) {
                     errors.push(
                         format!("{path}.username"),
-                        "reserved-username",
+                        codes::RESERVED_USERNAME,
                         format!("`{name}`: EKS refuses usernames starting with {prefix}; leave username out to let EKS generate one"),
                     );
                 } else if name.is_empty() {
                     errors.push(
                         format!("{path}.username"),
-                        "empty",
+                        codes::EMPTY,
                         "the username is empty; leave it out to let EKS generate one from the ARN",
                     );
                 } else {
@@ -854,7 +859,7 @@ impl ClusterSpec {
             if let Some(j) = same_id.filter(|&j| access.entries[j].principal_arn != access.entries[i].principal_arn) {
                 errors.push(
                     format!("cluster.access.entries[{i}].principalArn"),
-                    "logical-id-clash",
+                    codes::LOGICAL_ID_CLASH,
                     format!(
                         "`{}` and `{}` (entries[{j}]) differ only in punctuation and would share the logical id {id}",
                         access.entries[i].principal_arn, access.entries[j].principal_arn
@@ -875,7 +880,7 @@ impl ClusterSpec {
         if !anyone {
             errors.push(
                 "cluster.access",
-                "no-access",
+                codes::NO_ACCESS,
                 "nobody could ever use the cluster: add an access entry with a policy (e.g. ClusterAdmin for your admin role) or set bootstrapClusterCreatorAdminPermissions: true",
             );
         }
@@ -918,7 +923,7 @@ impl ClusterSpec {
         if removal == RemovalPolicy::Destroy && self.deletion_protection == Some(true) {
             errors.push(
                 "cluster.deletionProtection",
-                "deletion-protection-destroy",
+                codes::DELETION_PROTECTION_DESTROY,
                 "deletion protection makes DeleteCluster fail, so deleting the stack with removalPolicy: destroy would stop at the cluster; leave deletionProtection out (destroy turns it off) or use removalPolicy: retain",
             );
         }
@@ -930,7 +935,7 @@ impl ClusterSpec {
             if !is_kms_key_arn(arn) {
                 errors.push(
                     "cluster.secretsEncryption.keyArn",
-                    "invalid-key-arn",
+                    codes::INVALID_KEY_ARN,
                     format!("`{arn}` is not a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases are not accepted)"),
                 );
             }
@@ -940,11 +945,11 @@ impl ClusterSpec {
             if !is_security_group_id(id) {
                 errors.push(
                     path,
-                    "invalid-security-group",
+                    codes::INVALID_SECURITY_GROUP,
                     format!("`{id}` is not a security group id like sg-0123456789abcdef0"),
                 );
             } else if self.security_group_ids[..i].contains(id) {
-                errors.push(path, "duplicate", format!("`{id}` is listed twice"));
+                errors.push(path, codes::DUPLICATE, format!("`{id}` is listed twice"));
             }
         }
         if let Some(text) = &self.service_ipv4_cidr {
@@ -952,18 +957,18 @@ impl ClusterSpec {
             if self.ip_family == IpFamily::Ipv6 {
                 errors.push(
                     path,
-                    "service-cidr-ipv6",
+                    codes::SERVICE_CIDR_IPV6,
                     "an ipv6 cluster takes its service addresses from fc00::/7; remove serviceIpv4Cidr or use ipFamily: ipv4",
                 );
             }
             match text.parse::<Ipv4Cidr>() {
-                Err(e) => errors.push(path, "invalid-cidr", e),
+                Err(e) => errors.push(path, codes::INVALID_CIDR, e),
                 Ok(block) => {
                     let ranges = defaults::SERVICE_IPV4_RANGES.iter().filter_map(|r| r.parse::<Ipv4Cidr>().ok());
                     if !ranges.clone().any(|r| r.contains(block)) {
                         errors.push(
                             path,
-                            "service-cidr-range",
+                            codes::SERVICE_CIDR_RANGE,
                             format!(
                                 "{block} is not inside {}, the private ranges EKS takes service addresses from",
                                 defaults::SERVICE_IPV4_RANGES.join(", ")
@@ -974,7 +979,7 @@ impl ClusterSpec {
                     if !(min..=max).contains(&block.prefix()) {
                         errors.push(
                             path,
-                            "service-cidr-size",
+                            codes::SERVICE_CIDR_SIZE,
                             format!("{block}: EKS needs a service CIDR between /{min} and /{max}"),
                         );
                     }
@@ -985,7 +990,7 @@ impl ClusterSpec {
             if !gd.eks_audit_logs && !gd.runtime_monitoring {
                 errors.push(
                     "cluster.guardDuty",
-                    "guardduty-empty",
+                    codes::GUARDDUTY_EMPTY,
                     "both eksAuditLogs and runtimeMonitoring are off, so the detector would watch nothing of the cluster; turn one on or remove guardDuty",
                 );
             }
@@ -999,7 +1004,7 @@ impl ClusterSpec {
             // existing VPC's IPv6 blocks are its owner's job.
             errors.push(
                 "cluster.ipFamily",
-                "ipv6-needs-ipv6-network",
+                codes::IPV6_NEEDS_IPV6_NETWORK,
                 "ipv6 needs IPv6 CIDR blocks on the VPC and its subnets; set network.ipv6: true, or use ipv4 (the default)",
             );
         }
@@ -1014,7 +1019,7 @@ impl ClusterSpec {
             if service.overlaps(vpc) {
                 errors.push(
                     "cluster.serviceIpv4Cidr",
-                    "service-cidr-overlap",
+                    codes::SERVICE_CIDR_OVERLAP,
                     format!("{service} overlaps the VPC CIDR {vpc}; pick a block outside the VPC (and outside networks peered or connected to it)"),
                 );
             }
@@ -1023,7 +1028,7 @@ impl ClusterSpec {
             if service.overlaps(pods) {
                 errors.push(
                     "cluster.serviceIpv4Cidr",
-                    "service-cidr-overlap",
+                    codes::SERVICE_CIDR_OVERLAP,
                     format!("{service} overlaps the pod CIDR {pods}; Kubernetes services and pods need separate address ranges"),
                 );
             }
@@ -1039,7 +1044,7 @@ impl ClusterSpec {
         {
             errors.push(
                 "cluster.endpoint.private",
-                "endpoint-unreachable",
+                codes::ENDPOINT_UNREACHABLE,
                 "with natGateways: none, nodes in private subnets have no route to the public endpoint; turn private endpoint access on",
             );
         }

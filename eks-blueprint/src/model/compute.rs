@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::defaults;
+use crate::compile::codes;
 use crate::error::ValidationErrors;
 
 /// Everything that runs pods.
@@ -499,7 +500,7 @@ impl ManagedNodeGroup {
         if self.subnets == Subnets::Public {
             errors.push(
                 format!("{path}.subnets"),
-                "public-subnets",
+                codes::PUBLIC_SUBNETS,
                 "managed node groups need subnets that assign public IP addresses at launch, and the blueprint's public subnets do not; use private subnets, or a self-managed node group",
             );
         }
@@ -507,16 +508,16 @@ impl ManagedNodeGroup {
         let p = format!("{path}.updateConfig");
         match (u.max_unavailable, u.max_unavailable_percentage) {
             (Some(_), Some(_)) => {
-                errors.push(p, "update-config", "give maxUnavailable or maxUnavailablePercentage, not both")
+                errors.push(p, codes::UPDATE_CONFIG, "give maxUnavailable or maxUnavailablePercentage, not both")
             }
             (Some(n), None) if !(1..=defaults::MAX_UNAVAILABLE_LIMIT).contains(&n) => errors.push(
                 format!("{p}.maxUnavailable"),
-                "update-config",
+                codes::UPDATE_CONFIG,
                 format!("{n} is outside 1 to {} nodes", defaults::MAX_UNAVAILABLE_LIMIT),
             ),
             (None, Some(n)) if !(1..=100).contains(&n) => errors.push(
                 format!("{p}.maxUnavailablePercentage"),
-                "update-config",
+                codes::UPDATE_CONFIG,
                 format!("{n} is outside 1 to 100 percent"),
             ),
             _ => {}
@@ -790,7 +791,7 @@ impl SelfManagedNodeGroup {
         if self.ami_type.ssm_parameter(version).is_none() {
             errors.push(
                 format!("{path}.amiType"),
-                "ami-type",
+                codes::AMI_TYPE,
                 format!(
                     "{} is offered for managed node groups only; use a managed node group or a non-FIPS AMI type",
                     self.ami_type.as_str()
@@ -885,7 +886,7 @@ impl FargateProfile {
         if self.selectors.is_empty() || self.selectors.len() > defaults::FARGATE_MAX_SELECTORS {
             errors.push(
                 format!("{path}.selectors"),
-                "selectors",
+                codes::SELECTORS,
                 format!(
                     "{} selectors; a Fargate profile takes 1 to {}",
                     self.selectors.len(),
@@ -898,7 +899,7 @@ impl FargateProfile {
             if !super::is_dns_label(&s.namespace) {
                 errors.push(
                     format!("{p}.namespace"),
-                    "invalid-namespace",
+                    codes::INVALID_NAMESPACE,
                     format!("`{}` is not a namespace name: at most 63 lowercase letters, digits and '-'", s.namespace),
                 );
             }
@@ -907,7 +908,7 @@ impl FargateProfile {
         if self.subnets == Subnets::Public {
             errors.push(
                 format!("{path}.subnets"),
-                "public-subnets",
+                codes::PUBLIC_SUBNETS,
                 "Fargate runs pods in private subnets only; remove `subnets: public`",
             );
         }
@@ -1044,7 +1045,7 @@ impl Compute {
             if let Some(other) = groups[..i].iter().find(|g| pascal_case(&g.name) == id) {
                 errors.push(
                     format!("{path}.name"),
-                    "duplicate",
+                    codes::DUPLICATE,
                     format!(
                         "`{}` clashes with node group `{}`: names must differ in more than '-' and '_'",
                         group.name, other.name
@@ -1060,7 +1061,7 @@ impl Compute {
             if let Some(other) = groups[..i].iter().find(|g| pascal_case(&g.name) == id) {
                 errors.push(
                     format!("{path}.name"),
-                    "duplicate",
+                    codes::DUPLICATE,
                     format!(
                         "`{}` clashes with node group `{}`: names must differ in more than '-' and '_'",
                         group.name, other.name
@@ -1076,7 +1077,7 @@ impl Compute {
             if let Some(other) = profiles[..i].iter().find(|p| pascal_case(&p.name) == id) {
                 errors.push(
                     format!("{path}.name"),
-                    "duplicate",
+                    codes::DUPLICATE,
                     format!(
                         "`{}` clashes with Fargate profile `{}`: names must differ in more than '-' and '_'",
                         profile.name, other.name
@@ -1092,7 +1093,7 @@ impl Compute {
         if fargate_only && !kube_system {
             errors.push(
                 "compute.fargateProfiles",
-                "fargate-coredns",
+                codes::FARGATE_COREDNS,
                 "with Fargate as the only compute, CoreDNS runs on Fargate: add a profile with a selector for namespace kube-system",
             );
         }
@@ -1101,7 +1102,7 @@ impl Compute {
             if !auto.enabled {
                 errors.push(
                     "compute.autoMode.nodePools",
-                    "auto-mode",
+                    codes::AUTO_MODE,
                     "node pools need Auto Mode: add `enabled: true`",
                 );
             }
@@ -1109,7 +1110,7 @@ impl Compute {
                 if pools[..i].contains(pool) {
                     errors.push(
                         format!("compute.autoMode.nodePools[{i}]"),
-                        "duplicate",
+                        codes::DUPLICATE,
                         format!("`{}` is listed twice", pool.as_str()),
                     );
                 }
@@ -1272,7 +1273,7 @@ fn check_name(path: &str, name: &str, errors: &mut ValidationErrors) {
     {
         errors.push(
             format!("{path}.name"),
-            "invalid-name",
+            codes::INVALID_NAME,
             format!(
                 "`{name}` is not a valid name: 1 to 63 letters, digits, '-' and '_', starting with a letter or digit"
             ),
@@ -1282,13 +1283,13 @@ fn check_name(path: &str, name: &str, errors: &mut ValidationErrors) {
 
 fn check_sizes(path: &str, min: u32, desired: u32, max: u32, limit: Option<u32>, errors: &mut ValidationErrors) {
     if max == 0 {
-        errors.push(format!("{path}.maxSize"), "size-order", "max size must be at least 1");
+        errors.push(format!("{path}.maxSize"), codes::SIZE_ORDER, "max size must be at least 1");
     }
     if let Some(limit) = limit {
         if max > limit {
             errors.push(
                 format!("{path}.maxSize"),
-                "size-limit",
+                codes::SIZE_LIMIT,
                 format!("max size {max} is above the EKS limit of {limit} nodes per managed node group"),
             );
         }
@@ -1296,19 +1297,19 @@ fn check_sizes(path: &str, min: u32, desired: u32, max: u32, limit: Option<u32>,
     if min > max {
         errors.push(
             format!("{path}.minSize"),
-            "size-order",
+            codes::SIZE_ORDER,
             format!("min size {min} can't be greater than max size {max}"),
         );
     } else if desired > max {
         errors.push(
             format!("{path}.desiredSize"),
-            "size-order",
+            codes::SIZE_ORDER,
             format!("desired size {desired} can't be greater than max size {max}"),
         );
     } else if desired < min {
         errors.push(
             format!("{path}.desiredSize"),
-            "size-order",
+            codes::SIZE_ORDER,
             format!("desired size {desired} can't be less than min size {min}"),
         );
     }
@@ -1322,7 +1323,7 @@ fn check_instance_types(
     errors: &mut ValidationErrors,
 ) {
     if types.is_empty() {
-        errors.push(format!("{path}.instanceTypes"), "empty", "give at least one instance type");
+        errors.push(format!("{path}.instanceTypes"), codes::EMPTY, "give at least one instance type");
     }
     for (i, t) in types.iter().enumerate() {
         // `family.size`, as every EC2 instance type is named (`m7i.large`, `u7i-12tb.224xlarge`).
@@ -1334,13 +1335,13 @@ fn check_instance_types(
         if !valid {
             errors.push(
                 format!("{path}.instanceTypes[{i}]"),
-                "invalid-instance-type",
-                format!("`{}` is not an EC2 instance type like m7i.large", super::quote(t)),
+                codes::INVALID_INSTANCE_TYPE,
+                format!("`{}` is not an EC2 instance type like m7i.large", crate::text::quote(t)),
             );
             continue;
         }
         if types[..i].contains(t) {
-            errors.push(format!("{path}.instanceTypes[{i}]"), "duplicate", format!("`{t}` is listed twice"));
+            errors.push(format!("{path}.instanceTypes[{i}]"), codes::DUPLICATE, format!("`{t}` is listed twice"));
         }
         let arch = match super::instance_types::lookup(t) {
             Some(known) => match known.arch {
@@ -1348,7 +1349,7 @@ fn check_instance_types(
                 None => {
                     errors.push(
                         format!("{path}.instanceTypes[{i}]"),
-                        "unsupported-instance-type",
+                        codes::UNSUPPORTED_INSTANCE_TYPE,
                         format!("`{t}` is an EC2 Mac instance type, which runs macOS only: EKS nodes need a Linux instance type"),
                     );
                     continue;
@@ -1356,10 +1357,10 @@ fn check_instance_types(
             },
             None if allow_unlisted => Arch::by_naming_rule(t),
             None => {
-                let hint = super::did_you_mean(&super::instance_types::suggestions(t));
+                let hint = crate::text::did_you_mean(&super::instance_types::suggestions(t));
                 errors.push(
                     format!("{path}.instanceTypes[{i}]"),
-                    "unknown-instance-type",
+                    codes::UNKNOWN_INSTANCE_TYPE,
                     format!(
                         "`{t}` is not an EC2 instance type eks-blueprint knows{hint}; for a type newer than its table (instance types of {}), set allowUnlistedInstanceTypes: true",
                         super::instance_types::TABLE_DATE
@@ -1379,7 +1380,7 @@ fn check_instance_types(
             };
             errors.push(
                 format!("{path}.instanceTypes[{i}]"),
-                "arch-mismatch",
+                codes::ARCH_MISMATCH,
                 format!(
                     "`{t}` is {kind} instance type but amiType {} is for {}: {fix}",
                     ami.as_str(),
@@ -1392,7 +1393,11 @@ fn check_instance_types(
 
 fn check_volume(path: &str, gib: u32, errors: &mut ValidationErrors) {
     if !(1..=16384).contains(&gib) {
-        errors.push(format!("{path}.volumeSize"), "volume-size", format!("{gib} GiB is outside gp3's 1 to 16384 GiB"));
+        errors.push(
+            format!("{path}.volumeSize"),
+            codes::VOLUME_SIZE,
+            format!("{gib} GiB is outside gp3's 1 to 16384 GiB"),
+        );
     }
 }
 
@@ -1405,27 +1410,27 @@ fn check_labels_and_taints(
     for (key, value) in labels {
         let p = format!("{path}.labels.{key}");
         if let Err(e) = super::check_label_key(key) {
-            errors.push(p.clone(), "invalid-label", e);
+            errors.push(p.clone(), codes::INVALID_LABEL, e);
         }
         if let Err(e) = super::check_label_value(value) {
-            errors.push(p, "invalid-label", e);
+            errors.push(p, codes::INVALID_LABEL, e);
         }
     }
     if taints.len() > defaults::MAX_TAINTS {
         errors.push(
             format!("{path}.taints"),
-            "too-many",
+            codes::TOO_MANY,
             format!("{} taints; EKS allows {} per node group", taints.len(), defaults::MAX_TAINTS),
         );
     }
     for (i, t) in taints.iter().enumerate() {
         let p = format!("{path}.taints[{i}]");
         if let Err(e) = super::check_label_key(&t.key) {
-            errors.push(format!("{p}.key"), "invalid-taint", e);
+            errors.push(format!("{p}.key"), codes::INVALID_TAINT, e);
         }
         if let Some(v) = &t.value {
             if let Err(e) = super::check_label_value(v) {
-                errors.push(format!("{p}.value"), "invalid-taint", e);
+                errors.push(format!("{p}.value"), codes::INVALID_TAINT, e);
             }
         }
     }
@@ -1442,12 +1447,12 @@ fn check_tags(
 
 fn check_kubelet(path: &str, kubelet: &Kubelet, ami: AmiType, errors: &mut ValidationErrors) {
     if kubelet.max_pods == Some(0) {
-        errors.push(format!("{path}.kubelet.maxPods"), "kubelet", "maxPods must be at least 1");
+        errors.push(format!("{path}.kubelet.maxPods"), codes::KUBELET, "maxPods must be at least 1");
     }
     if ami.os() == OsFamily::Bottlerocket && !kubelet.flags.is_empty() {
         errors.push(
             format!("{path}.kubelet.flags"),
-            "kubelet",
+            codes::KUBELET,
             format!("{} takes Bottlerocket settings, not kubelet flags; remove the flags", ami.as_str()),
         );
     }
@@ -1457,8 +1462,8 @@ fn check_kubelet(path: &str, kubelet: &Kubelet, ami: AmiType, errors: &mut Valid
         if !ok {
             errors.push(
                 p,
-                "kubelet",
-                format!("`{}` is not a kubelet flag like --image-gc-high-threshold=80", super::quote(flag)),
+                codes::KUBELET,
+                format!("`{}` is not a kubelet flag like --image-gc-high-threshold=80", crate::text::quote(flag)),
             );
         } else {
             // The flag lands in the node's user data: a plain string for managed node groups,
@@ -1473,8 +1478,11 @@ fn check_ssh_key(path: &str, key: Option<&str>, errors: &mut ValidationErrors) {
         if key.is_empty() || key.len() > 255 || !key.is_ascii() || key.chars().any(|c| c.is_ascii_control()) {
             errors.push(
                 format!("{path}.sshKeyName"),
-                "invalid-key-name",
-                format!("`{}` is not an EC2 key pair name: 1 to 255 printable ASCII characters", super::quote(key)),
+                codes::INVALID_KEY_NAME,
+                format!(
+                    "`{}` is not an EC2 key pair name: 1 to 255 printable ASCII characters",
+                    crate::text::quote(key)
+                ),
             );
         } else {
             super::check_no_substitution(&format!("{path}.sshKeyName"), key, "a key pair name", errors);

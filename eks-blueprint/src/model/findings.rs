@@ -9,6 +9,7 @@
 
 use serde::Deserialize;
 
+use crate::compile::codes;
 use crate::error::ValidationErrors;
 
 /// A Spot node group with a single instance type.
@@ -104,12 +105,12 @@ pub(crate) fn validate(suppress: &[Suppression], errors: &mut ValidationErrors) 
             let known: Vec<&str> = RULES.iter().map(|(id, _)| *id).collect();
             errors.push(
                 format!("suppress[{i}].rule"),
-                "unknown-rule",
+                codes::UNKNOWN_RULE,
                 format!("`{}` is not a rule id (known: {})", s.rule, known.join(", ")),
             );
         }
         if s.reason.trim().is_empty() {
-            errors.push(format!("suppress[{i}].reason"), "empty", "say why the rule is suppressed");
+            errors.push(format!("suppress[{i}].reason"), codes::EMPTY, "say why the rule is suppressed");
         }
     }
 }

@@ -27,6 +27,7 @@ use super::{defaults, is_dns_label};
 use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::logical_id::pascal_case;
 use crate::cfn::Expr;
+use crate::compile::codes;
 use crate::error::ValidationErrors;
 
 /// An IAM role for the pods that run as one Kubernetes service account.
@@ -238,7 +239,7 @@ impl WorkloadIdentity {
         if !name_ok {
             errors.push(
                 format!("{path}.name"),
-                "invalid-name",
+                codes::INVALID_NAME,
                 format!(
                     "`{}` is not an identity name: 1 to {} letters, digits, '-' and '_', starting with a letter or digit",
                     self.name,
@@ -249,7 +250,7 @@ impl WorkloadIdentity {
         if !is_dns_label(&self.namespace) {
             errors.push(
                 format!("{path}.namespace"),
-                "invalid-namespace",
+                codes::INVALID_NAMESPACE,
                 format!(
                     "`{}` is not a Kubernetes namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
                     self.namespace
@@ -259,7 +260,7 @@ impl WorkloadIdentity {
         if !is_dns_subdomain(&self.service_account) {
             errors.push(
                 format!("{path}.serviceAccount"),
-                "invalid-service-account",
+                codes::INVALID_SERVICE_ACCOUNT,
                 format!(
                     "`{}` is not a Kubernetes service account name: at most 253 lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit",
                     self.service_account
@@ -272,7 +273,7 @@ impl WorkloadIdentity {
         {
             errors.push(
                 format!("{path}.serviceAccount"),
-                "reserved",
+                codes::RESERVED,
                 format!(
                     "`{}/{}` already gets its role from {owner}: a service account has one role",
                     self.namespace, self.service_account
@@ -282,7 +283,7 @@ impl WorkloadIdentity {
         if self.managed_policies.len() > defaults::MAX_MANAGED_POLICIES_PER_ROLE {
             errors.push(
                 format!("{path}.managedPolicies"),
-                "too-many",
+                codes::TOO_MANY,
                 format!(
                     "{} managed policies; IAM attaches at most {} to a role (10 unless the quota was raised)",
                     self.managed_policies.len(),
@@ -293,9 +294,9 @@ impl WorkloadIdentity {
         for (j, policy) in self.managed_policies.iter().enumerate() {
             let p = format!("{path}.managedPolicies[{j}]");
             if let Err(e) = ManagedPolicyRef::parse(policy) {
-                errors.push(p, "invalid-policy", e);
+                errors.push(p, codes::INVALID_POLICY, e);
             } else if self.managed_policies[..j].contains(policy) {
-                errors.push(p, "duplicate", format!("`{policy}` is listed twice"));
+                errors.push(p, codes::DUPLICATE, format!("`{policy}` is listed twice"));
             }
         }
         for (k, st) in self.statements.iter().enumerate() {
@@ -306,7 +307,7 @@ impl WorkloadIdentity {
             if size > defaults::MAX_ROLE_INLINE_POLICY_CHARS {
                 errors.push(
                     format!("{path}.statements"),
-                    "too-large",
+                    codes::TOO_LARGE,
                     format!(
                         "the inline policy is {size} characters; IAM allows {} per role: merge statements, use wildcards in actions or resources, or attach a managed policy",
                         defaults::MAX_ROLE_INLINE_POLICY_CHARS
@@ -318,7 +319,7 @@ impl WorkloadIdentity {
         if self.managed_policies.is_empty() && !allows {
             errors.push(
                 path,
-                "no-permissions",
+                codes::NO_PERMISSIONS,
                 format!(
                     "identity `{}` grants nothing: give at least one managed policy or one Allow statement",
                     self.name
@@ -395,32 +396,32 @@ impl PolicyStatement {
 
     fn validate(&self, path: &str, errors: &mut ValidationErrors) {
         if self.actions.is_empty() {
-            errors.push(format!("{path}.actions"), "empty", "give at least one action, like s3:GetObject");
+            errors.push(format!("{path}.actions"), codes::EMPTY, "give at least one action, like s3:GetObject");
         }
         for (i, action) in self.actions.iter().enumerate() {
             if !is_action(action) {
                 errors.push(
                     format!("{path}.actions[{i}]"),
-                    "invalid-action",
+                    codes::INVALID_ACTION,
                     format!(
                         "`{action}` is not an IAM action: write service:Action, like s3:GetObject or s3:Get* (a bare * is not accepted: grant named actions)"
                     ),
                 );
             } else if self.actions[..i].contains(action) {
-                errors.push(format!("{path}.actions[{i}]"), "duplicate", format!("`{action}` is listed twice"));
+                errors.push(format!("{path}.actions[{i}]"), codes::DUPLICATE, format!("`{action}` is listed twice"));
             }
         }
         if self.resources.is_empty() {
             errors.push(
                 format!("{path}.resources"),
-                "empty",
+                codes::EMPTY,
                 "give at least one resource: an ARN like arn:aws:s3:::bucket/prefix/*, or *",
             );
         }
         for (i, resource) in self.resources.iter().enumerate() {
             if resource != "*" {
                 if let Err(e) = check_resource_arn(resource) {
-                    errors.push(format!("{path}.resources[{i}]"), "invalid-resource", e);
+                    errors.push(format!("{path}.resources[{i}]"), codes::INVALID_RESOURCE, e);
                 } else {
                     super::check_policy_variables(&format!("{path}.resources[{i}]"), resource, errors);
                 }
@@ -431,7 +432,7 @@ impl PolicyStatement {
             if !is_condition_operator(operator) {
                 errors.push(
                     p.clone(),
-                    "invalid-condition",
+                    codes::INVALID_CONDITION,
                     format!(
                         "`{operator}` is not an IAM condition operator: one of {}, optionally prefixed with ForAnyValue: or ForAllValues: and suffixed with IfExists",
                         CONDITION_OPERATORS.join(", ")
@@ -439,7 +440,7 @@ impl PolicyStatement {
                 );
             }
             if keys.is_empty() {
-                errors.push(p.clone(), "empty", "give at least one condition key");
+                errors.push(p.clone(), codes::EMPTY, "give at least one condition key");
             }
             for (key, values) in keys {
                 let key_ok = key.split_once(':').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
@@ -447,12 +448,12 @@ impl PolicyStatement {
                 if !key_ok {
                     errors.push(
                         format!("{p}.{key}"),
-                        "invalid-condition",
+                        codes::INVALID_CONDITION,
                         format!("`{key}` is not a condition key: write prefix:name, like aws:SourceVpc or s3:prefix"),
                     );
                 }
                 if values.0.is_empty() {
-                    errors.push(format!("{p}.{key}"), "empty", "give at least one value");
+                    errors.push(format!("{p}.{key}"), codes::EMPTY, "give at least one value");
                 }
                 for (j, value) in values.0.iter().enumerate() {
                     super::check_policy_variables(&format!("{p}.{key}[{j}]"), value, errors);
@@ -587,7 +588,7 @@ pub(crate) fn validate(identities: &[WorkloadIdentity], errors: &mut ValidationE
         if let Some(other) = identities[..i].iter().find(|o| pascal_case(&o.name) == id) {
             errors.push(
                 format!("{path}.name"),
-                "duplicate",
+                codes::DUPLICATE,
                 format!(
                     "`{}` clashes with identity `{}`: names must differ in more than '-' and '_'",
                     identity.name, other.name
@@ -600,7 +601,7 @@ pub(crate) fn validate(identities: &[WorkloadIdentity], errors: &mut ValidationE
         {
             errors.push(
                 format!("{path}.serviceAccount"),
-                "duplicate",
+                codes::DUPLICATE,
                 format!(
                     "`{}/{}` already has identity `{}`: a service account has one role",
                     identity.namespace, identity.service_account, other.name
@@ -642,7 +643,7 @@ pub(crate) fn validate_with_compute(
         if let Some(why) = on_fargate(&identity.namespace) {
             errors.push(
                 format!("identities[{i}].mode"),
-                "pod-identity-fargate",
+                codes::POD_IDENTITY_FARGATE,
                 format!(
                     "identity `{}` uses EKS Pod Identity, but {why}, where the Pod Identity agent (a DaemonSet) does not run, so its pods would get no credentials; set mode: irsa (IAM roles for service accounts work on Fargate)",
                     identity.name
@@ -654,7 +655,7 @@ pub(crate) fn validate_with_compute(
         if let Some(why) = on_fargate(&karpenter.namespace) {
             errors.push(
                 "compute.karpenter.namespace",
-                "pod-identity-fargate",
+                codes::POD_IDENTITY_FARGATE,
                 format!(
                     "Karpenter's controller gets its role through EKS Pod Identity, but {why}, where the Pod Identity agent does not run; install Karpenter in a namespace that runs on the node group, or add labels to that profile's selector"
                 ),

@@ -72,7 +72,7 @@ pub fn lookup(name: &str) -> Option<&'static InstanceType> {
 
 /// The names closest to an unknown one (at most three), for "did you mean" hints.
 pub fn suggestions(name: &str) -> Vec<&'static str> {
-    super::closest(name, all().iter().map(|t| t.name), 3)
+    crate::text::closest(name, all().iter().map(|t| t.name), 3)
 }
 
 fn parse_line(line: &'static str) -> Option<InstanceType> {

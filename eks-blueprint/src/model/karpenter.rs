@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::compute::Taint;
 use super::{defaults, Blueprint};
+use crate::compile::codes;
 use crate::error::ValidationErrors;
 
 /// Karpenter for the cluster (`compute.karpenter`): the controller's IAM role through EKS
@@ -355,14 +356,14 @@ impl Karpenter {
         if bp.compute.cluster_autoscaler {
             errors.push(
                 "compute.clusterAutoscaler",
-                "conflict",
+                codes::CONFLICT,
                 "the Cluster Autoscaler and Karpenter both scale nodes and would fight over them: remove clusterAutoscaler or karpenter",
             );
         }
         if bp.compute.auto_mode.enabled {
             errors.push(
                 path,
-                "conflict",
+                codes::CONFLICT,
                 "EKS Auto Mode runs its own managed Karpenter; turn off either autoMode or karpenter",
             );
         }
@@ -370,21 +371,21 @@ impl Karpenter {
         if bp.compute.managed_node_groups.is_empty() && bp.compute.self_managed_node_groups.is_empty() {
             errors.push(
                 path,
-                "no-controller-capacity",
+                codes::NO_CONTROLLER_CAPACITY,
                 "Karpenter's controller cannot run on nodes Karpenter launches: add a managed node group for it (and other cluster-critical pods)",
             );
         }
         if !super::is_dns_label(&self.namespace) {
             errors.push(
                 format!("{path}.namespace"),
-                "invalid-name",
+                codes::INVALID_NAME,
                 format!("`{}` is not a namespace name: 1 to 63 lowercase letters, digits and '-'", self.namespace),
             );
         }
         if !super::is_dns_label(&self.service_account) {
             errors.push(
                 format!("{path}.serviceAccount"),
-                "invalid-name",
+                codes::INVALID_NAME,
                 format!(
                     "`{}` is not a service account name: 1 to 63 lowercase letters, digits and '-'",
                     self.service_account
@@ -396,7 +397,11 @@ impl Karpenter {
             let p = format!("{path}.nodePools[{i}]");
             pool.validate(&p, errors);
             if self.node_pools[..i].iter().any(|o| o.name == pool.name) {
-                errors.push(format!("{p}.name"), "duplicate", format!("`{}` is used by another NodePool", pool.name));
+                errors.push(
+                    format!("{p}.name"),
+                    codes::DUPLICATE,
+                    format!("`{}` is used by another NodePool", pool.name),
+                );
             }
         }
     }
@@ -476,7 +481,7 @@ fn check_ami_alias(alias: &str, path: &str, errors: &mut ValidationErrors) {
                 && version.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_') => {}
         _ => errors.push(
             path,
-            "invalid-ami-alias",
+            codes::INVALID_AMI_ALIAS,
             format!(
                 "`{alias}` is not an Amazon Linux 2023 AMI alias: write al2023@latest or a pinned al2023@v20250101"
             ),
@@ -508,21 +513,29 @@ impl NodePool {
         if !super::is_dns_label(&self.name) {
             errors.push(
                 format!("{path}.name"),
-                "invalid-name",
+                codes::INVALID_NAME,
                 format!("`{}` is not a NodePool name: 1 to 63 lowercase letters, digits and '-'", self.name),
             );
         }
         if self.capacity_types.is_empty() {
-            errors.push(format!("{path}.capacityTypes"), "empty", "give at least one capacity type: on-demand or spot");
+            errors.push(
+                format!("{path}.capacityTypes"),
+                codes::EMPTY,
+                "give at least one capacity type: on-demand or spot",
+            );
         }
         if self.architectures.is_empty() {
-            errors.push(format!("{path}.architectures"), "empty", "give at least one architecture: amd64 or arm64");
+            errors.push(
+                format!("{path}.architectures"),
+                codes::EMPTY,
+                "give at least one architecture: amd64 or arm64",
+            );
         }
         for (i, c) in self.instance_categories.iter().enumerate() {
             if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_lowercase()) {
                 errors.push(
                     format!("{path}.instanceCategories[{i}]"),
-                    "invalid-instance-category",
+                    codes::INVALID_INSTANCE_CATEGORY,
                     format!("`{c}` is not an instance category: the letters before the generation, like c, m, r or t"),
                 );
             }
@@ -530,26 +543,26 @@ impl NodePool {
         for (key, value) in &self.labels {
             let p = format!("{path}.labels.{key}");
             if let Err(e) = super::check_label_key(key) {
-                errors.push(p.clone(), "invalid-label", e);
+                errors.push(p.clone(), codes::INVALID_LABEL, e);
             } else if let Some(domain) = restricted_domain(key) {
                 errors.push(
                     p.clone(),
-                    "invalid-label",
+                    codes::INVALID_LABEL,
                     format!("`{key}`: the label domain {domain} is reserved for Karpenter's own labels"),
                 );
             }
             if let Err(e) = super::check_label_value(value) {
-                errors.push(p, "invalid-label", e);
+                errors.push(p, codes::INVALID_LABEL, e);
             }
         }
         for (i, t) in self.taints.iter().enumerate() {
             let p = format!("{path}.taints[{i}]");
             if let Err(e) = super::check_label_key(&t.key) {
-                errors.push(format!("{p}.key"), "invalid-taint", e);
+                errors.push(format!("{p}.key"), codes::INVALID_TAINT, e);
             }
             if let Some(v) = &t.value {
                 if let Err(e) = super::check_label_value(v) {
-                    errors.push(format!("{p}.value"), "invalid-taint", e);
+                    errors.push(format!("{p}.value"), codes::INVALID_TAINT, e);
                 }
             }
         }
@@ -558,7 +571,7 @@ impl NodePool {
                 if !is_quantity(q.as_str()) || q.as_str().starts_with('-') {
                     errors.push(
                         format!("{path}.limits.{field}"),
-                        "invalid-quantity",
+                        codes::INVALID_QUANTITY,
                         format!("`{}` is not a Kubernetes quantity like 1000, 500m or 4000Gi", q.as_str()),
                     );
                 }
@@ -568,7 +581,7 @@ impl NodePool {
         if !(after == "Never" || is_go_duration(after, &['s', 'm', 'h'])) {
             errors.push(
                 format!("{path}.disruption.consolidateAfter"),
-                "invalid-duration",
+                codes::INVALID_DURATION,
                 format!("`{after}` is not a duration like 30s, 5m or 1h30m, or Never"),
             );
         }
@@ -577,14 +590,14 @@ impl NodePool {
             if !is_budget_nodes(b.nodes.as_str()) {
                 errors.push(
                     format!("{p}.nodes"),
-                    "invalid-budget",
+                    codes::INVALID_BUDGET,
                     format!("`{}` is not a node count like 2 or a percentage like 10%", b.nodes.as_str()),
                 );
             }
             match (&b.schedule, &b.duration) {
                 (Some(_), None) | (None, Some(_)) => errors.push(
                     p.clone(),
-                    "invalid-budget",
+                    codes::INVALID_BUDGET,
                     "schedule and duration go together: give both, or neither for a budget that is always active",
                 ),
                 _ => {}
@@ -593,7 +606,7 @@ impl NodePool {
                 if !is_schedule(s) {
                     errors.push(
                         format!("{p}.schedule"),
-                        "invalid-budget",
+                        codes::INVALID_BUDGET,
                         format!(
                             "`{s}` is not a cron schedule of five fields (\"0 9 * * 1-5\") or @daily, @weekly, ..."
                         ),
@@ -604,7 +617,7 @@ impl NodePool {
                 if !is_budget_duration(d) {
                     errors.push(
                         format!("{p}.duration"),
-                        "invalid-duration",
+                        codes::INVALID_DURATION,
                         format!("`{d}` is not a duration in hours and minutes like 8h, 30m or 1h30m"),
                     );
                 }
@@ -612,7 +625,7 @@ impl NodePool {
         }
         if let Some(w) = self.weight {
             if !(1..=100).contains(&w) {
-                errors.push(format!("{path}.weight"), "out-of-range", format!("weight {w} is outside 1 to 100"));
+                errors.push(format!("{path}.weight"), codes::OUT_OF_RANGE, format!("weight {w} is outside 1 to 100"));
             }
         }
     }

@@ -16,6 +16,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use crate::compile::codes;
 use crate::error::{Error, ValidationErrors};
 use crate::source::{Position, Source, SourceFormat};
 use cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
@@ -178,11 +179,11 @@ impl Blueprint {
             && self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && !self.name.ends_with('-');
         if self.name.is_empty() {
-            errors.push("name", "empty", "the blueprint needs a name (it names the cluster and its stacks)");
+            errors.push("name", codes::EMPTY, "the blueprint needs a name (it names the cluster and its stacks)");
         } else if !name_ok {
             errors.push(
                 "name",
-                "invalid-name",
+                codes::INVALID_NAME,
                 format!(
                     "`{}` is not a valid name: start with a letter, then letters, digits and '-', at most {MAX_NAME_LEN} characters (it names the cluster and its CloudFormation stacks)",
                     self.name
@@ -205,7 +206,7 @@ impl Blueprint {
         {
             errors.push(
                 "cluster.serviceIpv4Cidr",
-                "service-cidr-required",
+                codes::SERVICE_CIDR_REQUIRED,
                 "self-managed nodes need the cluster DNS address, which EKS derives from the VPC CIDR; in an existing VPC that CIDR is unknown here, so set serviceIpv4Cidr",
             );
         }
@@ -251,7 +252,7 @@ impl Blueprint {
         if self.custom_networking() && self.stack_layout == StackLayout::Single {
             errors.push(
                 "network.podCidr",
-                "pod-cidr-single-stack",
+                codes::POD_CIDR_SINGLE_STACK,
                 "podCidr cannot deploy with stackLayout: single: custom networking needs the ENIConfigs applied after the cluster exists and before any node starts (a node whose zone has no ENIConfig never becomes Ready, and its node group fails), and a single stack creates the cluster and its nodes in one deployment; use stackLayout: perLifecycle (the default), or remove podCidr",
             );
         }
@@ -276,7 +277,7 @@ impl Blueprint {
         if self.network.ipv6 && self.network.pod_cidr.is_some() {
             errors.push(
                 "network.podCidr",
-                "pod-cidr-ipv6",
+                codes::POD_CIDR_IPV6,
                 "VPC CNI custom networking (pod subnets) is IPv4 only, and an ipv6 cluster gives pods IPv6 addresses from the node subnets; remove podCidr or network.ipv6",
             );
         }
@@ -286,14 +287,14 @@ impl Blueprint {
         if !self.compute.self_managed_node_groups.is_empty() {
             errors.push(
                 "compute.selfManagedNodeGroups",
-                "ipv6-self-managed",
+                codes::IPV6_SELF_MANAGED,
                 "self-managed node groups are not supported with ipFamily: ipv6 yet (their node configuration would need the cluster's IPv6 service CIDR); use managedNodeGroups",
             );
         }
         if self.compute.karpenter.is_some() {
             errors.push(
                 "compute.karpenter",
-                "ipv6-karpenter",
+                codes::IPV6_KARPENTER,
                 "Karpenter is not supported with ipFamily: ipv6 yet (its EC2NodeClass would need IPv6 instance metadata); use managedNodeGroups",
             );
         }
@@ -543,84 +544,6 @@ fn is_label_name(s: &str) -> bool {
         && s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-/// The candidates closest to `value` (at most `n`, all at the smallest distance found,
-/// alphabetically), for "did you mean" hints: edit distance (with transpositions, ignoring
-/// case) of at most 1 for values up to 5 characters and at most 2 beyond. An exact match is
-/// not a suggestion.
-pub(crate) fn closest<'a>(value: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
-    let limit = if value.chars().count() <= 5 { 1 } else { 2 };
-    let folded = value.to_lowercase();
-    let mut found: Vec<(usize, &str)> = candidates
-        .filter(|c| *c != value)
-        .filter_map(|c| {
-            let d = edit_distance(&folded, &c.to_lowercase());
-            (d <= limit).then_some((d, c))
-        })
-        .collect();
-    found.sort_unstable();
-    found.dedup_by(|a, b| a.1 == b.1);
-    let best = found.first().map_or(0, |(d, _)| *d);
-    found.into_iter().take_while(|(d, _)| *d == best).take(n).map(|(_, c)| c).collect()
-}
-
-/// ` (did you mean `a` or `b`?)`, or nothing without suggestions.
-pub(crate) fn did_you_mean(suggestions: &[&str]) -> String {
-    match suggestions {
-        [] => String::new(),
-        [one] => format!(" (did you mean `{one}`?)"),
-        [init @ .., last] => {
-            let init: Vec<String> = init.iter().map(|s| format!("`{s}`")).collect();
-            format!(" (did you mean {} or `{last}`?)", init.join(", "))
-        }
-    }
-}
-
-/// The optimal string alignment distance: insertions, deletions, substitutions and swaps of
-/// adjacent characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (i, row) in d.chunks_mut(width).enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best =
-                (d[(i - 1) * width + j] + 1).min(d[i * width + j - 1] + 1).min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = best;
-        }
-    }
-    d[a.len() * width + b.len()]
-}
-
-/// A user value quoted in an error message: at most 80 characters (then `…`), with control
-/// and invisible characters shown as escapes, so a message never breaks a terminal or a log.
-pub(crate) fn quote(value: &str) -> String {
-    const MAX: usize = 80;
-    let mut out = String::new();
-    for (i, c) in value.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{200b}'..='\u{200f}') {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Refuses `${` in a user string that eks-blueprint writes into a template literally (a plain
 /// string, or an `Fn::Sub` template where it escapes `${`): CloudFormation would never
 /// substitute it, and cfn-lint reports `${AWS::Region}` or `${SomeLogicalId}` in a plain
@@ -630,10 +553,10 @@ pub(crate) fn check_no_substitution(path: &str, value: &str, what: &str, errors:
     if value.contains("${") {
         errors.push(
             path,
-            "substitution",
+            codes::SUBSTITUTION,
             format!(
                 "`{}` contains `${{`, which CloudFormation reads as a substitution; {what} is written as given, with no substitution: write the value itself",
-                quote(value)
+                crate::text::quote(value)
             ),
         );
     }
@@ -652,10 +575,10 @@ pub(crate) fn check_policy_variables(path: &str, value: &str, errors: &mut crate
         let Some(end) = after.find('}') else {
             errors.push(
                 path,
-                "substitution",
+                codes::SUBSTITUTION,
                 format!(
                     "`{}` opens `${{` without closing it: IAM policy variables read ${{aws:username}}",
-                    quote(value)
+                    crate::text::quote(value)
                 ),
             );
             return;
@@ -672,43 +595,14 @@ pub(crate) fn check_policy_variables(path: &str, value: &str, errors: &mut crate
         if !iam_variable {
             errors.push(
                 path,
-                "substitution",
+                codes::SUBSTITUTION,
                 format!(
                     "`{}`: `${{{inner}}}` is not an IAM policy variable but would read as a CloudFormation substitution, which statements do not get (they are written as given): write the value itself, or an IAM policy variable like ${{aws:PrincipalAccount}} or ${{aws:username}}",
-                    quote(value)
+                    crate::text::quote(value)
                 ),
             );
             return;
         }
         rest = &after[end + 1..];
-    }
-}
-
-#[cfg(test)]
-mod hint_tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_swaps_once() {
-        assert_eq!(edit_distance("lrage", "large"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
-    }
-
-    #[test]
-    fn closest_ignores_case_and_skips_exact_matches() {
-        let names = ["ClusterAdmin", "Admin", "Edit", "View"];
-        assert_eq!(closest("Clusteradmin", names.iter().copied(), 3), vec!["ClusterAdmin"]);
-        assert_eq!(closest("Admin", names.iter().copied(), 3), Vec::<&str>::new());
-        assert_eq!(closest("Vew", names.iter().copied(), 3), vec!["View"]);
-        assert_eq!(did_you_mean(&["a", "b", "c"]), " (did you mean `a`, `b` or `c`?)");
-        assert_eq!(did_you_mean(&[]), "");
-    }
-
-    #[test]
-    fn quote_caps_and_escapes() {
-        assert_eq!(quote("a\u{2028}b\n"), "a\\u{2028}b\\u{a}");
-        assert_eq!(quote(&"x".repeat(100)), format!("{}…", "x".repeat(80)));
     }
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::cidr::{allocate, Ipv4Cidr};
 use super::defaults;
+use crate::compile::codes;
 use crate::error::ValidationErrors;
 
 /// The VPC of the platform.
@@ -168,7 +169,7 @@ impl AvailabilityZones {
                 if !is_zone_id(zone) {
                     errors.push(
                         path(i),
-                        "az-id",
+                        codes::AZ_ID,
                         format!("`{}` is not an Availability Zone ID like use1-az1", quote(zone)),
                     );
                     continue;
@@ -177,7 +178,7 @@ impl AvailabilityZones {
             } else if is_zone_id(zone) {
                 errors.push(
                     path(i),
-                    "az-mixed",
+                    codes::AZ_MIXED,
                     format!(
                         "`{zone}` is a zone ID, but the list names zones ({}); give either names or zone IDs, not both",
                         zones.iter().find(|z| !is_zone_id(z)).map_or("", String::as_str)
@@ -187,7 +188,7 @@ impl AvailabilityZones {
             } else if !is_zone_name(zone) {
                 errors.push(
                     path(i),
-                    "az-name",
+                    codes::AZ_NAME,
                     format!("`{}` is not an Availability Zone name like eu-west-1a", quote(zone)),
                 );
                 continue;
@@ -195,14 +196,14 @@ impl AvailabilityZones {
                 region_of_zone_name(zone)
             };
             if zones[..i].contains(zone) {
-                errors.push(path(i), "az-duplicate", format!("`{zone}` is listed twice"));
+                errors.push(path(i), codes::AZ_DUPLICATE, format!("`{zone}` is listed twice"));
                 continue;
             }
             match first {
                 None => first = Some((zone, region)),
                 Some((other, other_region)) if other_region != region => errors.push(
                     path(i),
-                    "az-region",
+                    codes::AZ_REGION,
                     format!(
                         "`{zone}` is in {}, but `{other}` is in {}: the zones of a VPC are all in one Region",
                         describe_region(region, by_id),
@@ -215,7 +216,7 @@ impl AvailabilityZones {
                 if let Some((region, _)) = eks_unsupported_zone_ids().find(|(_, id)| id == zone) {
                     errors.push(
                         path(i),
-                        "az-unsupported",
+                        codes::AZ_UNSUPPORTED,
                         format!(
                             "EKS does not accept cluster subnets in `{zone}` ({region}): creating the cluster would fail with UnsupportedAvailabilityZoneException; choose another zone ID (EKS user guide, \"Subnet requirements for clusters\")"
                         ),
@@ -482,7 +483,7 @@ impl FlowLogs {
             let choices: Vec<String> = defaults::LOG_RETENTION_CHOICES.iter().map(ToString::to_string).collect();
             errors.push(
                 "network.flowLogs.retentionDays",
-                "retention",
+                codes::RETENTION,
                 format!(
                     "{} days is not a retention period CloudWatch Logs accepts; use one of {}",
                     self.retention_days,
@@ -594,7 +595,7 @@ impl Network {
         if !(min..=max).contains(&zones) {
             errors.push(
                 "network.availabilityZones",
-                "az-count",
+                codes::AZ_COUNT,
                 format!("{zones} Availability Zones requested; EKS needs subnets in at least {min}, and a blueprint spreads over at most {max}"),
             );
         }
@@ -604,7 +605,7 @@ impl Network {
             Ok(vpc) => {
                 errors.push(
                     "network.cidr",
-                    "vpc-size",
+                    codes::VPC_SIZE,
                     format!(
                         "{vpc}: a VPC CIDR block must be between /{} and /{}",
                         defaults::MIN_VPC_PREFIX,
@@ -614,7 +615,7 @@ impl Network {
                 return None;
             }
             Err(e) => {
-                errors.push("network.cidr", "invalid-cidr", e);
+                errors.push("network.cidr", codes::INVALID_CIDR, e);
                 return None;
             }
         };
@@ -635,7 +636,7 @@ impl Network {
                 if let Some(other) = taken.iter().find(|t| t.overlaps(*block)) {
                     errors.push(
                         format!("network.subnets.{tier}.cidrs[{i}]"),
-                        "subnet-overlap",
+                        codes::SUBNET_OVERLAP,
                         format!("{block} overlaps {other}"),
                     );
                 }
@@ -656,7 +657,7 @@ impl Network {
             if !(vpc.prefix()..=defaults::MAX_SUBNET_PREFIX).contains(&prefix) {
                 errors.push(
                     format!("network.subnets.{name}.prefixLength"),
-                    "subnet-size",
+                    codes::SUBNET_SIZE,
                     format!(
                         "/{prefix} does not fit: subnets of a {vpc} VPC are /{} to /{}",
                         vpc.prefix(),
@@ -666,7 +667,7 @@ impl Network {
                 return None;
             }
             if let Some(message) = too_small_for_load_balancers(name, prefix) {
-                errors.push(format!("network.subnets.{name}.prefixLength"), "lb-subnet-size", message);
+                errors.push(format!("network.subnets.{name}.prefixLength"), codes::LB_SUBNET_SIZE, message);
                 return None;
             }
             let blocks = allocate(vpc, &vec![prefix; zones], &taken);
@@ -674,7 +675,7 @@ impl Network {
                 Some(b) => taken.extend(b.iter().copied()),
                 None => errors.push(
                     format!("network.subnets.{name}.prefixLength"),
-                    "subnet-space",
+                    codes::SUBNET_SPACE,
                     format!("{zones} {name} subnets of /{prefix} do not fit in the VPC {vpc} beside the other subnets; use a larger VPC CIDR or a longer prefix"),
                 ),
             }
@@ -741,14 +742,14 @@ impl Network {
         let block = match text.parse::<Ipv4Cidr>() {
             Ok(block) => block,
             Err(e) => {
-                errors.push(path, "invalid-cidr", e);
+                errors.push(path, codes::INVALID_CIDR, e);
                 return None;
             }
         };
         if !(defaults::MIN_VPC_PREFIX..=defaults::MAX_SUBNET_PREFIX).contains(&block.prefix()) {
             errors.push(
                 path,
-                "pod-cidr-size",
+                codes::POD_CIDR_SIZE,
                 format!(
                     "{block}: a VPC CIDR block must be between /{} and /{}",
                     defaults::MIN_VPC_PREFIX,
@@ -765,7 +766,7 @@ impl Network {
             let list: Vec<String> = allowed.iter().map(ToString::to_string).collect();
             errors.push(
                 path,
-                "pod-cidr-range",
+                codes::POD_CIDR_RANGE,
                 format!(
                     "{block} cannot be added to a VPC whose CIDR is {vpc}: a secondary block must lie in {} (100.64.0.0/10 is the usual choice for pods)",
                     list.join(", ")
@@ -776,7 +777,7 @@ impl Network {
         if block.overlaps(vpc) {
             errors.push(
                 path,
-                "pod-cidr-overlap",
+                codes::POD_CIDR_OVERLAP,
                 format!("{block} overlaps the VPC CIDR {vpc}; pods need a separate block such as 100.64.0.0/16"),
             );
             return None;
@@ -793,7 +794,7 @@ impl Network {
         if blocks.is_none() {
             errors.push(
                 "network.podCidr",
-                "pod-cidr-size",
+                codes::POD_CIDR_SIZE,
                 format!(
                     "{block} is too small for {zones} pod subnets of at least /{}; use a larger block",
                     defaults::MAX_SUBNET_PREFIX
@@ -812,25 +813,25 @@ impl Network {
                 if name.starts_with("com.amazonaws.") {
                     errors.push(
                         path.clone(),
-                        "endpoint-name",
+                        codes::ENDPOINT_NAME,
                         format!("`{name}`: give the service name without `com.amazonaws.<region>.`, e.g. `elasticfilesystem`; the region is added at deploy time"),
                     );
                 } else if !is_service_suffix(name) {
                     errors.push(
                         path.clone(),
-                        "endpoint-name",
+                        codes::ENDPOINT_NAME,
                         format!("`{name}` is not a service name like `ecr.api` or `elasticfilesystem` (lowercase letters, digits, '.' and '-')"),
                     );
                 }
             }
             if list[..i].contains(service) {
-                errors.push(path, "endpoint-duplicate", format!("`{}` is listed twice", service.as_str()));
+                errors.push(path, codes::ENDPOINT_DUPLICATE, format!("`{}` is listed twice", service.as_str()));
             }
         }
         if self.nat_gateways == NatGateways::None && list.is_empty() {
             errors.push(
                 "network.vpcEndpoints",
-                "no-egress",
+                codes::NO_EGRESS,
                 "natGateways is none and no VPC endpoints are given: nodes in the private subnets could not pull images or join the cluster. Add `vpcEndpoints: privateCluster` (s3, ecr.api, ecr.dkr, ec2, sts, eks, eks-auth, elasticloadbalancing, logs) or list the endpoints they need, or use natGateways: single or perAz",
             );
         }
@@ -841,7 +842,7 @@ impl Network {
         if !is_resource_id(&existing.vpc_id, "vpc") {
             errors.push(
                 "network.existing.vpcId",
-                "invalid-id",
+                codes::INVALID_ID,
                 format!("`{}` is not a VPC id like vpc-0123456789abcdef0", existing.vpc_id),
             );
         }
@@ -849,9 +850,13 @@ impl Network {
             for (i, id) in ids.iter().enumerate() {
                 let path = format!("network.existing.{tier}SubnetIds[{i}]");
                 if !is_resource_id(id, "subnet") {
-                    errors.push(path, "invalid-id", format!("`{id}` is not a subnet id like subnet-0123456789abcdef0"));
+                    errors.push(
+                        path,
+                        codes::INVALID_ID,
+                        format!("`{id}` is not a subnet id like subnet-0123456789abcdef0"),
+                    );
                 } else if ids[..i].contains(id) {
-                    errors.push(path, "duplicate", format!("`{id}` is listed twice"));
+                    errors.push(path, codes::DUPLICATE, format!("`{id}` is listed twice"));
                 }
             }
         }
@@ -860,7 +865,7 @@ impl Network {
         if count < min {
             errors.push(
                 "network.existing.privateSubnetIds",
-                "subnet-count",
+                codes::SUBNET_COUNT,
                 format!(
                     "{count} private {} given; EKS needs subnets in at least {min} Availability Zones",
                     if count == 1 { "subnet" } else { "subnets" }
@@ -881,7 +886,7 @@ impl Network {
             if set {
                 errors.push(
                     format!("network.{key}"),
-                    "existing-vpc-conflict",
+                    codes::EXISTING_VPC_CONFLICT,
                     "describes a VPC to create, but network.existing uses a VPC that already exists (no network stack is created); remove it",
                 );
             }
@@ -902,14 +907,14 @@ impl Network {
         if spec.prefix_length.is_some() {
             errors.push(
                 format!("network.subnets.{tier}"),
-                "subnet-conflict",
+                codes::SUBNET_CONFLICT,
                 "give either prefixLength or cidrs, not both",
             );
         }
         if spec.cidrs.len() != zones {
             errors.push(
                 format!("network.subnets.{tier}.cidrs"),
-                "subnet-count",
+                codes::SUBNET_COUNT,
                 format!("{} CIDRs for {zones} Availability Zones; give one per zone", spec.cidrs.len()),
             );
         }
@@ -917,18 +922,18 @@ impl Network {
         for (i, text) in spec.cidrs.iter().enumerate() {
             let path = format!("network.subnets.{tier}.cidrs[{i}]");
             match text.parse::<Ipv4Cidr>() {
-                Err(e) => errors.push(path, "invalid-cidr", e),
+                Err(e) => errors.push(path, codes::INVALID_CIDR, e),
                 Ok(block) if !vpc.contains(block) => {
-                    errors.push(path, "subnet-outside-vpc", format!("{block} is not inside the VPC CIDR {vpc}"))
+                    errors.push(path, codes::SUBNET_OUTSIDE_VPC, format!("{block} is not inside the VPC CIDR {vpc}"))
                 }
                 Ok(block) if block.prefix() > defaults::MAX_SUBNET_PREFIX => errors.push(
                     path,
-                    "subnet-size",
+                    codes::SUBNET_SIZE,
                     format!("{block} is smaller than /{}, the smallest subnet AWS allows", defaults::MAX_SUBNET_PREFIX),
                 ),
                 Ok(block) if too_small_for_load_balancers(tier, block.prefix()).is_some() => errors.push(
                     path,
-                    "lb-subnet-size",
+                    codes::LB_SUBNET_SIZE,
                     format!("{block}: {}", too_small_for_load_balancers(tier, block.prefix()).unwrap_or_default()),
                 ),
                 Ok(block) => out.push(block),

@@ -26,6 +26,7 @@ use indexmap::IndexMap;
 use unicode_general_category::{get_general_category, GeneralCategory};
 
 use super::Blueprint;
+use crate::compile::codes;
 use crate::error::ValidationErrors;
 
 /// The most user tags a resource takes (every service the blueprint tags: EC2, EKS, IAM,
@@ -82,16 +83,16 @@ pub(crate) const FARGATE_PROFILE_TAGS: TagRules = TagRules {
 /// A problem with a key is reported on `path`, one with a value on `path.<key>`.
 pub(crate) fn check(path: &str, tags: &IndexMap<String, String>, rules: TagRules, errors: &mut ValidationErrors) {
     for (key, value) in tags {
-        let quoted = super::quote(key);
+        let quoted = crate::text::quote(key);
         let key_len = key.chars().count();
         let mut key_ok = true;
         if key.is_empty() {
-            errors.push(path, "invalid-tag", format!("a tag key is empty; {}", rules.because));
+            errors.push(path, codes::INVALID_TAG, format!("a tag key is empty; {}", rules.because));
             key_ok = false;
         } else if key_len > rules.key_max {
             errors.push(
                 path,
-                "invalid-tag",
+                codes::INVALID_TAG,
                 format!(
                     "the tag key `{quoted}` has {key_len} characters, more than {}; {}",
                     rules.key_max, rules.because
@@ -100,13 +101,13 @@ pub(crate) fn check(path: &str, tags: &IndexMap<String, String>, rules: TagRules
             key_ok = false;
         }
         if let Some(problem) = characters(key) {
-            errors.push(path, "invalid-tag", format!("the tag key `{quoted}` {problem}"));
+            errors.push(path, codes::INVALID_TAG, format!("the tag key `{quoted}` {problem}"));
             key_ok = false;
         }
         if reserved(key) {
             errors.push(
                 path,
-                "invalid-tag",
+                codes::INVALID_TAG,
                 format!("the tag key `{quoted}` starts with aws:, a prefix reserved for AWS"),
             );
             key_ok = false;
@@ -117,21 +118,21 @@ pub(crate) fn check(path: &str, tags: &IndexMap<String, String>, rules: TagRules
             let size = if value.is_empty() { "is empty".to_owned() } else { format!("has {value_len} characters") };
             errors.push(
                 value_path.clone(),
-                "invalid-tag",
+                codes::INVALID_TAG,
                 format!("the value of tag `{quoted}` {size}; {}", rules.because),
             );
         }
         if let Some(problem) = characters(value) {
             errors.push(
                 value_path.clone(),
-                "invalid-tag",
-                format!("the value `{}` of tag `{quoted}` {problem}", super::quote(value)),
+                codes::INVALID_TAG,
+                format!("the value `{}` of tag `{quoted}` {problem}", crate::text::quote(value)),
             );
         }
         if reserved(value) {
             errors.push(
                 value_path,
-                "invalid-tag",
+                codes::INVALID_TAG,
                 format!("the value of tag `{quoted}` starts with aws:, a prefix reserved for AWS"),
             );
         }
@@ -272,7 +273,7 @@ pub(crate) fn check_counts(bp: &Blueprint, errors: &mut ValidationErrors) {
         };
         errors.push(
             "tags",
-            "too-many",
+            codes::TOO_MANY,
             format!(
                 "{} tags, at most {}{added}: AWS takes {MAX_TAGS} tags per resource",
                 bp.tags.len(),
@@ -344,7 +345,7 @@ pub(crate) fn check_counts(bp: &Blueprint, errors: &mut ValidationErrors) {
         };
         errors.push(
             path,
-            "too-many",
+            codes::TOO_MANY,
             format!(
                 "{what} would carry {total} tags: {own} of its own, {} from the blueprint's tags{added}; AWS takes {MAX_TAGS} tags per resource",
                 blueprint.len()
