@@ -26,44 +26,45 @@
 //! ```
 //!
 //! Layers, each depending only on the ones above it: [`cfn`] (CloudFormation core),
-//! [`resources`] (typed L1 resources), [`model`] (the platform model and its builders),
-//! constructs (the model rendered into stacks), [`synth`] (cross-stack references, deploy
-//! order, the output directory).
+//! [`resources`] (typed L1 resources), [`spec`] (what the user writes: the blueprint file's
+//! types and the builders), [`compile`] (defaults, validation, findings, derived data),
+//! render (the validated blueprint rendered into stacks), [`synth`] (cross-stack
+//! references, deploy order, the output directory).
 
 pub mod cfn;
 pub mod compile;
-mod constructs;
 pub mod error;
-pub mod model;
+mod render;
 pub mod resources;
 pub mod source;
+pub mod spec;
 pub mod synth;
 pub mod text;
 pub mod yaml;
 
 use crate::compile::codes;
 pub use error::{Error, ValidationError, ValidationErrors};
-pub use model::cluster::{
+pub use source::{Position, Source, SourceFormat, SourceMap};
+pub use spec::cluster::{
     AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, EndpointAccess, KubernetesVersion, LogType,
     RemovalPolicy,
 };
-pub use model::compute::{
+pub use spec::compute::{
     AmiType, AutoMode, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup, NodePool,
     SelfManagedNodeGroup, SpotAllocationStrategy, Subnets, Taint, TaintEffect, UpdateConfig,
 };
-pub use model::findings::{Finding, Suppression};
-pub use model::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
-pub use model::karpenter::{Karpenter, NodePool as KarpenterNodePool};
-pub use model::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
-pub use model::network::{NatGateways, Network};
-pub use model::{Blueprint, BlueprintBuilder, CrossStackReferences, StackLayout};
-pub use source::{Position, Source, SourceFormat, SourceMap};
+pub use spec::findings::{Finding, Suppression};
+pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
+pub use spec::karpenter::{Karpenter, NodePool as KarpenterNodePool};
+pub use spec::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
+pub use spec::network::{NatGateways, Network};
+pub use spec::{Blueprint, BlueprintBuilder, CrossStackReferences, StackLayout};
 pub use synth::{App, Assembly, Format};
 
 impl Blueprint {
     /// The app of stacks this blueprint renders to, before synthesis.
     pub fn app(&self) -> Result<App, Error> {
-        Ok(constructs::render(self)?)
+        Ok(render::render(self)?)
     }
 
     /// Synthesizes the blueprint: templates in deploy order and the manifest, in memory.

@@ -93,7 +93,7 @@ fn one_stack_layout_still_keeps_the_account_stack_apart() {
 
 #[test]
 fn existing_detector_from_the_builder_equals_the_file() {
-    use eks_blueprint::model::cluster::GuardDuty;
+    use eks_blueprint::spec::cluster::GuardDuty;
     use eks_blueprint::ClusterSpec;
     let built = Blueprint::builder("demo")
         .cluster(

@@ -5,7 +5,7 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::model::compute::Arch;
+use eks_blueprint::spec::compute::Arch;
 use eks_blueprint::{
     AccessEntrySpec, AccessPolicy, AmiType, AutoMode, Blueprint, CapacityType, ClusterSpec, Error, FargateProfile,
     FargateSelector, Format, ManagedNodeGroup, NodePool, SelfManagedNodeGroup, Taint, TaintEffect,

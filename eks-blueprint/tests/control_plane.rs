@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::model::cluster::{GuardDuty, IpFamily, UpgradePolicy};
+use eks_blueprint::spec::cluster::{GuardDuty, IpFamily, UpgradePolicy};
 use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Error, Format};
 use serde_json::{json, Value};
 

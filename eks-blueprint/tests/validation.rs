@@ -6,7 +6,7 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::model::cluster::VERSIONS_AS_OF;
+use eks_blueprint::spec::cluster::VERSIONS_AS_OF;
 use eks_blueprint::{
     AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Error, Format, KubernetesVersion, ManagedNodeGroup,
     SelfManagedNodeGroup,

@@ -1,6 +1,6 @@
 //! The registry of validation error codes: every code a [`crate::ValidationError`] can carry,
 //! each with what it means, as the findings have their rule registry
-//! ([`crate::compile::checks::RULES`]).
+//! (`RULES` of the findings).
 //!
 //! A code is a [`Code`], which only this module can make: [`crate::error::ValidationErrors::push`]
 //! takes one, so every code used is registered, by construction. `docs/validation.md` lists

@@ -2,4 +2,7 @@
 //! once, every rule is checked (all errors collected, each with a registered [`codes`]
 //! code), and the derived data is computed once.
 
+pub mod address;
 pub mod codes;
+pub mod data;
+pub mod defaults;

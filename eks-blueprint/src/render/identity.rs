@@ -18,10 +18,10 @@ use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::logical_id::logical_id;
 use crate::cfn::{Expr, Handle, Output, Pseudo};
-use crate::model::defaults::IRSA_AUDIENCE;
-use crate::model::identity::{IdentityMode, ManagedPolicyRef, PolicyStatement, WorkloadIdentity};
+use crate::compile::defaults::IRSA_AUDIENCE;
 use crate::resources::eks::{Cluster, PodIdentityAssociation};
 use crate::resources::iam::{OIDCProvider, Policy, Role};
+use crate::spec::identity::{IdentityMode, ManagedPolicyRef, PolicyStatement, WorkloadIdentity};
 use crate::synth::SynthError;
 
 /// The logical id of the cluster's IAM OIDC provider (in the cluster stack).
@@ -255,7 +255,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::constructs::{cluster, network};
+    use crate::render::{cluster, network};
     use crate::synth::App;
     use crate::{Blueprint, Format};
 

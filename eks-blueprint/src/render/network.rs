@@ -5,7 +5,6 @@
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
-use crate::model::network::{AddressPlan, AvailabilityZones, NatGateways};
 use crate::resources::ec2::{
     EgressOnlyInternetGateway, FlowLog, InternetGateway, NatGateway, Route, RouteTable, SecurityGroup,
     SecurityGroupRule, Subnet, SubnetRouteTableAssociation, VPCCidrBlock, VPCEndpoint, VPCGatewayAttachment, EIP, VPC,
@@ -13,6 +12,7 @@ use crate::resources::ec2::{
 use crate::resources::iam::{Policy, Role};
 use crate::resources::kms::{Alias, Key};
 use crate::resources::logs::LogGroup;
+use crate::spec::network::{AddressPlan, AvailabilityZones, NatGateways};
 use crate::synth::SynthError;
 
 /// What later constructs use from the network: references to the resources of the network
@@ -31,7 +31,7 @@ pub(crate) struct NetworkRefs {
 /// user chose them), so cfn-lint's W3010 ("avoid hardcoding availability zones") is
 /// suppressed on those subnets only; zones by count use `Fn::GetAZs`, zone IDs
 /// `AvailabilityZoneId`, which W3010 does not check.
-fn subnet_options(bp: &crate::model::Blueprint) -> ResourceOptions {
+fn subnet_options(bp: &crate::spec::Blueprint) -> ResourceOptions {
     match bp.network.availability_zones {
         AvailabilityZones::Names(_) => {
             ResourceOptions::new().metadata(serde_json::json!({"cfn-lint": {"config": {"ignore_checks": ["W3010"]}}}))

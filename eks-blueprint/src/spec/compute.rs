@@ -7,8 +7,8 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use super::defaults;
 use crate::compile::codes;
+use crate::compile::defaults;
 use crate::error::ValidationErrors;
 
 /// Everything that runs pods.
@@ -57,10 +57,10 @@ impl Arch {
     }
 
     /// The architecture of an instance type: from the instance type table
-    /// ([`super::instance_types`]) when it lists the type, else by the EC2 naming rule
+    /// ([`crate::compile::data::instance_types`]) when it lists the type, else by the EC2 naming rule
     /// ([`Arch::by_naming_rule`]).
     pub fn of_instance_type(instance_type: &str) -> Arch {
-        super::instance_types::lookup(instance_type)
+        crate::compile::data::instance_types::lookup(instance_type)
             .and_then(|t| t.arch)
             .unwrap_or_else(|| Arch::by_naming_rule(instance_type))
     }
@@ -391,7 +391,7 @@ pub struct ManagedNodeGroup {
     #[serde(default = "default_instance_types")]
     pub instance_types: Vec<String>,
     /// Accept instance types newer than eks-blueprint's instance type table (see
-    /// [`super::instance_types`]): an unlisted type must still look like one
+    /// [`crate::compile::data::instance_types`]): an unlisted type must still look like one
     /// (`family.size`), and its architecture is read from its name. Default: off, an
     /// unknown type is an error with the closest known names.
     #[serde(default)]
@@ -1232,7 +1232,7 @@ impl Compute {
         let mut out = Vec::new();
         for (path, types, max_pods) in groups {
             let Some(max_pods) = max_pods else { continue };
-            let capacity = |t: &super::instance_types::InstanceType| {
+            let capacity = |t: &crate::compile::data::instance_types::InstanceType| {
                 if custom_networking {
                     t.max_pods_custom_networking()
                 } else {
@@ -1241,7 +1241,7 @@ impl Compute {
             };
             let smallest = types
                 .iter()
-                .filter_map(|t| super::instance_types::lookup(t))
+                .filter_map(|t| crate::compile::data::instance_types::lookup(t))
                 .filter(|t| t.arch.is_some())
                 .min_by_key(|t| (capacity(t), t.name));
             let Some(t) = smallest else { continue };
@@ -1343,7 +1343,7 @@ fn check_instance_types(
         if types[..i].contains(t) {
             errors.push(format!("{path}.instanceTypes[{i}]"), codes::DUPLICATE, format!("`{t}` is listed twice"));
         }
-        let arch = match super::instance_types::lookup(t) {
+        let arch = match crate::compile::data::instance_types::lookup(t) {
             Some(known) => match known.arch {
                 Some(arch) => arch,
                 None => {
@@ -1357,13 +1357,13 @@ fn check_instance_types(
             },
             None if allow_unlisted => Arch::by_naming_rule(t),
             None => {
-                let hint = crate::text::did_you_mean(&super::instance_types::suggestions(t));
+                let hint = crate::text::did_you_mean(&crate::compile::data::instance_types::suggestions(t));
                 errors.push(
                     format!("{path}.instanceTypes[{i}]"),
                     codes::UNKNOWN_INSTANCE_TYPE,
                     format!(
                         "`{t}` is not an EC2 instance type eks-blueprint knows{hint}; for a type newer than its table (instance types of {}), set allowUnlistedInstanceTypes: true",
-                        super::instance_types::TABLE_DATE
+                        crate::compile::data::instance_types::TABLE_DATE
                     ),
                 );
                 continue;

@@ -8,8 +8,9 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer};
 
 use super::compute::Taint;
-use super::{defaults, Blueprint};
+use super::Blueprint;
 use crate::compile::codes;
+use crate::compile::defaults;
 use crate::error::ValidationErrors;
 
 /// Karpenter for the cluster (`compute.karpenter`): the controller's IAM role through EKS
@@ -416,7 +417,7 @@ impl Karpenter {
         use super::findings::{Finding, KARPENTER_NO_INSTANCE_TYPE};
         let mut out = Vec::new();
         for (i, pool) in self.node_pools.iter().enumerate() {
-            let matches = super::instance_types::all().iter().any(|t| {
+            let matches = crate::compile::data::instance_types::all().iter().any(|t| {
                 let Some((category, generation)) = category_and_generation(t.name) else { return false };
                 let arch = match t.arch {
                     Some(Arch::X86_64) => Architecture::Amd64,
@@ -443,7 +444,7 @@ impl Karpenter {
                 format!("compute.karpenter.nodePools[{i}]"),
                 format!(
                     "no instance type eks-blueprint knows (instance types of {}) has {categories}{generation} and architecture {}: Karpenter would launch no node for NodePool `{}`; check instanceCategories, instanceGenerationGreaterThan and architectures (suppress this rule for instance types newer than the table)",
-                    super::instance_types::TABLE_DATE,
+                    crate::compile::data::instance_types::TABLE_DATE,
                     archs.join(" or "),
                     pool.name
                 ),

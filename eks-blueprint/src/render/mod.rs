@@ -16,9 +16,9 @@ mod network;
 use indexmap::IndexMap;
 
 use crate::cfn::{Expr, ResourceOptions, Stack};
-use crate::model::cluster::RemovalPolicy;
-use crate::model::{Blueprint, CrossStackReferences, StackLayout};
 use crate::resources::Tag;
+use crate::spec::cluster::RemovalPolicy;
+use crate::spec::{Blueprint, CrossStackReferences, StackLayout};
 use crate::synth::{App, References, SynthError};
 
 /// The lifecycle a resource belongs to, which decides its stack.

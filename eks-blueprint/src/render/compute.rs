@@ -11,10 +11,7 @@ use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::logical_id::logical_id;
 use crate::cfn::{Expr, Handle, Parameter, ResourceOptions};
-use crate::model::compute::{
-    AmiType, CapacityType, Kubelet, ManagedNodeGroup, OsFamily, SelfManagedNodeGroup, Subnets,
-};
-use crate::model::{defaults, Blueprint};
+use crate::compile::defaults;
 use crate::resources::autoscaling::{
     AutoScalingGroup, InstancesDistribution, LaunchTemplate as AsgLaunchTemplate, LaunchTemplateOverrides,
     LaunchTemplateSpecification as AsgLaunchTemplateSpecification, MixedInstancesPolicy, TagProperty,
@@ -29,6 +26,8 @@ use crate::resources::eks::{
 };
 use crate::resources::iam::{InstanceProfile, Role};
 use crate::resources::Tag;
+use crate::spec::compute::{AmiType, CapacityType, Kubelet, ManagedNodeGroup, OsFamily, SelfManagedNodeGroup, Subnets};
+use crate::spec::Blueprint;
 use crate::synth::SynthError;
 
 /// The AWS managed policies a node needs
@@ -142,7 +141,7 @@ pub(crate) fn service_cidr(bp: &Blueprint) -> String {
 
 /// The cluster DNS address: `.10` of the service CIDR (the kube-dns Service's ClusterIP).
 fn cluster_dns_ip(cidr: &str) -> Result<String, String> {
-    cidr.parse::<crate::model::cidr::Ipv4Cidr>()
+    cidr.parse::<crate::compile::address::Ipv4Cidr>()
         .ok()
         .and_then(|block| block.address(10))
         .map(|ip| ip.to_string())
@@ -341,7 +340,7 @@ fn bottlerocket_user_data(
     cluster: &str,
     kubelet: &Kubelet,
     labels: &IndexMap<String, String>,
-    taints: &[crate::model::compute::Taint],
+    taints: &[crate::spec::compute::Taint],
 ) -> String {
     let mut toml = format!("[settings.kubernetes]\n{cluster}");
     if let Some(n) = kubelet.max_pods {
@@ -495,7 +494,7 @@ fn self_managed(
                 extra.push(format!("--node-labels={}", labels.join(",")));
             }
             if !group.taints.is_empty() {
-                let taints: Vec<String> = group.taints.iter().map(crate::model::compute::Taint::kubelet_form).collect();
+                let taints: Vec<String> = group.taints.iter().map(crate::spec::compute::Taint::kubelet_form).collect();
                 extra.push(format!("--register-with-taints={}", taints.join(",")));
             }
             let kubelet = Kubelet {

@@ -23,11 +23,12 @@ use indexmap::IndexMap;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{defaults, is_dns_label};
+use super::is_dns_label;
 use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::logical_id::pascal_case;
 use crate::cfn::Expr;
 use crate::compile::codes;
+use crate::compile::defaults;
 use crate::error::ValidationErrors;
 
 /// An IAM role for the pods that run as one Kubernetes service account.

@@ -1,12 +1,9 @@
-//! The EKS platform model and its builders. It never writes JSON: constructs render it.
+//! The blueprint spec: what the user writes, in a blueprint file or with the builders.
 
-pub mod cidr;
 pub mod cluster;
 pub mod compute;
-pub mod defaults;
 pub mod findings;
 pub mod identity;
-pub mod instance_types;
 pub mod karpenter;
 pub mod network;
 pub mod tags;

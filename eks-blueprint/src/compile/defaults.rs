@@ -1,7 +1,7 @@
 //! Every default of the model, named, with its source. Builders and the blueprint file
 //! both read these, so a default is never applied in one path only.
 
-use super::cluster::{LogType, UpgradePolicy};
+use crate::spec::cluster::{LogType, UpgradePolicy};
 
 /// The Kubernetes version of a new cluster: `1.35`, in EKS standard support until
 /// 2027-03-27 (<https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html>).
@@ -169,8 +169,8 @@ pub const FARGATE_MAX_SELECTORS: usize = 5;
 /// The built-in EKS Auto Mode node pools: both `general-purpose` and `system`, as the EKS
 /// console creates them
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html>).
-pub const AUTO_MODE_NODE_POOLS: [super::compute::NodePool; 2] =
-    [super::compute::NodePool::GeneralPurpose, super::compute::NodePool::System];
+pub const AUTO_MODE_NODE_POOLS: [crate::spec::compute::NodePool; 2] =
+    [crate::spec::compute::NodePool::GeneralPurpose, crate::spec::compute::NodePool::System];
 
 /// The service CIDR EKS assigns when the VPC is not in `10.0.0.0/8` and the cluster does
 /// not set one (<https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html>).

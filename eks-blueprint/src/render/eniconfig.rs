@@ -19,8 +19,8 @@
 use serde_json::json;
 
 use super::{Context, Part};
-use crate::model::network::AvailabilityZones;
-use crate::model::Blueprint;
+use crate::spec::network::AvailabilityZones;
+use crate::spec::Blueprint;
 
 /// The `ENIConfig` template, relative to the assembly.
 pub(crate) const MANIFEST_PATH: &str = "manifests/eniconfigs.yaml";

@@ -4,11 +4,11 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer};
 
-use super::cidr::Ipv4Cidr;
-use super::defaults;
 use super::network::Network;
 use crate::cfn::logical_id::pascal_case;
+use crate::compile::address::Ipv4Cidr;
 use crate::compile::codes;
+use crate::compile::defaults;
 use crate::error::ValidationErrors;
 
 /// A Kubernetes minor version EKS supports, with an escape hatch for newer ones.
@@ -66,7 +66,7 @@ impl KubernetesVersion {
     /// (<https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html>, "Amazon
     /// EKS Kubernetes release calendar"; 1.29 to 1.34 from awsdocs/amazon-eks-user-guide
     /// `latest/ug/versioning/kubernetes-versions.adoc`, 1.35 from the same page as cited by
-    /// [`super::defaults::KUBERNETES_VERSION`] plus 12 months of extended support; 1.36's
+    /// [`crate::compile::defaults::KUBERNETES_VERSION`] plus 12 months of extended support; 1.36's
     /// dates were not published in the sources available on [`VERSIONS_AS_OF`]).
     pub const CALENDAR: &'static [VersionSupport] = &[
         VersionSupport {
@@ -726,7 +726,7 @@ impl ClusterSpec {
             );
         }
         for (i, cidr) in ep.public_access_cidrs.iter().enumerate() {
-            if let Err(e) = cidr.parse::<super::cidr::Ipv4Cidr>() {
+            if let Err(e) = cidr.parse::<crate::compile::address::Ipv4Cidr>() {
                 errors.push(format!("cluster.endpoint.publicAccessCidrs[{i}]"), codes::INVALID_CIDR, e);
             }
         }

@@ -10,10 +10,10 @@
 
 use std::sync::OnceLock;
 
-use super::compute::Arch;
+use crate::spec::compute::Arch;
 
 /// The table, as generated (tab-separated; `#` starts a comment line).
-const TABLE: &str = include_str!("../../data/instance-types.tsv");
+const TABLE: &str = include_str!("../../../data/instance-types.tsv");
 
 /// The date of the VPC CNI limits the table was generated from: types released later are
 /// not in it.

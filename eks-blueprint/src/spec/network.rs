@@ -3,9 +3,9 @@
 
 use serde::Deserialize;
 
-use super::cidr::{allocate, Ipv4Cidr};
-use super::defaults;
+use crate::compile::address::{allocate, Ipv4Cidr};
 use crate::compile::codes;
+use crate::compile::defaults;
 use crate::error::ValidationErrors;
 
 /// The VPC of the platform.

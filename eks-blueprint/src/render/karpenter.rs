@@ -21,14 +21,14 @@ use super::network::NetworkRefs;
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, Pseudo, ResourceOptions};
-use crate::model::compute::{Taint, TaintEffect};
-use crate::model::defaults;
-use crate::model::karpenter::{Karpenter, NodePool};
+use crate::compile::defaults;
 use crate::resources::ec2::{SecurityGroup, SecurityGroupIngress, SecurityGroupRule};
 use crate::resources::eks::{AccessEntry, PodIdentityAssociation};
 use crate::resources::events::{Rule, Target};
 use crate::resources::iam::{InstanceProfile, ManagedPolicy, Role};
 use crate::resources::sqs::{Queue, QueuePolicy};
+use crate::spec::compute::{Taint, TaintEffect};
+use crate::spec::karpenter::{Karpenter, NodePool};
 use crate::synth::SynthError;
 
 /// The tag Karpenter's EC2NodeClass selects subnets and security groups by.
@@ -776,7 +776,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::model::Blueprint;
+    use crate::spec::Blueprint;
     use crate::synth::Assembly;
     use crate::Format;
 
@@ -1132,8 +1132,8 @@ compute:
     fn consistency_check_catches_a_selector_tag_missing_from_the_subnets() {
         let bp = Blueprint::from_yaml(MINIMAL).unwrap();
         let mut ctx = Context::new(&bp);
-        let net = crate::constructs::network::render(&mut ctx).unwrap();
-        let cluster = crate::constructs::cluster::render(&mut ctx, &net).unwrap();
+        let net = crate::render::network::render(&mut ctx).unwrap();
+        let cluster = crate::render::cluster::render(&mut ctx, &net).unwrap();
         let k = bp.compute.karpenter.as_ref().unwrap();
         // The stacks' resources as rendered, but an EC2NodeClass selecting another tag.
         render(&mut ctx, &net, &cluster).unwrap();
