@@ -32,6 +32,7 @@
 //! references, deploy order, the output directory).
 
 pub mod cfn;
+pub mod cidr;
 pub mod compile;
 pub mod error;
 mod render;
@@ -43,6 +44,7 @@ pub mod text;
 pub mod yaml;
 
 use crate::compile::codes;
+pub use compile::checks::Finding;
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use source::{Position, Source, SourceFormat, SourceMap};
 pub use spec::cluster::{
@@ -53,7 +55,7 @@ pub use spec::compute::{
     AmiType, AutoMode, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup, NodePool,
     SelfManagedNodeGroup, SpotAllocationStrategy, Subnets, Taint, TaintEffect, UpdateConfig,
 };
-pub use spec::findings::{Finding, Suppression};
+pub use spec::findings::Suppression;
 pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
 pub use spec::karpenter::{Karpenter, NodePool as KarpenterNodePool};
 pub use spec::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};

@@ -5,6 +5,7 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use eks_blueprint::compile::data::instance_types::arch_of;
 use eks_blueprint::spec::compute::Arch;
 use eks_blueprint::{
     AccessEntrySpec, AccessPolicy, AmiType, AutoMode, Blueprint, CapacityType, ClusterSpec, Error, FargateProfile,
@@ -48,10 +49,10 @@ fn instance_architecture_follows_the_graviton_naming_rule() {
     for t in
         ["m7g.large", "c7gn.xlarge", "r8g.medium", "t4g.small", "g5g.xlarge", "im4gn.large", "x2gd.large", "a1.large"]
     {
-        assert_eq!(Arch::of_instance_type(t), Arch::Arm64, "{t}");
+        assert_eq!(arch_of(t), Arch::Arm64, "{t}");
     }
     for t in ["m7i.large", "c6a.large", "g5.xlarge", "p5.48xlarge", "inf2.xlarge", "t3.micro", "m5.large"] {
-        assert_eq!(Arch::of_instance_type(t), Arch::X86_64, "{t}");
+        assert_eq!(arch_of(t), Arch::X86_64, "{t}");
     }
 }
 

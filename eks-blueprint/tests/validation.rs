@@ -6,7 +6,7 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::spec::cluster::VERSIONS_AS_OF;
+use eks_blueprint::compile::data::versions::{self as calendar, VERSIONS_AS_OF};
 use eks_blueprint::{
     AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Error, Format, KubernetesVersion, ManagedNodeGroup,
     SelfManagedNodeGroup,
@@ -243,16 +243,16 @@ fn the_escape_hatch_takes_only_versions_newer_than_the_known_ones() {
 
 #[test]
 fn the_calendar_covers_every_known_version_oldest_first() {
-    let calendar: Vec<&str> = KubernetesVersion::CALENDAR.iter().map(|s| s.version).collect();
+    let calendar: Vec<&str> = calendar::CALENDAR.iter().map(|s| s.version).collect();
     for v in KubernetesVersion::KNOWN {
         assert!(calendar.contains(&v.as_str()), "{v}");
-        let support = v.support().unwrap();
+        let support = calendar::support(&v).unwrap();
         assert!(support.end_of_extended_support.is_none_or(|d| d > VERSIONS_AS_OF), "{v} is retired");
     }
     assert!(calendar.windows(2).all(|w| w[0] < w[1]));
     // The default is supported, in standard support.
     let default = KubernetesVersion::default();
-    assert!(default.support().unwrap().end_of_standard_support.unwrap() > VERSIONS_AS_OF);
+    assert!(calendar::support(&default).unwrap().end_of_standard_support.unwrap() > VERSIONS_AS_OF);
 }
 
 // ---------------------------------------------------------------- access policies

@@ -1,164 +1,265 @@
-//! IPv4 CIDR blocks: parsing, containment, overlap and subnet allocation.
+//! The address plan of a VPC the blueprint creates: the VPC block, and each tier's subnets
+//! per zone (explicit CIDRs, or allocated by size), the pod block and its subnets. Computed
+//! once, by compile, and stored in the blueprint.
 
-use std::fmt;
-use std::net::Ipv4Addr;
-use std::str::FromStr;
+use crate::cidr::{allocate, Ipv4Cidr};
+use crate::compile::codes;
+use crate::compile::defaults;
+use crate::error::ValidationErrors;
+use crate::spec::network::{Network, SubnetTier};
 
-/// An IPv4 CIDR block whose host bits are zero, e.g. `10.0.0.0/16`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Ipv4Cidr {
-    base: u32,
-    prefix: u8,
+/// The computed address plan: one public and one private subnet per zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressPlan {
+    /// The VPC block.
+    pub vpc: Ipv4Cidr,
+    /// Public subnet blocks, by zone.
+    pub public: Vec<Ipv4Cidr>,
+    /// Private subnet blocks, by zone.
+    pub private: Vec<Ipv4Cidr>,
+    /// Isolated subnet blocks, by zone (empty when the tier is off).
+    pub isolated: Vec<Ipv4Cidr>,
+    /// The secondary block for pods, when set.
+    pub pod_cidr: Option<Ipv4Cidr>,
+    /// Pod subnet blocks carved from [`AddressPlan::pod_cidr`], by zone.
+    pub pods: Vec<Ipv4Cidr>,
 }
 
-impl Ipv4Cidr {
-    /// The block with the given base address and prefix length; `None` when host bits are set
-    /// or the prefix is above 32.
-    pub fn new(base: Ipv4Addr, prefix: u8) -> Option<Self> {
-        let base = u32::from(base);
-        (prefix <= 32 && base & !mask(prefix) == 0).then_some(Ipv4Cidr { base, prefix })
-    }
-
-    /// The prefix length.
-    pub fn prefix(self) -> u8 {
-        self.prefix
-    }
-
-    /// The address `offset` places after the base, when it lies in the block (`.10` of a
-    /// service CIDR is the cluster DNS address).
-    pub fn address(self, offset: u32) -> Option<Ipv4Addr> {
-        (u64::from(offset) < self.size()).then(|| Ipv4Addr::from(self.base + offset))
-    }
-
-    /// The number of addresses.
-    pub fn size(self) -> u64 {
-        1u64 << (32 - u32::from(self.prefix))
-    }
-
-    fn end(self) -> u64 {
-        u64::from(self.base) + self.size()
-    }
-
-    /// Whether `other` lies entirely inside this block.
-    pub fn contains(self, other: Ipv4Cidr) -> bool {
-        other.prefix >= self.prefix && u64::from(other.base) >= u64::from(self.base) && other.end() <= self.end()
-    }
-
-    /// Whether the two blocks share an address.
-    pub fn overlaps(self, other: Ipv4Cidr) -> bool {
-        u64::from(self.base) < other.end() && u64::from(other.base) < self.end()
-    }
-}
-
-fn mask(prefix: u8) -> u32 {
-    if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - u32::from(prefix))
-    }
-}
-
-impl fmt::Display for Ipv4Cidr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", Ipv4Addr::from(self.base), self.prefix)
-    }
-}
-
-impl FromStr for Ipv4Cidr {
-    type Err = String;
-
-    /// Parses `a.b.c.d/n`; the message says what is wrong and suggests the fix.
-    fn from_str(s: &str) -> Result<Self, String> {
-        let (addr, prefix) = s.split_once('/').ok_or_else(|| {
-            format!("`{s}` is not a CIDR block: expected an IPv4 address and a prefix length, like 10.0.0.0/16")
-        })?;
-        let addr: Ipv4Addr =
-            addr.parse().map_err(|_| format!("`{s}` is not a CIDR block: `{addr}` is not an IPv4 address"))?;
-        let prefix: u8 = prefix.parse().ok().filter(|p| *p <= 32).ok_or_else(|| {
-            format!("`{s}` is not a CIDR block: the prefix length `{prefix}` is not a number from 0 to 32")
-        })?;
-        let base = u32::from(addr) & mask(prefix);
-        if base != u32::from(addr) {
-            return Err(format!(
-                "`{s}` has host bits set: the block starting at that address is {}/{prefix}",
-                Ipv4Addr::from(base)
-            ));
-        }
-        Ok(Ipv4Cidr { base, prefix })
-    }
-}
-
-/// Allocates aligned blocks of the given prefix lengths, in order, from `within`, skipping
-/// the blocks in `taken`. `None` when they do not fit.
-pub fn allocate(within: Ipv4Cidr, prefixes: &[u8], taken: &[Ipv4Cidr]) -> Option<Vec<Ipv4Cidr>> {
-    let mut used: Vec<Ipv4Cidr> = taken.to_vec();
-    let mut out = Vec::with_capacity(prefixes.len());
-    for &prefix in prefixes {
-        if prefix < within.prefix || prefix > 32 {
+/// The address plan of a VPC to create with `zones` Availability Zones: the VPC block, then
+/// the explicit subnets of each tier, the pod block, and the tiers sized by prefix length,
+/// allocated in order (private, public, isolated) around the explicit ones. Problems go to
+/// `errors`; `None` when there is no plan to make.
+pub(crate) fn plan(network: &Network, zones: usize, errors: &mut ValidationErrors) -> Option<AddressPlan> {
+    let min = usize::from(defaults::MIN_AVAILABILITY_ZONES);
+    let max = usize::from(defaults::MAX_AVAILABILITY_ZONES);
+    let vpc = match network.cidr.parse::<Ipv4Cidr>() {
+        Ok(vpc) if (defaults::MIN_VPC_PREFIX..=defaults::MAX_SUBNET_PREFIX).contains(&vpc.prefix()) => vpc,
+        Ok(vpc) => {
+            errors.push(
+                "network.cidr",
+                codes::VPC_SIZE,
+                format!(
+                    "{vpc}: a VPC CIDR block must be between /{} and /{}",
+                    defaults::MIN_VPC_PREFIX,
+                    defaults::MAX_SUBNET_PREFIX
+                ),
+            );
             return None;
         }
-        let step = 1u64 << (32 - u32::from(prefix));
-        let mut candidate = u64::from(within.base);
-        let found = loop {
-            if candidate + step > within.end() {
-                break None;
+        Err(e) => {
+            errors.push("network.cidr", codes::INVALID_CIDR, e);
+            return None;
+        }
+    };
+    if !(min..=max).contains(&zones) {
+        return None;
+    }
+    let before = errors.0.len();
+    let private_explicit = explicit("private", &network.subnets.private, vpc, zones, errors);
+    let public_explicit = explicit("public", &network.subnets.public, vpc, zones, errors);
+    let isolated_spec = network.subnets.isolated.clone().unwrap_or_default();
+    let isolated_explicit = explicit("isolated", &isolated_spec, vpc, zones, errors);
+    let pod_cidr = pod_cidr(network, vpc, errors);
+    let mut taken: Vec<Ipv4Cidr> = Vec::new();
+    for (tier, cidrs) in
+        [("private", &private_explicit), ("public", &public_explicit), ("isolated", &isolated_explicit)]
+    {
+        for (i, block) in cidrs.iter().flatten().enumerate() {
+            if let Some(other) = taken.iter().find(|t| t.overlaps(*block)) {
+                errors.push(
+                    format!("network.subnets.{tier}.cidrs[{i}]"),
+                    codes::SUBNET_OVERLAP,
+                    format!("{block} overlaps {other}"),
+                );
             }
-            let block = Ipv4Cidr { base: u32::try_from(candidate).ok()?, prefix };
-            match used.iter().find(|u| u.overlaps(block)) {
-                None => break Some(block),
-                // Jump past the block in the way, to the next aligned start.
-                Some(u) => candidate = u.end().div_ceil(step) * step,
+            taken.push(*block);
+        }
+    }
+    if errors.0.len() > before {
+        return None;
+    }
+    let mut tier = |name: &str, spec: &SubnetTier, explicit: Option<Vec<Ipv4Cidr>>, extra: u8| {
+        if let Some(blocks) = explicit {
+            return Some(blocks);
+        }
+        // Tiers tagged for load balancers default to no smaller than a load balancer needs.
+        let smallest = load_balancer_tag(name)
+            .map_or(defaults::MAX_SUBNET_PREFIX, |_| defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX.max(vpc.prefix()));
+        let prefix = spec.prefix_length.unwrap_or(vpc.prefix().saturating_add(extra).min(smallest));
+        if !(vpc.prefix()..=defaults::MAX_SUBNET_PREFIX).contains(&prefix) {
+            errors.push(
+                format!("network.subnets.{name}.prefixLength"),
+                codes::SUBNET_SIZE,
+                format!(
+                    "/{prefix} does not fit: subnets of a {vpc} VPC are /{} to /{}",
+                    vpc.prefix(),
+                    defaults::MAX_SUBNET_PREFIX
+                ),
+            );
+            return None;
+        }
+        if let Some(message) = too_small_for_load_balancers(name, prefix) {
+            errors.push(format!("network.subnets.{name}.prefixLength"), codes::LB_SUBNET_SIZE, message);
+            return None;
+        }
+        let blocks = allocate(vpc, &vec![prefix; zones], &taken);
+        match &blocks {
+            Some(b) => taken.extend(b.iter().copied()),
+            None => errors.push(
+                format!("network.subnets.{name}.prefixLength"),
+                codes::SUBNET_SPACE,
+                format!("{zones} {name} subnets of /{prefix} do not fit in the VPC {vpc} beside the other subnets; use a larger VPC CIDR or a longer prefix"),
+            ),
+        }
+        blocks
+    };
+    let private = tier("private", &network.subnets.private, private_explicit, defaults::PRIVATE_SUBNET_EXTRA_BITS);
+    let public = tier("public", &network.subnets.public, public_explicit, defaults::PUBLIC_SUBNET_EXTRA_BITS);
+    let isolated = match network.subnets.isolated {
+        Some(_) => tier("isolated", &isolated_spec, isolated_explicit, defaults::ISOLATED_SUBNET_EXTRA_BITS),
+        None => Some(Vec::new()),
+    };
+    let pods = match pod_cidr {
+        Some(block) => Some(pod_subnets(block, zones, errors)?),
+        None => Some(Vec::new()),
+    };
+    Some(AddressPlan { vpc, public: public?, private: private?, isolated: isolated?, pod_cidr, pods: pods? })
+}
+
+/// Checks `podCidr` against the VPC CIDR.
+fn pod_cidr(network: &Network, vpc: Ipv4Cidr, errors: &mut ValidationErrors) -> Option<Ipv4Cidr> {
+    let text = network.pod_cidr.as_ref()?;
+    let path = "network.podCidr";
+    let block = match text.parse::<Ipv4Cidr>() {
+        Ok(block) => block,
+        Err(e) => {
+            errors.push(path, codes::INVALID_CIDR, e);
+            return None;
+        }
+    };
+    if !(defaults::MIN_VPC_PREFIX..=defaults::MAX_SUBNET_PREFIX).contains(&block.prefix()) {
+        errors.push(
+            path,
+            codes::POD_CIDR_SIZE,
+            format!(
+                "{block}: a VPC CIDR block must be between /{} and /{}",
+                defaults::MIN_VPC_PREFIX,
+                defaults::MAX_SUBNET_PREFIX
+            ),
+        );
+        return None;
+    }
+    let vpc_range = defaults::RFC1918.iter().filter_map(|r| r.parse::<Ipv4Cidr>().ok()).find(|r| r.contains(vpc));
+    let mut allowed: Vec<Ipv4Cidr> =
+        defaults::POD_CIDR_RANGES.iter().filter_map(|r| r.parse::<Ipv4Cidr>().ok()).collect();
+    allowed.extend(vpc_range);
+    if !allowed.iter().any(|r| r.contains(block)) {
+        let list: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+        errors.push(
+            path,
+            codes::POD_CIDR_RANGE,
+            format!(
+                "{block} cannot be added to a VPC whose CIDR is {vpc}: a secondary block must lie in {} (100.64.0.0/10 is the usual choice for pods)",
+                list.join(", ")
+            ),
+        );
+        return None;
+    }
+    if block.overlaps(vpc) {
+        errors.push(
+            path,
+            codes::POD_CIDR_OVERLAP,
+            format!("{block} overlaps the VPC CIDR {vpc}; pods need a separate block such as 100.64.0.0/16"),
+        );
+        return None;
+    }
+    Some(block)
+}
+
+/// One pod subnet per zone, as large as the pod block allows.
+fn pod_subnets(block: Ipv4Cidr, zones: usize, errors: &mut ValidationErrors) -> Option<Vec<Ipv4Cidr>> {
+    let bits = u8::try_from(usize::BITS - (zones.max(1) - 1).leading_zeros()).unwrap_or(u8::MAX);
+    let prefix = block.prefix().saturating_add(bits);
+    let blocks = (prefix <= defaults::MAX_SUBNET_PREFIX).then(|| allocate(block, &vec![prefix; zones], &[])).flatten();
+    if blocks.is_none() {
+        errors.push(
+            "network.podCidr",
+            codes::POD_CIDR_SIZE,
+            format!(
+                "{block} is too small for {zones} pod subnets of at least /{}; use a larger block",
+                defaults::MAX_SUBNET_PREFIX
+            ),
+        );
+    }
+    blocks
+}
+
+fn explicit(
+    tier: &str,
+    spec: &SubnetTier,
+    vpc: Ipv4Cidr,
+    zones: usize,
+    errors: &mut ValidationErrors,
+) -> Option<Vec<Ipv4Cidr>> {
+    if spec.cidrs.is_empty() {
+        return None;
+    }
+    if spec.prefix_length.is_some() {
+        errors.push(
+            format!("network.subnets.{tier}"),
+            codes::SUBNET_CONFLICT,
+            "give either prefixLength or cidrs, not both",
+        );
+    }
+    if spec.cidrs.len() != zones {
+        errors.push(
+            format!("network.subnets.{tier}.cidrs"),
+            codes::SUBNET_COUNT,
+            format!("{} CIDRs for {zones} Availability Zones; give one per zone", spec.cidrs.len()),
+        );
+    }
+    let mut out = Vec::new();
+    for (i, text) in spec.cidrs.iter().enumerate() {
+        let path = format!("network.subnets.{tier}.cidrs[{i}]");
+        match text.parse::<Ipv4Cidr>() {
+            Err(e) => errors.push(path, codes::INVALID_CIDR, e),
+            Ok(block) if !vpc.contains(block) => {
+                errors.push(path, codes::SUBNET_OUTSIDE_VPC, format!("{block} is not inside the VPC CIDR {vpc}"))
             }
-        };
-        let block = found?;
-        used.push(block);
-        out.push(block);
+            Ok(block) if block.prefix() > defaults::MAX_SUBNET_PREFIX => errors.push(
+                path,
+                codes::SUBNET_SIZE,
+                format!("{block} is smaller than /{}, the smallest subnet AWS allows", defaults::MAX_SUBNET_PREFIX),
+            ),
+            Ok(block) if too_small_for_load_balancers(tier, block.prefix()).is_some() => errors.push(
+                path,
+                codes::LB_SUBNET_SIZE,
+                format!("{block}: {}", too_small_for_load_balancers(tier, block.prefix()).unwrap_or_default()),
+            ),
+            Ok(block) => out.push(block),
+        }
     }
     Some(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn c(s: &str) -> Ipv4Cidr {
-        s.parse().unwrap_or_else(|e| panic!("{e}"))
+/// The load balancer role tag of a subnet tier: public subnets are tagged for
+/// internet-facing load balancers, private ones for internal load balancers.
+fn load_balancer_tag(tier: &str) -> Option<&'static str> {
+    match tier {
+        "public" => Some("kubernetes.io/role/elb"),
+        "private" => Some("kubernetes.io/role/internal-elb"),
+        _ => None,
     }
+}
 
-    #[test]
-    fn parses_and_rejects_with_reasons() {
-        assert_eq!(c("10.0.0.0/16").to_string(), "10.0.0.0/16");
-        assert!(Ipv4Cidr::from_str("10.0.0.0").is_err_and(|e| e.contains("prefix length")));
-        assert!(Ipv4Cidr::from_str("10.0.300.0/16").is_err_and(|e| e.contains("not an IPv4 address")));
-        assert!(Ipv4Cidr::from_str("10.0.0.0/33").is_err_and(|e| e.contains("0 to 32")));
-        assert!(Ipv4Cidr::from_str("10.0.1.0/16").is_err_and(|e| e.contains("10.0.0.0/16")));
-    }
-
-    #[test]
-    fn addresses_inside_the_block() {
-        assert_eq!(c("10.100.64.0/18").address(10), Some(Ipv4Addr::new(10, 100, 64, 10)));
-        assert_eq!(c("172.20.0.0/16").address(10), Some(Ipv4Addr::new(172, 20, 0, 10)));
-        assert_eq!(c("10.0.0.0/29").address(10), None);
-    }
-
-    #[test]
-    fn containment_and_overlap() {
-        assert!(c("10.0.0.0/16").contains(c("10.0.32.0/19")));
-        assert!(!c("10.0.0.0/16").contains(c("10.1.0.0/24")));
-        assert!(c("10.0.0.0/19").overlaps(c("10.0.31.0/24")));
-        assert!(!c("10.0.0.0/19").overlaps(c("10.0.32.0/24")));
-    }
-
-    #[test]
-    fn allocation_is_aligned_and_skips_taken_blocks() {
-        let got = allocate(c("10.0.0.0/16"), &[19, 19, 19, 24, 24, 24], &[]).unwrap_or_default();
-        let got: Vec<String> = got.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            got,
-            ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19", "10.0.96.0/24", "10.0.97.0/24", "10.0.98.0/24"]
-        );
-        let around = allocate(c("10.0.0.0/16"), &[24], &[c("10.0.0.0/24")]).unwrap_or_default();
-        assert_eq!(around, vec![c("10.0.1.0/24")]);
-        assert_eq!(allocate(c("10.0.0.0/24"), &[25, 25, 25], &[]), None);
-    }
+/// Why subnets of `/prefix` in `tier` cannot hold the load balancers they are tagged for, if
+/// they cannot ([`defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX`]).
+fn too_small_for_load_balancers(tier: &str, prefix: u8) -> Option<String> {
+    let tag = load_balancer_tag(tier)?;
+    let max = defaults::LOAD_BALANCER_SUBNET_MAX_PREFIX;
+    (prefix > max).then(|| {
+        format!(
+            "{tier} subnets of /{prefix} are too small for the load balancers they are tagged for ({tag}): an Application Load Balancer needs a /{max} or larger subnet with at least 8 free addresses in each zone (ELB user guide, \"Subnets for your load balancer\"); use /{max} or larger"
+        )
+    })
 }

@@ -5,6 +5,7 @@ use super::network::NetworkRefs;
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
+use crate::compile::cluster::access_entry_logical_ids;
 use crate::resources::eks::{
     AccessConfig, AccessEntry, AccessPolicy, AccessScope, Addon, AddonPodIdentityAssociation, Cluster, ClusterLogging,
     EncryptionConfig, KubernetesNetworkConfig, Logging, LoggingTypeConfig, Provider, ResourcesVpcConfig, UpgradePolicy,
@@ -13,7 +14,7 @@ use crate::resources::eks::{
 use crate::resources::iam::Role;
 use crate::resources::kms::{Alias, Key};
 use crate::resources::logs::LogGroup;
-use crate::spec::cluster::{access_entry_logical_ids, IpFamily};
+use crate::spec::cluster::IpFamily;
 use crate::synth::SynthError;
 
 /// What later constructs use from the cluster.

@@ -141,7 +141,7 @@ pub(crate) fn service_cidr(bp: &Blueprint) -> String {
 
 /// The cluster DNS address: `.10` of the service CIDR (the kube-dns Service's ClusterIP).
 fn cluster_dns_ip(cidr: &str) -> Result<String, String> {
-    cidr.parse::<crate::compile::address::Ipv4Cidr>()
+    cidr.parse::<crate::cidr::Ipv4Cidr>()
         .ok()
         .and_then(|block| block.address(10))
         .map(|ip| ip.to_string())

@@ -19,9 +19,10 @@ use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::logical_id::logical_id;
 use crate::cfn::{Expr, Handle, Output, Pseudo};
 use crate::compile::defaults::IRSA_AUDIENCE;
+use crate::compile::identity::ManagedPolicyRef;
 use crate::resources::eks::{Cluster, PodIdentityAssociation};
 use crate::resources::iam::{OIDCProvider, Policy, Role};
-use crate::spec::identity::{IdentityMode, ManagedPolicyRef, PolicyStatement, WorkloadIdentity};
+use crate::spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
 use crate::synth::SynthError;
 
 /// The logical id of the cluster's IAM OIDC provider (in the cluster stack).
@@ -230,6 +231,28 @@ pub(crate) fn render(ctx: &mut Context, cluster: &ClusterRefs) -> Result<(), Syn
     Ok(())
 }
 
+/// The statement as a typed IAM statement. Resources and condition values are literal
+/// strings (no `Fn::Sub`), so IAM policy variables pass through.
+fn statement(statement: &PolicyStatement) -> Statement {
+    let mut out = match statement.effect {
+        StatementEffect::Allow => Statement::allow(statement.actions.iter().cloned()),
+        StatementEffect::Deny => Statement::deny(statement.actions.iter().cloned()),
+    };
+    for resource in &statement.resources {
+        out = out.resource(resource.as_str());
+    }
+    for (operator, keys) in &statement.conditions {
+        for (key, values) in keys {
+            let value = match values.0.as_slice() {
+                [one] => Expr::from(one.as_str()),
+                many => Expr::str_list(many.iter().cloned()),
+            };
+            out = out.condition(operator.clone(), key.clone(), value);
+        }
+    }
+    out
+}
+
 fn identity_role(identity: &WorkloadIdentity, cluster_name: &str) -> WorkloadRole {
     let how = match identity.mode {
         IdentityMode::PodIdentity => "EKS Pod Identity",
@@ -245,7 +268,7 @@ fn identity_role(identity: &WorkloadIdentity, cluster_name: &str) -> WorkloadRol
         service_account: identity.service_account.clone(),
         mode: identity.mode,
         managed_policy_arns: identity.managed_policies.iter().map(|p| managed_policy_arn(p)).collect(),
-        statements: identity.statements.iter().map(PolicyStatement::to_statement).collect(),
+        statements: identity.statements.iter().map(statement).collect(),
         associate: true,
     }
 }

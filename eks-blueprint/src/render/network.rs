@@ -5,6 +5,7 @@
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
+use crate::compile::address::AddressPlan;
 use crate::resources::ec2::{
     EgressOnlyInternetGateway, FlowLog, InternetGateway, NatGateway, Route, RouteTable, SecurityGroup,
     SecurityGroupRule, Subnet, SubnetRouteTableAssociation, VPCCidrBlock, VPCEndpoint, VPCGatewayAttachment, EIP, VPC,
@@ -12,7 +13,7 @@ use crate::resources::ec2::{
 use crate::resources::iam::{Policy, Role};
 use crate::resources::kms::{Alias, Key};
 use crate::resources::logs::LogGroup;
-use crate::spec::network::{AddressPlan, AvailabilityZones, NatGateways};
+use crate::spec::network::{AvailabilityZones, NatGateways};
 use crate::synth::SynthError;
 
 /// What later constructs use from the network: references to the resources of the network

@@ -6,21 +6,21 @@ pub mod findings;
 pub mod identity;
 pub mod karpenter;
 pub mod network;
-pub mod tags;
 
 use std::path::Path;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::compile::codes;
+use crate::compile::address::AddressPlan;
+use crate::compile::checks::Finding;
 use crate::error::{Error, ValidationErrors};
 use crate::source::{Position, Source, SourceFormat};
 use cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
 use compute::{AutoMode, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup};
-use findings::{Finding, Suppression};
+use findings::Suppression;
 use identity::WorkloadIdentity;
-use network::{AddressPlan, Network};
+use network::Network;
 
 /// How the platform is split into CloudFormation stacks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -34,7 +34,8 @@ pub enum StackLayout {
     Single,
 }
 
-/// How a value produced by one stack reaches another (see [`crate::synth::References`]).
+/// How a value produced by one stack reaches another (synthesis resolves it, see
+/// `eks_blueprint::synth::References`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum CrossStackReferences {
@@ -94,9 +95,6 @@ pub struct Blueprint {
     #[serde(default)]
     pub suppress: Vec<Suppression>,
 }
-
-/// The longest blueprint name: EKS cluster names are at most 100 characters.
-pub const MAX_NAME_LEN: usize = 100;
 
 impl Blueprint {
     /// A builder for a blueprint named `name`, with the secure defaults.
@@ -165,55 +163,8 @@ impl Blueprint {
 
     fn validated(self) -> Result<Blueprint, Error> {
         let mut errors = ValidationErrors::default();
-        self.validate(&mut errors);
+        crate::compile::validate(&self, &mut errors);
         errors.into_result().map(|()| self)
-    }
-
-    /// Collects every problem of the blueprint.
-    pub fn validate(&self, errors: &mut ValidationErrors) {
-        let name_ok = self.name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && self.name.len() <= MAX_NAME_LEN
-            && self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && !self.name.ends_with('-');
-        if self.name.is_empty() {
-            errors.push("name", codes::EMPTY, "the blueprint needs a name (it names the cluster and its stacks)");
-        } else if !name_ok {
-            errors.push(
-                "name",
-                codes::INVALID_NAME,
-                format!(
-                    "`{}` is not a valid name: start with a letter, then letters, digits and '-', at most {MAX_NAME_LEN} characters (it names the cluster and its CloudFormation stacks)",
-                    self.name
-                ),
-            );
-        }
-        self.kubernetes_version.validate(errors);
-        tags::check("tags", &self.tags, tags::BLUEPRINT_TAGS, errors);
-        let _ = self.network.plan(errors);
-        self.cluster.validate(errors);
-        self.cluster.validate_removal(self.removal_policy, errors);
-        self.cluster.validate_with_network(&self.network, errors);
-        self.cluster.validate_node_reachability(&self.network, errors);
-        self.compute.validate(self.kubernetes_version.as_str(), errors);
-        identity::validate(&self.identities, errors);
-        identity::validate_with_compute(&self.identities, &self.compute, errors);
-        if self.network.existing.is_some()
-            && !self.compute.self_managed_node_groups.is_empty()
-            && self.cluster.service_ipv4_cidr.is_none()
-        {
-            errors.push(
-                "cluster.serviceIpv4Cidr",
-                codes::SERVICE_CIDR_REQUIRED,
-                "self-managed nodes need the cluster DNS address, which EKS derives from the VPC CIDR; in an existing VPC that CIDR is unknown here, so set serviceIpv4Cidr",
-            );
-        }
-        if let Some(karpenter) = &self.compute.karpenter {
-            karpenter.validate(self, errors);
-        }
-        self.validate_ipv6(errors);
-        self.validate_custom_networking(errors);
-        tags::check_counts(self, errors);
-        findings::validate(&self.suppress, errors);
     }
 
     /// The VPC endpoints the network stack creates: `network.vpcEndpoints`, then those
@@ -238,107 +189,14 @@ impl Blueprint {
         self.network.pod_cidr.is_some() && self.network.existing.is_none() && !self.compute.auto_mode_only()
     }
 
-    /// What custom networking cannot deploy with.
-    ///
-    /// With custom networking on, vpc-cni 1.13 and later attach the pod subnet's network
-    /// interfaces while the node starts and fail when the node's zone has no ENIConfig: the
-    /// node never becomes Ready (aws/amazon-vpc-cni-k8s#2683, #2490, #2426). The ENIConfigs
-    /// must be applied after the cluster exists and before any node starts, which only the
-    /// point between the cluster and compute stacks allows.
-    fn validate_custom_networking(&self, errors: &mut ValidationErrors) {
-        if self.custom_networking() && self.stack_layout == StackLayout::Single {
-            errors.push(
-                "network.podCidr",
-                codes::POD_CIDR_SINGLE_STACK,
-                "podCidr cannot deploy with stackLayout: single: custom networking needs the ENIConfigs applied after the cluster exists and before any node starts (a node whose zone has no ENIConfig never becomes Ready, and its node group fails), and a single stack creates the cluster and its nodes in one deployment; use stackLayout: perLifecycle (the default), or remove podCidr",
-            );
-        }
-    }
-
-    /// Findings of custom networking: a private-only API endpoint, from where the ENIConfigs
-    /// cannot be applied without a network path into the VPC (`EKSB-NETWORK-002`).
-    fn custom_networking_findings(&self) -> Vec<Finding> {
-        let endpoint = &self.cluster.endpoint;
-        if !self.custom_networking() || endpoint.public {
-            return Vec::new();
-        }
-        vec![Finding::new(
-            findings::CUSTOM_NETWORKING_PRIVATE_ENDPOINT,
-            "cluster.endpoint.public",
-            "with podCidr the ENIConfigs are applied with kubectl between the cluster and compute stacks, and a private-only API endpoint answers only inside the VPC (or a network connected to it, with the cluster security group admitting HTTPS from there); set public: true with publicAccessCidrs limited to where kubectl runs, or suppress this rule with a reason that says how kubectl reaches the endpoint (docs/custom-networking.md)",
-        )]
-    }
-
-    /// What an ipv6 cluster or an IPv6 network does not support yet.
-    fn validate_ipv6(&self, errors: &mut ValidationErrors) {
-        if self.network.ipv6 && self.network.pod_cidr.is_some() {
-            errors.push(
-                "network.podCidr",
-                codes::POD_CIDR_IPV6,
-                "VPC CNI custom networking (pod subnets) is IPv4 only, and an ipv6 cluster gives pods IPv6 addresses from the node subnets; remove podCidr or network.ipv6",
-            );
-        }
-        if self.cluster.ip_family != cluster::IpFamily::Ipv6 {
-            return;
-        }
-        if !self.compute.self_managed_node_groups.is_empty() {
-            errors.push(
-                "compute.selfManagedNodeGroups",
-                codes::IPV6_SELF_MANAGED,
-                "self-managed node groups are not supported with ipFamily: ipv6 yet (their node configuration would need the cluster's IPv6 service CIDR); use managedNodeGroups",
-            );
-        }
-        if self.compute.karpenter.is_some() {
-            errors.push(
-                "compute.karpenter",
-                codes::IPV6_KARPENTER,
-                "Karpenter is not supported with ipFamily: ipv6 yet (its EC2NodeClass would need IPv6 instance metadata); use managedNodeGroups",
-            );
-        }
-    }
-
     /// Best-practice findings (warnings with rule ids), without the suppressed rules.
     pub fn findings(&self) -> Vec<Finding> {
-        let mut all = self.compute.findings();
-        if self.cluster.ip_family == cluster::IpFamily::Ipv4 {
-            all.extend(self.compute.max_pods_findings(self.custom_networking()));
-        }
-        all.extend(self.network.findings(&self.compute));
-        all.extend(self.lifecycle_findings());
-        all.extend(self.custom_networking_findings());
-        if let Some(karpenter) = &self.compute.karpenter {
-            all.extend(karpenter.findings());
-        }
-        all.retain(|f| !self.suppress.iter().any(|s| s.rule == f.rule_id));
-        all
-    }
-
-    /// What deleting the stacks would do: destroy stateful resources, or fail.
-    fn lifecycle_findings(&self) -> Vec<Finding> {
-        let mut out = Vec::new();
-        match self.removal_policy {
-            RemovalPolicy::Destroy => out.push(Finding::new(
-                findings::REMOVAL_DESTROY,
-                "removalPolicy",
-                "deleting a stack deletes the EKS cluster, its IAM role and log groups, and schedules its KMS keys for deletion (their data becomes unreadable after 30 days); keep removalPolicy: retain for clusters whose data matters",
-            )),
-            RemovalPolicy::Retain => {
-                // An existing VPC is not deleted with the stack, so nothing holds it up.
-                if self.stack_layout == StackLayout::Single && self.network.existing.is_none() {
-                    out.push(Finding::new(
-                        findings::SINGLE_STACK_RETAINS_CLUSTER,
-                        "stackLayout",
-                        "one stack with removalPolicy: retain keeps the cluster when the stack is deleted, and the cluster's network interfaces keep its subnets: the delete fails on the VPC (DELETE_FAILED); use removalPolicy: destroy for a sandbox, or stackLayout: perLifecycle",
-                    ));
-                }
-            }
-        }
-        out
+        crate::compile::checks::findings(self)
     }
 
     /// The address plan (valid blueprints always have one).
     pub fn address_plan(&self) -> Option<AddressPlan> {
-        self.network.plan(&mut ValidationErrors::default())
+        crate::compile::network::validate(&self.network, &mut ValidationErrors::default())
     }
 }
 
@@ -490,116 +348,5 @@ impl BlueprintBuilder {
     /// Validates and returns the blueprint, or every problem found.
     pub fn build(self) -> Result<Blueprint, Error> {
         self.0.validated()
-    }
-}
-
-/// Whether `s` is a DNS label (RFC 1123): a Kubernetes namespace name.
-pub(crate) fn is_dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-/// Checks a Kubernetes label (or taint) key: an optional DNS-subdomain prefix and `/`, then
-/// a name of at most 63 characters; the `kubernetes.io` and `k8s.io` prefixes are reserved.
-pub(crate) fn check_label_key(key: &str) -> Result<(), String> {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    if let Some(p) = prefix {
-        let ok = !p.is_empty() && p.len() <= 253 && p.split('.').all(is_dns_label);
-        if !ok {
-            return Err(format!("`{key}`: the prefix `{p}` is not a DNS subdomain"));
-        }
-        let reserved = ["kubernetes.io", "k8s.io"].iter().any(|r| p == *r || p.ends_with(&format!(".{r}")));
-        if reserved {
-            return Err(format!("`{key}`: the prefixes kubernetes.io and k8s.io are reserved for Kubernetes"));
-        }
-    }
-    if !is_label_name(name) || name.is_empty() {
-        return Err(format!("`{key}` is not a label key: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit"));
-    }
-    Ok(())
-}
-
-/// Checks a Kubernetes label value (may be empty).
-pub(crate) fn check_label_value(value: &str) -> Result<(), String> {
-    if value.is_empty() || is_label_name(value) {
-        Ok(())
-    } else {
-        Err(format!("`{value}` is not a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit"))
-    }
-}
-
-fn is_label_name(s: &str) -> bool {
-    s.len() <= 63
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
-}
-
-/// Refuses `${` in a user string that eks-blueprint writes into a template literally (a plain
-/// string, or an `Fn::Sub` template where it escapes `${`): CloudFormation would never
-/// substitute it, and cfn-lint reports `${AWS::Region}` or `${SomeLogicalId}` in a plain
-/// string as an embedded parameter outside `Fn::Sub` (E1029). `what` names the field in the
-/// message.
-pub(crate) fn check_no_substitution(path: &str, value: &str, what: &str, errors: &mut crate::error::ValidationErrors) {
-    if value.contains("${") {
-        errors.push(
-            path,
-            codes::SUBSTITUTION,
-            format!(
-                "`{}` contains `${{`, which CloudFormation reads as a substitution; {what} is written as given, with no substitution: write the value itself",
-                crate::text::quote(value)
-            ),
-        );
-    }
-}
-
-/// Refuses `${...}` in an IAM policy string unless it is an IAM policy variable
-/// (`${aws:username}`, `${aws:PrincipalTag/team}`, `${s3:prefix}`, `${aws:username, 'x'}`,
-/// or the special `${*}`, `${?}`, `${$}`): statements are written as literal strings, so a
-/// CloudFormation substitution (`${AWS::AccountId}`, `${MyBucket}`, `${MyBucket.Arn}`) would
-/// reach IAM unsubstituted (and cfn-lint reports E1029).
-/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>)
-pub(crate) fn check_policy_variables(path: &str, value: &str, errors: &mut crate::error::ValidationErrors) {
-    let mut rest = value;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            errors.push(
-                path,
-                codes::SUBSTITUTION,
-                format!(
-                    "`{}` opens `${{` without closing it: IAM policy variables read ${{aws:username}}",
-                    crate::text::quote(value)
-                ),
-            );
-            return;
-        };
-        let inner = &after[..end];
-        let name = inner.split(',').next().unwrap_or_default().trim();
-        let iam_variable = matches!(name, "*" | "?" | "$")
-            || name.split_once(':').is_some_and(|(prefix, key)| {
-                !prefix.is_empty()
-                    && !key.is_empty()
-                    && !key.starts_with(':')
-                    && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
-            });
-        if !iam_variable {
-            errors.push(
-                path,
-                codes::SUBSTITUTION,
-                format!(
-                    "`{}`: `${{{inner}}}` is not an IAM policy variable but would read as a CloudFormation substitution, which statements do not get (they are written as given): write the value itself, or an IAM policy variable like ${{aws:PrincipalAccount}} or ${{aws:username}}",
-                    crate::text::quote(value)
-                ),
-            );
-            return;
-        }
-        rest = &after[end + 1..];
     }
 }

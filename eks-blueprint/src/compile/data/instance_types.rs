@@ -54,6 +54,13 @@ impl InstanceType {
     }
 }
 
+/// The architecture of an instance type: from the instance type table
+/// (this table) when it lists the type, else by the EC2 naming rule
+/// ([`Arch::by_naming_rule`]).
+pub fn arch_of(instance_type: &str) -> Arch {
+    lookup(instance_type).and_then(|t| t.arch).unwrap_or_else(|| Arch::by_naming_rule(instance_type))
+}
+
 /// Every instance type of the table, sorted by name.
 pub fn all() -> &'static [InstanceType] {
     static PARSED: OnceLock<Vec<InstanceType>> = OnceLock::new();

@@ -25,9 +25,9 @@
 use indexmap::IndexMap;
 use unicode_general_category::{get_general_category, GeneralCategory};
 
-use super::Blueprint;
 use crate::compile::codes;
 use crate::error::ValidationErrors;
+use crate::spec::Blueprint;
 
 /// The most user tags a resource takes (every service the blueprint tags: EC2, EKS, IAM,
 /// Auto Scaling, ...). Tags starting with `aws:` do not count, and none is written here.
