@@ -31,6 +31,7 @@
 //! render (the validated blueprint rendered into stacks), [`synth`] (cross-stack
 //! references, deploy order, the output directory).
 
+pub mod blueprint;
 pub mod cfn;
 pub mod cidr;
 pub mod compile;
@@ -43,8 +44,7 @@ pub mod synth;
 pub mod text;
 pub mod yaml;
 
-use crate::compile::codes;
-pub use compile::checks::Finding;
+pub use blueprint::{Blueprint, Finding};
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use source::{Position, Source, SourceFormat, SourceMap};
 pub use spec::cluster::{
@@ -60,40 +60,5 @@ pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, Workloa
 pub use spec::karpenter::{Karpenter, NodePool as KarpenterNodePool};
 pub use spec::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
 pub use spec::network::{NatGateways, Network};
-pub use spec::{Blueprint, BlueprintBuilder, CrossStackReferences, StackLayout};
+pub use spec::{BlueprintBuilder, BlueprintSpec, CrossStackReferences, StackLayout};
 pub use synth::{App, Assembly, Format};
-
-impl Blueprint {
-    /// The app of stacks this blueprint renders to, before synthesis.
-    pub fn app(&self) -> Result<App, Error> {
-        Ok(render::render(self)?)
-    }
-
-    /// Synthesizes the blueprint: templates in deploy order and the manifest, in memory.
-    ///
-    /// A stack past a CloudFormation quota is an invalid blueprint (code `stack-quota`)
-    /// whose path is the field to change: the list that contributes most to the stack.
-    pub fn synth(&self, format: Format) -> Result<Assembly, Error> {
-        self.app()?.synth(format).map_err(|e| self.quota_error(e))
-    }
-
-    /// A quota error as a validation error on the blueprint field that caused it.
-    fn quota_error(&self, error: synth::SynthError) -> Error {
-        let synth::SynthError::Quota { sources, stack, .. } = &error else { return error.into() };
-        let Some(top) = sources.iter().find(|s| s.is_list()).or_else(|| sources.iter().find(|s| !s.field.is_empty()))
-        else {
-            return error.into();
-        };
-        let mut fix = if top.is_list() {
-            format!("fewer entries in {} bring it under the limit", top.field)
-        } else {
-            format!("a smaller {} brings it under the limit", top.field)
-        };
-        if self.stack_layout == StackLayout::Single && *stack == self.name {
-            fix.push_str(", or `stackLayout: perLifecycle` spreads the platform over several stacks");
-        }
-        let mut errors = ValidationErrors::default();
-        errors.push(top.field.clone(), codes::STACK_QUOTA, format!("{error}; {fix}"));
-        Error::Invalid(errors)
-    }
-}

@@ -103,7 +103,7 @@ fn every_ami_type_is_spelled_as_in_the_schema() {
             "compute:\n  managedNodeGroups:\n    - name: g\n      amiType: {ami}\n      instanceTypes: {types}\n"
         )))
         .unwrap();
-        assert_eq!(bp.compute.managed_node_groups[0].ami_type.as_str(), ami);
+        assert_eq!(bp.spec().compute.managed_node_groups[0].ami_type.as_str(), ami);
         let t = template(&bp, "demo-compute");
         assert_eq!(resource(&t, "NodegroupG")["Properties"]["AmiType"], ami);
     }
@@ -543,12 +543,12 @@ fn builder_and_file_fill_the_same_model() {
                 .max_pods(20),
         )
         .fargate_profile(FargateProfile::builder("f").selector(FargateSelector::new("batch")))
-        .auto_mode(AutoMode { enabled: true, node_pools: None })
+        .auto_mode(AutoMode::enabled())
         .suppress("EKSB-COMPUTE-002", "break-glass access")
         .build()
         .unwrap();
-    assert_eq!(file.compute, built.compute);
-    assert_eq!(file.suppress, built.suppress);
+    assert_eq!(file.spec().compute, built.spec().compute);
+    assert_eq!(file.spec().suppress, built.spec().suppress);
 }
 
 #[test]

@@ -21,14 +21,14 @@ fn cluster_stack(yaml: &str) -> Value {
 
 fn cluster_stack_of(bp: &Blueprint) -> Value {
     let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
-    assembly.stack(&format!("{}-cluster", bp.name)).unwrap().template.clone()
+    assembly.stack(&format!("{}-cluster", bp.name())).unwrap().template.clone()
 }
 
 /// The account stack, where account- and Region-wide resources live.
 fn account_stack(yaml: &str) -> Value {
     let bp = Blueprint::from_yaml(yaml).unwrap_or_else(|e| panic!("{e}"));
     let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
-    assembly.stack(&format!("{}-account", bp.name)).unwrap().template.clone()
+    assembly.stack(&format!("{}-account", bp.name())).unwrap().template.clone()
 }
 
 fn errors(yaml: &str) -> Vec<String> {

@@ -143,7 +143,7 @@ fn the_builder_has_the_same_escape_hatch() {
         )
         .build()
         .unwrap();
-    assert!(bp.compute.self_managed_node_groups[0].allow_unlisted_instance_types);
+    assert!(bp.spec().compute.self_managed_node_groups[0].allow_unlisted_instance_types);
 }
 
 #[test]
@@ -224,7 +224,7 @@ fn versions_past_extended_support_are_refused_with_the_date() {
 #[test]
 fn the_escape_hatch_takes_only_versions_newer_than_the_known_ones() {
     let bp = Blueprint::from_yaml(&yaml("kubernetesVersion: \"1.37\"\n")).unwrap();
-    assert_eq!(bp.kubernetes_version, KubernetesVersion::Other("1.37".into()));
+    assert_eq!(*bp.kubernetes_version(), KubernetesVersion::Other("1.37".into()));
     let t = template(&bp, "demo-cluster");
     assert_eq!(t["Resources"]["Cluster"]["Properties"]["Version"], json!("1.37"));
     // Every supported version renders as itself.
@@ -238,7 +238,7 @@ fn the_escape_hatch_takes_only_versions_newer_than_the_known_ones() {
         .kubernetes_version(KubernetesVersion::Other("1.33".into()))
         .build()
         .unwrap();
-    assert_eq!(bp.kubernetes_version.as_str(), "1.33");
+    assert_eq!(bp.kubernetes_version().as_str(), "1.33");
 }
 
 #[test]
@@ -345,7 +345,10 @@ fn listed_policy_names_render_their_arn() {
 #[test]
 fn unlisted_policies_are_deliberate_and_still_checked() {
     let bp = Blueprint::from_yaml(&entry("[{policy: {unlisted: AmazonEKSFuturePolicy}}]")).unwrap();
-    assert_eq!(bp.cluster.access.entries[0].policies[0].policy, AccessPolicy::Unlisted("AmazonEKSFuturePolicy".into()));
+    assert_eq!(
+        bp.spec().cluster.access.entries[0].policies[0].policy,
+        AccessPolicy::Unlisted("AmazonEKSFuturePolicy".into())
+    );
     let t = template(&bp, "demo-cluster");
     assert_eq!(
         t["Resources"]["AccessEntryRoleAdmin"]["Properties"]["AccessPolicies"][0]["PolicyArn"],

@@ -2,28 +2,12 @@
 //! per zone (explicit CIDRs, or allocated by size), the pod block and its subnets. Computed
 //! once, by compile, and stored in the blueprint.
 
+use crate::blueprint::network::AddressPlan;
 use crate::cidr::{allocate, Ipv4Cidr};
 use crate::compile::codes;
 use crate::compile::defaults;
 use crate::error::ValidationErrors;
 use crate::spec::network::{Network, SubnetTier};
-
-/// The computed address plan: one public and one private subnet per zone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddressPlan {
-    /// The VPC block.
-    pub vpc: Ipv4Cidr,
-    /// Public subnet blocks, by zone.
-    pub public: Vec<Ipv4Cidr>,
-    /// Private subnet blocks, by zone.
-    pub private: Vec<Ipv4Cidr>,
-    /// Isolated subnet blocks, by zone (empty when the tier is off).
-    pub isolated: Vec<Ipv4Cidr>,
-    /// The secondary block for pods, when set.
-    pub pod_cidr: Option<Ipv4Cidr>,
-    /// Pod subnet blocks carved from [`AddressPlan::pod_cidr`], by zone.
-    pub pods: Vec<Ipv4Cidr>,
-}
 
 /// The address plan of a VPC to create with `zones` Availability Zones: the VPC block, then
 /// the explicit subnets of each tier, the pod block, and the tiers sized by prefix length,

@@ -7,6 +7,7 @@
 //!     reason: batch jobs tolerate losing the whole group
 //! ```
 
+use crate::blueprint::Finding;
 use crate::compile::codes;
 use crate::compile::data::instance_types;
 use crate::error::ValidationErrors;
@@ -15,7 +16,7 @@ use crate::spec::compute::{Arch, CapacityType, Compute, Subnets};
 use crate::spec::findings::Suppression;
 use crate::spec::karpenter::{Architecture, Karpenter};
 use crate::spec::network::Network;
-use crate::spec::{Blueprint, StackLayout};
+use crate::spec::{BlueprintSpec, StackLayout};
 
 /// A Spot node group with a single instance type.
 pub const SPOT_SINGLE_INSTANCE_TYPE: &str = "EKSB-COMPUTE-001";
@@ -59,33 +60,6 @@ pub const RULES: &[(&str, &str)] = &[
     (SINGLE_STACK_RETAINS_CLUSTER, "a single stack can be deleted as a whole"),
     (KARPENTER_NO_INSTANCE_TYPE, "each Karpenter NodePool matches some instance type"),
 ];
-
-/// A best-practice finding: the rule, the field path and what to do.
-///
-/// Displayed as `warning[EKSB-COMPUTE-001]: compute.managedNodeGroups[1].instanceTypes: ...`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The stable rule id, e.g. `EKSB-COMPUTE-001`.
-    pub rule_id: &'static str,
-    /// The field path, as in the blueprint file.
-    pub path: String,
-    /// What is wrong and how to fix it.
-    pub message: String,
-}
-
-impl Finding {
-    /// A finding; values quoted in the message are capped ([`crate::error::cap_message`]).
-    pub fn new(rule_id: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        let message = crate::error::cap_message(&message.into()).into_owned();
-        Finding { rule_id, path: path.into(), message }
-    }
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "warning[{}]: {}: {}", self.rule_id, self.path, self.message)
-    }
-}
 
 pub(crate) fn validate_suppressions(suppress: &[Suppression], errors: &mut ValidationErrors) {
     for (i, s) in suppress.iter().enumerate() {
@@ -341,10 +315,10 @@ pub(crate) fn category_and_generation(name: &str) -> Option<(&str, u32)> {
 }
 
 /// Best-practice findings (warnings with rule ids), without the suppressed rules.
-pub(crate) fn findings(bp: &Blueprint) -> Vec<Finding> {
+pub(crate) fn findings(bp: &BlueprintSpec) -> Vec<Finding> {
     let mut all = compute_findings(&bp.compute);
     if bp.cluster.ip_family == IpFamily::Ipv4 {
-        all.extend(max_pods_findings(&bp.compute, bp.custom_networking()));
+        all.extend(max_pods_findings(&bp.compute, super::derived::custom_networking(bp)));
     }
     all.extend(network_findings(&bp.network, &bp.compute));
     all.extend(lifecycle_findings(bp));
@@ -357,7 +331,7 @@ pub(crate) fn findings(bp: &Blueprint) -> Vec<Finding> {
 }
 
 /// What deleting the stacks would do: destroy stateful resources, or fail.
-fn lifecycle_findings(bp: &Blueprint) -> Vec<Finding> {
+fn lifecycle_findings(bp: &BlueprintSpec) -> Vec<Finding> {
     let mut out = Vec::new();
     match bp.removal_policy {
         RemovalPolicy::Destroy => out.push(Finding::new(
@@ -381,9 +355,9 @@ fn lifecycle_findings(bp: &Blueprint) -> Vec<Finding> {
 
 /// Findings of custom networking: a private-only API endpoint, from where the ENIConfigs
 /// cannot be applied without a network path into the VPC (`EKSB-NETWORK-002`).
-fn custom_networking_findings(bp: &Blueprint) -> Vec<Finding> {
+fn custom_networking_findings(bp: &BlueprintSpec) -> Vec<Finding> {
     let endpoint = &bp.cluster.endpoint;
-    if !bp.custom_networking() || endpoint.public {
+    if !super::derived::custom_networking(bp) || endpoint.public {
         return Vec::new();
     }
     vec![Finding::new(

@@ -9,7 +9,7 @@ use crate::spec::cluster::{ClusterSpec, IpFamily, RemovalPolicy};
 use crate::spec::compute::Compute;
 use crate::spec::identity::{IdentityMode, WorkloadIdentity};
 use crate::spec::network::{NatGateways, Network};
-use crate::spec::{Blueprint, StackLayout};
+use crate::spec::{BlueprintSpec, StackLayout};
 
 /// Checks what depends on the blueprint's removal policy.
 pub(crate) fn removal(cluster: &ClusterSpec, removal: RemovalPolicy, errors: &mut ValidationErrors) {
@@ -76,7 +76,7 @@ pub(crate) fn node_reachability(cluster: &ClusterSpec, network: &Network, errors
 
 /// Self-managed nodes need the cluster DNS address, derived from the VPC CIDR, which is
 /// unknown for an existing VPC.
-pub(crate) fn service_cidr_required(bp: &Blueprint, errors: &mut ValidationErrors) {
+pub(crate) fn service_cidr_required(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
     if bp.network.existing.is_some()
         && !bp.compute.self_managed_node_groups.is_empty()
         && bp.cluster.service_ipv4_cidr.is_none()
@@ -91,7 +91,7 @@ pub(crate) fn service_cidr_required(bp: &Blueprint, errors: &mut ValidationError
 
 /// What Karpenter cannot run with: the Cluster Autoscaler, EKS Auto Mode, or no node group
 /// for its controller.
-pub(crate) fn karpenter(bp: &Blueprint, errors: &mut ValidationErrors) {
+pub(crate) fn karpenter(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
     if bp.compute.karpenter.is_none() {
         return;
     }
@@ -174,7 +174,7 @@ pub(crate) fn pod_identity_on_fargate(
 }
 
 /// What an ipv6 cluster or an IPv6 network does not support yet.
-pub(crate) fn ipv6(bp: &Blueprint, errors: &mut ValidationErrors) {
+pub(crate) fn ipv6(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
     if bp.network.ipv6 && bp.network.pod_cidr.is_some() {
         errors.push(
             "network.podCidr",
@@ -208,8 +208,8 @@ pub(crate) fn ipv6(bp: &Blueprint, errors: &mut ValidationErrors) {
 /// node never becomes Ready (aws/amazon-vpc-cni-k8s#2683, #2490, #2426). The ENIConfigs
 /// must be applied after the cluster exists and before any node starts, which only the
 /// point between the cluster and compute stacks allows.
-pub(crate) fn custom_networking(bp: &Blueprint, errors: &mut ValidationErrors) {
-    if bp.custom_networking() && bp.stack_layout == StackLayout::Single {
+pub(crate) fn custom_networking(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
+    if super::derived::custom_networking(bp) && bp.stack_layout == StackLayout::Single {
         errors.push(
             "network.podCidr",
             codes::POD_CIDR_SINGLE_STACK,

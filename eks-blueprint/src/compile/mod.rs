@@ -17,6 +17,7 @@ pub(crate) mod cluster;
 mod common;
 mod compute;
 mod cross;
+mod derived;
 mod fargate;
 pub(crate) mod identity;
 mod karpenter;
@@ -25,15 +26,95 @@ pub(crate) mod network;
 mod nodegroups;
 pub(crate) mod tags;
 
-use crate::error::ValidationErrors;
-use crate::spec::Blueprint;
+use std::path::Path;
+
+use crate::blueprint::network::AddressPlan;
+use crate::blueprint::{Blueprint, Finding};
+use crate::error::{Error, ValidationErrors};
+use crate::source::{Source, SourceFormat};
+use crate::spec::{BlueprintBuilder, BlueprintSpec};
 
 /// The longest blueprint name: EKS cluster names are at most 100 characters.
 pub const MAX_NAME_LEN: usize = 100;
 
+/// Compiles a spec into a validated blueprint and its findings (warnings, apart from the
+/// errors), or every problem found.
+pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let address_plan = validate(&spec, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let findings = checks::findings(&spec);
+    let blueprint = Blueprint {
+        name: spec.name.clone(),
+        kubernetes_version: spec.kubernetes_version.clone(),
+        stack_layout: spec.stack_layout,
+        cross_stack_references: spec.cross_stack_references,
+        removal_policy: spec.removal_policy,
+        tags: spec.tags.clone(),
+        network: spec.network.clone(),
+        cluster: spec.cluster.clone(),
+        compute: spec.compute.clone(),
+        identities: spec.identities.clone(),
+        address_plan,
+        vpc_endpoints: derived::vpc_endpoints(&spec),
+        custom_networking: derived::custom_networking(&spec),
+        karpenter_isolated_vpc: derived::isolated_vpc(&spec),
+        findings: findings.clone(),
+        spec,
+    };
+    Ok((blueprint, findings))
+}
+
+impl BlueprintSpec {
+    /// Compiles the spec into a validated blueprint ([`compile`]); its findings are
+    /// [`Blueprint::findings`].
+    pub fn compile(self) -> Result<Blueprint, Error> {
+        compile(self).map(|(blueprint, _)| blueprint).map_err(Error::Invalid)
+    }
+}
+
+impl BlueprintBuilder {
+    /// Validates and returns the blueprint, or every problem found.
+    pub fn build(self) -> Result<Blueprint, Error> {
+        self.spec().compile()
+    }
+}
+
+impl Blueprint {
+    /// A builder for a blueprint named `name`, with the secure defaults.
+    pub fn builder(name: impl Into<String>) -> BlueprintBuilder {
+        BlueprintSpec::builder(name)
+    }
+
+    /// Reads a blueprint file, YAML or JSON (a `.json` file), and compiles it
+    /// ([`BlueprintSpec::from_path`], [`compile`]).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Blueprint, Error> {
+        Self::from_source(&Source::read(path)?)
+    }
+
+    /// Reads a blueprint from YAML text and compiles it.
+    pub fn from_yaml(text: &str) -> Result<Blueprint, Error> {
+        Self::from_source(&Source::from_text("<input>", text, SourceFormat::Yaml)?)
+    }
+
+    /// Reads a blueprint from JSON text and compiles it.
+    pub fn from_json(text: &str) -> Result<Blueprint, Error> {
+        Self::from_source(&Source::from_text("<input>", text, SourceFormat::Json)?)
+    }
+
+    /// Reads the blueprint of a checked [`Source`] and compiles it. Errors of the file's
+    /// content carry the line and column ([`Error::Parse`]); validation errors carry field
+    /// paths, which [`Source::map`] locates.
+    pub fn from_source(source: &Source) -> Result<Blueprint, Error> {
+        BlueprintSpec::from_source(source)?.compile()
+    }
+}
+
 /// Collects every problem of the blueprint, section by section, then the rules that span
-/// sections, in the order users read them.
-pub(crate) fn validate(bp: &Blueprint, errors: &mut ValidationErrors) {
+/// sections, in the order users read them; returns the address plan of the network.
+fn validate(bp: &BlueprintSpec, errors: &mut ValidationErrors) -> Option<AddressPlan> {
     let name_ok = bp.name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && bp.name.len() <= MAX_NAME_LEN
         && bp.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -52,7 +133,7 @@ pub(crate) fn validate(bp: &Blueprint, errors: &mut ValidationErrors) {
     }
     cluster::version(&bp.kubernetes_version, errors);
     tags::check("tags", &bp.tags, tags::BLUEPRINT_TAGS, errors);
-    let _ = network::validate(&bp.network, errors);
+    let address_plan = network::validate(&bp.network, errors);
     cluster::validate(&bp.cluster, errors);
     cross::removal(&bp.cluster, bp.removal_policy, errors);
     cross::cluster_network(&bp.cluster, &bp.network, errors);
@@ -69,4 +150,5 @@ pub(crate) fn validate(bp: &Blueprint, errors: &mut ValidationErrors) {
     cross::custom_networking(bp, errors);
     tags::check_counts(bp, errors);
     checks::validate_suppressions(&bp.suppress, errors);
+    address_plan
 }

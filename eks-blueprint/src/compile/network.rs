@@ -1,7 +1,8 @@
 //! Validation of the network section: zones, endpoints, flow logs, an existing VPC; the
 //! address plan itself is computed by [`super::address`].
 
-use super::address::{self, AddressPlan};
+use super::address;
+use crate::blueprint::network::AddressPlan;
 use crate::compile::codes;
 use crate::compile::data::zones::eks_unsupported_zone_ids;
 use crate::compile::defaults;
@@ -299,7 +300,7 @@ mod tests {
     }
 
     fn plan(network: &str) -> AddressPlan {
-        parse(network).unwrap().address_plan().unwrap()
+        parse(network).unwrap().address_plan().unwrap().clone()
     }
 
     fn strings(blocks: &[Ipv4Cidr]) -> Vec<String> {

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::cluster::ClusterRefs;
 use super::network::NetworkRefs;
 use super::{Context, Part};
+use crate::blueprint::Blueprint;
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::logical_id::logical_id;
 use crate::cfn::{Expr, Handle, Parameter, ResourceOptions};
@@ -27,7 +28,6 @@ use crate::resources::eks::{
 use crate::resources::iam::{InstanceProfile, Role};
 use crate::resources::Tag;
 use crate::spec::compute::{AmiType, CapacityType, Kubelet, ManagedNodeGroup, OsFamily, SelfManagedNodeGroup, Subnets};
-use crate::spec::Blueprint;
 use crate::synth::SynthError;
 
 /// The AWS managed policies a node needs

@@ -19,8 +19,8 @@
 use serde_json::json;
 
 use super::{Context, Part};
+use crate::blueprint::Blueprint;
 use crate::spec::network::AvailabilityZones;
-use crate::spec::Blueprint;
 
 /// The `ENIConfig` template, relative to the assembly.
 pub(crate) const MANIFEST_PATH: &str = "manifests/eniconfigs.yaml";
@@ -48,7 +48,7 @@ pub(crate) fn pod_subnet_outputs(n: usize) -> PodSubnetOutputs {
 
 /// Whether custom networking applies ([`Blueprint::custom_networking`]).
 fn enabled(bp: &Blueprint) -> bool {
-    bp.custom_networking()
+    bp.custom_networking
 }
 
 /// The `ConfigurationValues` of the `vpc-cni` add-on: its `env` map (keys of the add-on's
@@ -95,7 +95,7 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, String)> {
     if !enabled(bp) {
         return Vec::new();
     }
-    let zones = bp.address_plan().map(|plan| plan.pods.len()).unwrap_or_default();
+    let zones = bp.address_plan.as_ref().map(|plan| plan.pods.len()).unwrap_or_default();
     let names = match &bp.network.availability_zones {
         AvailabilityZones::Names(names) => Some(names),
         // Zone IDs: the ENIConfig is named after the zone name, which the network stack

@@ -291,7 +291,7 @@ pub(crate) fn render(
 
     let mut values = helm_values(name, karpenter);
     super::eniconfig::karpenter_settings(bp, &mut values);
-    if Karpenter::isolated_vpc(bp) {
+    if bp.karpenter_isolated_vpc {
         // No internet: only the AWS services with VPC endpoints are reachable, and the
         // pricing API has none (Karpenter getting-started guide, "Private Clusters";
         // settings reference, ISOLATED_VPC).
@@ -300,7 +300,7 @@ pub(crate) fn render(
     let node_class = node_class(ctx, karpenter);
     check_consistency(ctx, net, &values, &node_class)?;
     let compute = ctx.stack_name(Part::Compute);
-    let header = values_header(&compute, Karpenter::isolated_vpc(bp));
+    let header = values_header(&compute, bp.karpenter_isolated_vpc);
     let mut files = vec![
         (VALUES_FILE.to_owned(), manifest_yaml(&header, &[values])?),
         (NODE_CLASS_FILE.to_owned(), manifest_yaml(&node_class_header(&compute), &[node_class])?),
@@ -776,8 +776,8 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::spec::Blueprint;
     use crate::synth::Assembly;
+    use crate::Blueprint;
     use crate::Format;
 
     const EXAMPLE: &str = include_str!("../../../examples/karpenter.yaml");

@@ -15,11 +15,14 @@ mod network;
 
 use indexmap::IndexMap;
 
+use crate::blueprint::Blueprint;
 use crate::cfn::{Expr, ResourceOptions, Stack};
+use crate::compile::codes;
+use crate::error::{Error, ValidationErrors};
 use crate::resources::Tag;
 use crate::spec::cluster::RemovalPolicy;
-use crate::spec::{Blueprint, CrossStackReferences, StackLayout};
-use crate::synth::{App, References, SynthError};
+use crate::spec::{CrossStackReferences, StackLayout};
+use crate::synth::{self, App, Assembly, Format, References, SynthError};
 
 /// The lifecycle a resource belongs to, which decides its stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +139,41 @@ impl<'a> Context<'a> {
     /// A `Name` tag value: `<blueprint>-<what>`.
     pub fn name_tag(&self, what: &str) -> Expr {
         Expr::from(format!("{}-{what}", self.bp.name))
+    }
+}
+
+impl Blueprint {
+    /// The app of stacks this blueprint renders to, before synthesis.
+    pub fn app(&self) -> Result<App, Error> {
+        Ok(render(self)?)
+    }
+
+    /// Synthesizes the blueprint: templates in deploy order and the manifest, in memory.
+    ///
+    /// A stack past a CloudFormation quota is an invalid blueprint (code `stack-quota`)
+    /// whose path is the field to change: the list that contributes most to the stack.
+    pub fn synth(&self, format: Format) -> Result<Assembly, Error> {
+        self.app()?.synth(format).map_err(|e| self.quota_error(e))
+    }
+
+    /// A quota error as a validation error on the blueprint field that caused it.
+    fn quota_error(&self, error: synth::SynthError) -> Error {
+        let synth::SynthError::Quota { sources, stack, .. } = &error else { return error.into() };
+        let Some(top) = sources.iter().find(|s| s.is_list()).or_else(|| sources.iter().find(|s| !s.field.is_empty()))
+        else {
+            return error.into();
+        };
+        let mut fix = if top.is_list() {
+            format!("fewer entries in {} bring it under the limit", top.field)
+        } else {
+            format!("a smaller {} brings it under the limit", top.field)
+        };
+        if self.stack_layout == StackLayout::Single && *stack == self.name {
+            fix.push_str(", or `stackLayout: perLifecycle` spreads the platform over several stacks");
+        }
+        let mut errors = ValidationErrors::default();
+        errors.push(top.field.clone(), codes::STACK_QUOTA, format!("{error}; {fix}"));
+        Error::Invalid(errors)
     }
 }
 

@@ -3,9 +3,9 @@
 //! existing VPC, no network stack: the ids are passed on as literals.
 
 use super::{Context, Part};
+use crate::blueprint::network::AddressPlan;
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
-use crate::compile::address::AddressPlan;
 use crate::resources::ec2::{
     EgressOnlyInternetGateway, FlowLog, InternetGateway, NatGateway, Route, RouteTable, SecurityGroup,
     SecurityGroupRule, Subnet, SubnetRouteTableAssociation, VPCCidrBlock, VPCEndpoint, VPCGatewayAttachment, EIP, VPC,
@@ -32,7 +32,7 @@ pub(crate) struct NetworkRefs {
 /// user chose them), so cfn-lint's W3010 ("avoid hardcoding availability zones") is
 /// suppressed on those subnets only; zones by count use `Fn::GetAZs`, zone IDs
 /// `AvailabilityZoneId`, which W3010 does not check.
-fn subnet_options(bp: &crate::spec::Blueprint) -> ResourceOptions {
+fn subnet_options(bp: &crate::blueprint::Blueprint) -> ResourceOptions {
     match bp.network.availability_zones {
         AvailabilityZones::Names(_) => {
             ResourceOptions::new().metadata(serde_json::json!({"cfn-lint": {"config": {"ignore_checks": ["W3010"]}}}))
@@ -83,7 +83,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
             public_subnets: existing.public_subnet_ids.iter().map(Expr::from).collect(),
         });
     }
-    let plan = bp.address_plan().ok_or_else(|| invalid("the blueprint was not validated: no address plan"))?;
+    let plan = bp.address_plan.clone().ok_or_else(|| invalid("the blueprint was not validated: no address plan"))?;
     let cluster_tag = format!("kubernetes.io/cluster/{}", bp.name);
     let zone = |i: usize| Placement::of(&bp.network.availability_zones, i);
 
@@ -401,7 +401,7 @@ fn vpc_endpoints(
     private_subnets: &[Expr],
     gateway_rts: Vec<Expr>,
 ) -> Result<(), SynthError> {
-    let services = ctx.bp.vpc_endpoints();
+    let services = ctx.bp.vpc_endpoints.clone();
     if services.is_empty() {
         return Ok(());
     }

@@ -8,7 +8,6 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer};
 
 use super::compute::Taint;
-use super::Blueprint;
 use crate::compile::defaults;
 
 /// Karpenter for the cluster (`compute.karpenter`): the controller's IAM role through EKS
@@ -320,31 +319,6 @@ impl Karpenter {
     /// carry it as a literal, so it is fixed at synthesis.
     pub fn queue_name(cluster: &str) -> String {
         format!("{cluster}-karpenter")
-    }
-
-    /// Whether Karpenter runs in a VPC without a route to the internet (a VPC of the
-    /// blueprint with `natGateways: none`): it then reaches AWS only through VPC endpoints
-    /// ([`Karpenter::isolated_vpc_endpoints`]) and runs with `settings.isolatedVPC: true`.
-    pub fn isolated_vpc(bp: &Blueprint) -> bool {
-        bp.compute.karpenter.is_some()
-            && bp.network.existing.is_none()
-            && bp.network.nat_gateways == super::network::NatGateways::None
-    }
-
-    /// The VPC endpoints Karpenter needs in a VPC without internet access: the list of the
-    /// Karpenter getting-started guide, "Private Clusters"
-    /// (<https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/#private-clusters>:
-    /// `ec2`, `ecr.api`, `ecr.dkr`, `s3`, `sts`, `ssm` "for resolving default AMIs", `sqs`
-    /// "for accessing SQS if using interruption handling", `eks` "for Karpenter to discover
-    /// the cluster endpoint"), plus `eks-auth`: the controller's role comes through EKS Pod
-    /// Identity, whose agent calls the EKS Auth API (EKS user guide, "Deploy private
-    /// clusters with limited internet access"). IAM has no VPC endpoint, which is why the
-    /// EC2NodeClass names an instance profile the compute stack creates rather than a role.
-    pub fn isolated_vpc_endpoints() -> Vec<super::network::VpcEndpointService> {
-        ["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "ssm", "sqs", "eks", "eks-auth"]
-            .into_iter()
-            .map(super::network::VpcEndpointService::from)
-            .collect()
     }
 }
 

@@ -12,9 +12,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::compile::address::AddressPlan;
-use crate::compile::checks::Finding;
-use crate::error::{Error, ValidationErrors};
+use crate::error::Error;
 use crate::source::{Position, Source, SourceFormat};
 use cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
 use compute::{AutoMode, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup};
@@ -48,14 +46,12 @@ pub enum CrossStackReferences {
     StackOutputs,
 }
 
-/// A whole EKS platform: the single source of truth that the Rust builder and the
-/// blueprint file both fill, and that synthesis renders.
-///
-/// Only [`Blueprint::builder`]`(..).build()` and [`Blueprint::from_path`] /
-/// [`Blueprint::from_yaml`] make one, and both validate.
+/// A whole EKS platform as the user wrote it: what a blueprint file holds and what the Rust
+/// builder ([`BlueprintSpec::builder`]) fills. Both meet in [`crate::compile`], which makes
+/// the validated [`crate::Blueprint`] that synthesis renders.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Blueprint {
+pub struct BlueprintSpec {
     /// The cluster name, also the stack name prefix: letters, digits and `-`, starting with
     /// a letter, at most 100 characters.
     pub name: String,
@@ -96,10 +92,10 @@ pub struct Blueprint {
     pub suppress: Vec<Suppression>,
 }
 
-impl Blueprint {
+impl BlueprintSpec {
     /// A builder for a blueprint named `name`, with the secure defaults.
     pub fn builder(name: impl Into<String>) -> BlueprintBuilder {
-        BlueprintBuilder(Blueprint {
+        BlueprintBuilder(BlueprintSpec {
             name: name.into(),
             kubernetes_version: KubernetesVersion::default(),
             stack_layout: StackLayout::default(),
@@ -116,26 +112,26 @@ impl Blueprint {
 
     /// Reads a blueprint file: YAML, or JSON (a `.json` file). Unknown fields and keys given
     /// twice are errors; a file over 1 MiB, not UTF-8, or of several YAML documents is
-    /// refused before it is parsed (see [`crate::source`]).
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Blueprint, Error> {
+    /// refused before it is parsed (see [`crate::source`]). Nothing is validated yet.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<BlueprintSpec, Error> {
         Self::from_source(&Source::read(path)?)
     }
 
     /// Reads a blueprint from YAML text.
-    pub fn from_yaml(text: &str) -> Result<Blueprint, Error> {
+    pub fn from_yaml(text: &str) -> Result<BlueprintSpec, Error> {
         Self::from_source(&Source::from_text("<input>", text, SourceFormat::Yaml)?)
     }
 
     /// Reads a blueprint from JSON text.
-    pub fn from_json(text: &str) -> Result<Blueprint, Error> {
+    pub fn from_json(text: &str) -> Result<BlueprintSpec, Error> {
         Self::from_source(&Source::from_text("<input>", text, SourceFormat::Json)?)
     }
 
-    /// Builds and validates the blueprint of a checked [`Source`]. Errors of the file's
-    /// content carry the line and column ([`Error::Parse`]); validation errors carry field
-    /// paths, which [`Source::map`] locates.
-    pub fn from_source(source: &Source) -> Result<Blueprint, Error> {
-        let blueprint: Blueprint = match source.format() {
+    /// Reads the blueprint spec of a checked [`Source`]. Errors of the file's content carry
+    /// the line and column ([`Error::Parse`]); validation errors, later, carry field paths,
+    /// which [`Source::map`] locates.
+    pub fn from_source(source: &Source) -> Result<BlueprintSpec, Error> {
+        let spec: BlueprintSpec = match source.format() {
             SourceFormat::Yaml => {
                 let de = serde_yaml::Deserializer::from_str(source.text());
                 serde_path_to_error::deserialize(de).map_err(|e| {
@@ -158,45 +154,7 @@ impl Blueprint {
                 })?
             }
         };
-        blueprint.validated()
-    }
-
-    fn validated(self) -> Result<Blueprint, Error> {
-        let mut errors = ValidationErrors::default();
-        crate::compile::validate(&self, &mut errors);
-        errors.into_result().map(|()| self)
-    }
-
-    /// The VPC endpoints the network stack creates: `network.vpcEndpoints`, then those
-    /// Karpenter needs in a VPC without NAT that the list lacks
-    /// ([`karpenter::Karpenter::isolated_vpc_endpoints`]), so that it can launch nodes there.
-    pub fn vpc_endpoints(&self) -> Vec<network::VpcEndpointService> {
-        let mut all = self.network.vpc_endpoints.0.clone();
-        if karpenter::Karpenter::isolated_vpc(self) {
-            for service in karpenter::Karpenter::isolated_vpc_endpoints() {
-                if !all.contains(&service) {
-                    all.push(service);
-                }
-            }
-        }
-        all
-    }
-
-    /// Whether VPC CNI custom networking applies: a pod CIDR in a VPC of the blueprint, and
-    /// the `vpc-cni` add-on of the cluster stack (EKS Auto Mode nodes, when they are the only
-    /// compute, run their own CNI and take pod subnets from their NodeClass instead).
-    pub fn custom_networking(&self) -> bool {
-        self.network.pod_cidr.is_some() && self.network.existing.is_none() && !self.compute.auto_mode_only()
-    }
-
-    /// Best-practice findings (warnings with rule ids), without the suppressed rules.
-    pub fn findings(&self) -> Vec<Finding> {
-        crate::compile::checks::findings(self)
-    }
-
-    /// The address plan (valid blueprints always have one).
-    pub fn address_plan(&self) -> Option<AddressPlan> {
-        crate::compile::network::validate(&self.network, &mut ValidationErrors::default())
+        Ok(spec)
     }
 }
 
@@ -249,9 +207,10 @@ fn parse_error<E: std::fmt::Display>(
     Error::parse(source.name(), code, position, &path, message)
 }
 
-/// Builds a [`Blueprint`]; every setter documents its default.
+/// Builds a blueprint; every setter documents its default. `build()` compiles it into a
+/// validated [`crate::Blueprint`]; [`BlueprintBuilder::spec`] returns what was set.
 #[derive(Debug, Clone)]
-pub struct BlueprintBuilder(Blueprint);
+pub struct BlueprintBuilder(BlueprintSpec);
 
 impl BlueprintBuilder {
     /// The Kubernetes version. Default: 1.35.
@@ -345,8 +304,8 @@ impl BlueprintBuilder {
         self
     }
 
-    /// Validates and returns the blueprint, or every problem found.
-    pub fn build(self) -> Result<Blueprint, Error> {
-        self.0.validated()
+    /// The spec built so far, not validated.
+    pub fn spec(self) -> BlueprintSpec {
+        self.0
     }
 }

@@ -1,0 +1,122 @@
+//! The validated blueprint: what [`crate::compile`] makes of a [`BlueprintSpec`], and the
+//! only thing synthesis renders. Its fields are private: it cannot be deserialized, built
+//! field by field, or changed after compile, so it cannot become invalid.
+
+pub mod network;
+
+use indexmap::IndexMap;
+
+use crate::spec::cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
+use crate::spec::compute::Compute;
+use crate::spec::identity::WorkloadIdentity;
+use crate::spec::network::{Network, VpcEndpointService};
+use crate::spec::{BlueprintSpec, CrossStackReferences, StackLayout};
+use network::AddressPlan;
+
+/// A validated EKS platform, ready to synthesize: make one with [`Blueprint::builder`],
+/// [`Blueprint::from_path`] (or `from_yaml`, `from_json`, `from_source`), or
+/// [`BlueprintSpec::compile`]; all of them validate, apply the defaults once and compute
+/// what rendering needs (the address plan, the findings, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blueprint {
+    /// The spec it was compiled from.
+    pub(crate) spec: BlueprintSpec,
+    pub(crate) name: String,
+    pub(crate) kubernetes_version: KubernetesVersion,
+    pub(crate) stack_layout: StackLayout,
+    pub(crate) cross_stack_references: CrossStackReferences,
+    pub(crate) removal_policy: RemovalPolicy,
+    pub(crate) tags: IndexMap<String, String>,
+    pub(crate) network: Network,
+    pub(crate) cluster: ClusterSpec,
+    pub(crate) compute: Compute,
+    pub(crate) identities: Vec<WorkloadIdentity>,
+    /// The address plan of the VPC the blueprint creates; `None` with an existing VPC.
+    pub(crate) address_plan: Option<AddressPlan>,
+    /// The VPC endpoints the network stack creates, Karpenter's included.
+    pub(crate) vpc_endpoints: Vec<VpcEndpointService>,
+    /// Whether VPC CNI custom networking applies.
+    pub(crate) custom_networking: bool,
+    /// Whether Karpenter runs in a VPC without NAT.
+    pub(crate) karpenter_isolated_vpc: bool,
+    /// Best-practice findings, without the suppressed rules.
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl Blueprint {
+    /// The blueprint's name: the cluster's, and the prefix of its stacks.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The spec this blueprint was compiled from, as written.
+    pub fn spec(&self) -> &BlueprintSpec {
+        &self.spec
+    }
+
+    /// The Kubernetes version.
+    pub fn kubernetes_version(&self) -> &KubernetesVersion {
+        &self.kubernetes_version
+    }
+
+    /// How the platform is split into stacks.
+    pub fn stack_layout(&self) -> StackLayout {
+        self.stack_layout
+    }
+
+    /// What deleting a stack does to the stateful resources.
+    pub fn removal_policy(&self) -> RemovalPolicy {
+        self.removal_policy
+    }
+
+    /// Best-practice findings (warnings with rule ids), without the suppressed rules.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The address plan of the VPC the blueprint creates; `None` with an existing VPC.
+    pub fn address_plan(&self) -> Option<&AddressPlan> {
+        self.address_plan.as_ref()
+    }
+
+    /// The VPC endpoints the network stack creates: `network.vpcEndpoints`, then those
+    /// Karpenter needs in a VPC without NAT that the list lacks, so that it can launch nodes
+    /// there.
+    pub fn vpc_endpoints(&self) -> &[VpcEndpointService] {
+        &self.vpc_endpoints
+    }
+
+    /// Whether VPC CNI custom networking applies: a pod CIDR in a VPC of the blueprint, and
+    /// the `vpc-cni` add-on of the cluster stack (EKS Auto Mode nodes, when they are the only
+    /// compute, run their own CNI and take pod subnets from their NodeClass instead).
+    pub fn custom_networking(&self) -> bool {
+        self.custom_networking
+    }
+}
+
+/// A best-practice finding: the rule, the field path and what to do.
+///
+/// Displayed as `warning[EKSB-COMPUTE-001]: compute.managedNodeGroups[1].instanceTypes: ...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The stable rule id, e.g. `EKSB-COMPUTE-001`.
+    pub rule_id: &'static str,
+    /// The field path, as in the blueprint file.
+    pub path: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding; values quoted in the message are capped ([`crate::error::cap_message`]).
+    pub fn new(rule_id: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = crate::error::cap_message(&message.into()).into_owned();
+        Finding { rule_id, path: path.into(), message }
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "warning[{}]: {}: {}", self.rule_id, self.path, self.message)
+    }
+}
