@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use crate::spec::cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
 use crate::spec::compute::Compute;
 use crate::spec::identity::WorkloadIdentity;
-use crate::spec::network::{Network, VpcEndpointService};
+use crate::spec::network::VpcEndpointService;
 use crate::spec::{BlueprintSpec, CrossStackReferences, StackLayout};
 use network::AddressPlan;
 
@@ -27,16 +27,12 @@ pub struct Blueprint {
     pub(crate) cross_stack_references: CrossStackReferences,
     pub(crate) removal_policy: RemovalPolicy,
     pub(crate) tags: IndexMap<String, String>,
-    pub(crate) network: Network,
+    pub(crate) network: network::Network,
     pub(crate) cluster: ClusterSpec,
     pub(crate) compute: Compute,
     pub(crate) identities: Vec<WorkloadIdentity>,
-    /// The address plan of the VPC the blueprint creates; `None` with an existing VPC.
-    pub(crate) address_plan: Option<AddressPlan>,
-    /// The VPC endpoints the network stack creates, Karpenter's included.
-    pub(crate) vpc_endpoints: Vec<VpcEndpointService>,
-    /// Whether VPC CNI custom networking applies.
-    pub(crate) custom_networking: bool,
+    /// The service CIDR: `cluster.serviceIpv4Cidr`, else the one EKS picks.
+    pub(crate) service_cidr: String,
     /// Whether Karpenter runs in a VPC without NAT.
     pub(crate) karpenter_isolated_vpc: bool,
     /// Best-practice findings, without the suppressed rules.
@@ -76,21 +72,21 @@ impl Blueprint {
 
     /// The address plan of the VPC the blueprint creates; `None` with an existing VPC.
     pub fn address_plan(&self) -> Option<&AddressPlan> {
-        self.address_plan.as_ref()
+        self.network.new_vpc().map(|vpc| &vpc.plan)
     }
 
     /// The VPC endpoints the network stack creates: `network.vpcEndpoints`, then those
     /// Karpenter needs in a VPC without NAT that the list lacks, so that it can launch nodes
     /// there.
     pub fn vpc_endpoints(&self) -> &[VpcEndpointService] {
-        &self.vpc_endpoints
+        self.network.new_vpc().map_or(&[], |vpc| &vpc.vpc_endpoints)
     }
 
     /// Whether VPC CNI custom networking applies: a pod CIDR in a VPC of the blueprint, and
     /// the `vpc-cni` add-on of the cluster stack (EKS Auto Mode nodes, when they are the only
     /// compute, run their own CNI and take pod subnets from their NodeClass instead).
     pub fn custom_networking(&self) -> bool {
-        self.custom_networking
+        self.network.new_vpc().is_some_and(|vpc| vpc.custom_networking)
     }
 }
 

@@ -6,14 +6,15 @@ use crate::blueprint::network::AddressPlan;
 use crate::cidr::{allocate, Ipv4Cidr};
 use crate::compile::codes;
 use crate::compile::defaults;
+use crate::compile::network::Defaulted;
 use crate::error::ValidationErrors;
-use crate::spec::network::{Network, SubnetTier};
+use crate::spec::network::SubnetTier;
 
 /// The address plan of a VPC to create with `zones` Availability Zones: the VPC block, then
 /// the explicit subnets of each tier, the pod block, and the tiers sized by prefix length,
 /// allocated in order (private, public, isolated) around the explicit ones. Problems go to
 /// `errors`; `None` when there is no plan to make.
-pub(crate) fn plan(network: &Network, zones: usize, errors: &mut ValidationErrors) -> Option<AddressPlan> {
+pub(crate) fn plan(network: &Defaulted, zones: usize, errors: &mut ValidationErrors) -> Option<AddressPlan> {
     let min = usize::from(defaults::MIN_AVAILABILITY_ZONES);
     let max = usize::from(defaults::MAX_AVAILABILITY_ZONES);
     let vpc = match network.cidr.parse::<Ipv4Cidr>() {
@@ -111,8 +112,8 @@ pub(crate) fn plan(network: &Network, zones: usize, errors: &mut ValidationError
 }
 
 /// Checks `podCidr` against the VPC CIDR.
-fn pod_cidr(network: &Network, vpc: Ipv4Cidr, errors: &mut ValidationErrors) -> Option<Ipv4Cidr> {
-    let text = network.pod_cidr.as_ref()?;
+fn pod_cidr(network: &Defaulted, vpc: Ipv4Cidr, errors: &mut ValidationErrors) -> Option<Ipv4Cidr> {
+    let text = network.pod_cidr?;
     let path = "network.podCidr";
     let block = match text.parse::<Ipv4Cidr>() {
         Ok(block) => block,

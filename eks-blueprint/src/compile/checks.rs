@@ -10,13 +10,14 @@
 use crate::blueprint::Finding;
 use crate::compile::codes;
 use crate::compile::data::instance_types;
+use crate::compile::network::Defaulted as NetworkDefaulted;
+use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
 use crate::spec::cluster::{IpFamily, RemovalPolicy};
 use crate::spec::compute::{Arch, CapacityType, Compute, Subnets};
 use crate::spec::findings::Suppression;
 use crate::spec::karpenter::{Architecture, Karpenter};
-use crate::spec::network::Network;
-use crate::spec::{BlueprintSpec, StackLayout};
+use crate::spec::StackLayout;
 
 /// A Spot node group with a single instance type.
 pub const SPOT_SINGLE_INSTANCE_TYPE: &str = "EKSB-COMPUTE-001";
@@ -85,7 +86,7 @@ pub(crate) fn validate_suppressions(suppress: &[Suppression], errors: &mut Valid
 /// (EKS user guide, "Deploy Pods in alternate subnets with custom networking"), but the
 /// AMI's max pods counts its addresses: nodes would accept pods they cannot give an
 /// address to, which then wait in `ContainerCreating`.
-fn network_findings(network: &Network, compute: &Compute) -> Vec<Finding> {
+fn network_findings(network: &NetworkDefaulted, compute: &Compute) -> Vec<Finding> {
     if network.pod_cidr.is_none() || network.existing.is_some() {
         return Vec::new();
     }
@@ -315,7 +316,7 @@ pub(crate) fn category_and_generation(name: &str) -> Option<(&str, u32)> {
 }
 
 /// Best-practice findings (warnings with rule ids), without the suppressed rules.
-pub(crate) fn findings(bp: &BlueprintSpec) -> Vec<Finding> {
+pub(crate) fn findings(bp: &Defaulted) -> Vec<Finding> {
     let mut all = compute_findings(&bp.compute);
     if bp.cluster.ip_family == IpFamily::Ipv4 {
         all.extend(max_pods_findings(&bp.compute, super::derived::custom_networking(bp)));
@@ -331,7 +332,7 @@ pub(crate) fn findings(bp: &BlueprintSpec) -> Vec<Finding> {
 }
 
 /// What deleting the stacks would do: destroy stateful resources, or fail.
-fn lifecycle_findings(bp: &BlueprintSpec) -> Vec<Finding> {
+fn lifecycle_findings(bp: &Defaulted) -> Vec<Finding> {
     let mut out = Vec::new();
     match bp.removal_policy {
         RemovalPolicy::Destroy => out.push(Finding::new(
@@ -355,7 +356,7 @@ fn lifecycle_findings(bp: &BlueprintSpec) -> Vec<Finding> {
 
 /// Findings of custom networking: a private-only API endpoint, from where the ENIConfigs
 /// cannot be applied without a network path into the VPC (`EKSB-NETWORK-002`).
-fn custom_networking_findings(bp: &BlueprintSpec) -> Vec<Finding> {
+fn custom_networking_findings(bp: &Defaulted) -> Vec<Finding> {
     let endpoint = &bp.cluster.endpoint;
     if !super::derived::custom_networking(bp) || endpoint.public {
         return Vec::new();

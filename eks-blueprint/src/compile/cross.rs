@@ -4,12 +4,14 @@
 
 use crate::cidr::Ipv4Cidr;
 use crate::compile::codes;
+use crate::compile::network::Defaulted as NetworkDefaulted;
+use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
 use crate::spec::cluster::{ClusterSpec, IpFamily, RemovalPolicy};
 use crate::spec::compute::Compute;
 use crate::spec::identity::{IdentityMode, WorkloadIdentity};
-use crate::spec::network::{NatGateways, Network};
-use crate::spec::{BlueprintSpec, StackLayout};
+use crate::spec::network::NatGateways;
+use crate::spec::StackLayout;
 
 /// Checks what depends on the blueprint's removal policy.
 pub(crate) fn removal(cluster: &ClusterSpec, removal: RemovalPolicy, errors: &mut ValidationErrors) {
@@ -23,7 +25,7 @@ pub(crate) fn removal(cluster: &ClusterSpec, removal: RemovalPolicy, errors: &mu
 }
 
 /// Checks what depends on the network: the IP family and the service CIDR against the VPC.
-pub(crate) fn cluster_network(cluster: &ClusterSpec, network: &Network, errors: &mut ValidationErrors) {
+pub(crate) fn cluster_network(cluster: &ClusterSpec, network: &NetworkDefaulted, errors: &mut ValidationErrors) {
     if cluster.ip_family == IpFamily::Ipv6 && !network.ipv6 && network.existing.is_none() {
         // An ipv6 cluster in an IPv4-only VPC fails at deploy time, so refuse it here. An
         // existing VPC's IPv6 blocks are its owner's job.
@@ -64,7 +66,7 @@ pub(crate) fn cluster_network(cluster: &ClusterSpec, network: &Network, errors: 
 
 /// Checks that nodes can reach the API server: without NAT gateways, nodes in private
 /// subnets have no route to the public endpoint.
-pub(crate) fn node_reachability(cluster: &ClusterSpec, network: &Network, errors: &mut ValidationErrors) {
+pub(crate) fn node_reachability(cluster: &ClusterSpec, network: &NetworkDefaulted, errors: &mut ValidationErrors) {
     if network.existing.is_none() && network.nat_gateways == NatGateways::None && !cluster.endpoint.private {
         errors.push(
             "cluster.endpoint.private",
@@ -76,7 +78,7 @@ pub(crate) fn node_reachability(cluster: &ClusterSpec, network: &Network, errors
 
 /// Self-managed nodes need the cluster DNS address, derived from the VPC CIDR, which is
 /// unknown for an existing VPC.
-pub(crate) fn service_cidr_required(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
+pub(crate) fn service_cidr_required(bp: &Defaulted, errors: &mut ValidationErrors) {
     if bp.network.existing.is_some()
         && !bp.compute.self_managed_node_groups.is_empty()
         && bp.cluster.service_ipv4_cidr.is_none()
@@ -91,7 +93,7 @@ pub(crate) fn service_cidr_required(bp: &BlueprintSpec, errors: &mut ValidationE
 
 /// What Karpenter cannot run with: the Cluster Autoscaler, EKS Auto Mode, or no node group
 /// for its controller.
-pub(crate) fn karpenter(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
+pub(crate) fn karpenter(bp: &Defaulted, errors: &mut ValidationErrors) {
     if bp.compute.karpenter.is_none() {
         return;
     }
@@ -174,7 +176,7 @@ pub(crate) fn pod_identity_on_fargate(
 }
 
 /// What an ipv6 cluster or an IPv6 network does not support yet.
-pub(crate) fn ipv6(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
+pub(crate) fn ipv6(bp: &Defaulted, errors: &mut ValidationErrors) {
     if bp.network.ipv6 && bp.network.pod_cidr.is_some() {
         errors.push(
             "network.podCidr",
@@ -208,7 +210,7 @@ pub(crate) fn ipv6(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
 /// node never becomes Ready (aws/amazon-vpc-cni-k8s#2683, #2490, #2426). The ENIConfigs
 /// must be applied after the cluster exists and before any node starts, which only the
 /// point between the cluster and compute stacks allows.
-pub(crate) fn custom_networking(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
+pub(crate) fn custom_networking(bp: &Defaulted, errors: &mut ValidationErrors) {
     if super::derived::custom_networking(bp) && bp.stack_layout == StackLayout::Single {
         errors.push(
             "network.podCidr",

@@ -1,11 +1,25 @@
 //! Every default of the model, named, with its source. Builders and the blueprint file
 //! both read these, so a default is never applied in one path only.
 
-use crate::spec::cluster::{LogType, UpgradePolicy};
+use crate::spec::cluster::{KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
+use crate::spec::network::{AvailabilityZones, NatGateways, TrafficType};
+use crate::spec::{CrossStackReferences, StackLayout};
 
 /// The Kubernetes version of a new cluster: `1.35`, in EKS standard support until
 /// 2027-03-27 (<https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html>).
 pub const KUBERNETES_VERSION: &str = "1.35";
+
+/// Stacks: one per lifecycle (AWS CDK best practice: what changes together deploys
+/// together).
+pub const STACK_LAYOUT: StackLayout = StackLayout::PerLifecycle;
+
+/// Cross-stack references: exports and `Fn::ImportValue`, which CloudFormation protects from
+/// changes while in use (the AWS CDK's default).
+pub const CROSS_STACK_REFERENCES: CrossStackReferences = CrossStackReferences::Exports;
+
+/// Removal policy: retain the stateful resources when their stack is deleted, so that no
+/// deletion loses a cluster or its data by accident.
+pub const REMOVAL_POLICY: RemovalPolicy = RemovalPolicy::Retain;
 
 /// The VPC CIDR: `10.0.0.0/16`, the largest block a VPC may have, since the VPC CNI gives
 /// every pod a VPC address.
@@ -13,6 +27,21 @@ pub const VPC_CIDR: &str = "10.0.0.0/16";
 
 /// Availability Zones: 3, the EKS best-practices recommendation for resilience.
 pub const AVAILABILITY_ZONES: u8 = 3;
+
+/// NAT gateways: one per zone, so a zone failure does not cut the others' egress (Amazon VPC
+/// user guide, "NAT gateway basics": "To improve resiliency, create a NAT gateway in each
+/// Availability Zone", <https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html>).
+pub const NAT_GATEWAYS: NatGateways = NatGateways::PerAz;
+
+/// VPC flow logs: on (CIS AWS Foundations benchmark, "Ensure VPC flow logging is enabled
+/// in all VPCs").
+pub const FLOW_LOGS: bool = true;
+
+/// The traffic flow logs record: all, accepted and rejected.
+pub const FLOW_LOG_TRAFFIC: TrafficType = TrafficType::All;
+
+/// IPv6: off; the VPC is IPv4 only unless `network.ipv6` asks for dual stack.
+pub const IPV6: bool = false;
 
 /// Fewest Availability Zones: EKS requires subnets in at least two
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html>).
@@ -223,3 +252,51 @@ pub const KARPENTER_MESSAGE_RETENTION_SECONDS: u32 = 300;
 
 /// Root volume of Karpenter nodes in GiB: the same 80 as managed node groups.
 pub const KARPENTER_ROOT_VOLUME_GIB: u32 = ROOT_VOLUME_GIB;
+
+/// Defaults as values of the spec's types, for code that wants one ([`StackLayout::default`],
+/// ...): each is the constant above, so every default has one home.
+mod values {
+    use super::*;
+
+    impl Default for KubernetesVersion {
+        fn default() -> Self {
+            KubernetesVersion::of(KUBERNETES_VERSION)
+        }
+    }
+
+    impl Default for StackLayout {
+        fn default() -> Self {
+            STACK_LAYOUT
+        }
+    }
+
+    impl Default for CrossStackReferences {
+        fn default() -> Self {
+            CROSS_STACK_REFERENCES
+        }
+    }
+
+    impl Default for RemovalPolicy {
+        fn default() -> Self {
+            REMOVAL_POLICY
+        }
+    }
+
+    impl Default for NatGateways {
+        fn default() -> Self {
+            NAT_GATEWAYS
+        }
+    }
+
+    impl Default for TrafficType {
+        fn default() -> Self {
+            FLOW_LOG_TRAFFIC
+        }
+    }
+
+    impl Default for AvailabilityZones {
+        fn default() -> Self {
+            AvailabilityZones::Count(AVAILABILITY_ZONES)
+        }
+    }
+}

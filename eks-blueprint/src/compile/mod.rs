@@ -26,41 +26,90 @@ pub(crate) mod network;
 mod nodegroups;
 pub(crate) mod tags;
 
+use std::ops::Deref;
 use std::path::Path;
 
-use crate::blueprint::network::AddressPlan;
+use crate::blueprint::network::{AddressPlan, Network, NewVpc};
 use crate::blueprint::{Blueprint, Finding};
 use crate::error::{Error, ValidationErrors};
 use crate::source::{Source, SourceFormat};
-use crate::spec::{BlueprintBuilder, BlueprintSpec};
+use crate::spec::cluster::{KubernetesVersion, RemovalPolicy};
+use crate::spec::{BlueprintBuilder, BlueprintSpec, CrossStackReferences, StackLayout};
 
 /// The longest blueprint name: EKS cluster names are at most 100 characters.
 pub const MAX_NAME_LEN: usize = 100;
 
+/// A spec with every default applied: the one defaults pass ([`defaults`] names each
+/// default). Validation, the checks and the resolved blueprint read it; the sections it
+/// does not list yet are read as written, through `Deref`.
+pub(crate) struct Defaulted<'a> {
+    pub(crate) spec: &'a BlueprintSpec,
+    pub(crate) kubernetes_version: KubernetesVersion,
+    pub(crate) stack_layout: StackLayout,
+    pub(crate) cross_stack_references: CrossStackReferences,
+    pub(crate) removal_policy: RemovalPolicy,
+    pub(crate) network: network::Defaulted<'a>,
+}
+
+impl<'a> Defaulted<'a> {
+    /// Applies every default of `spec`.
+    pub(crate) fn of(spec: &'a BlueprintSpec) -> Self {
+        Defaulted {
+            spec,
+            kubernetes_version: spec.kubernetes_version.clone().unwrap_or_default(),
+            stack_layout: spec.stack_layout.unwrap_or(defaults::STACK_LAYOUT),
+            cross_stack_references: spec.cross_stack_references.unwrap_or(defaults::CROSS_STACK_REFERENCES),
+            removal_policy: spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY),
+            network: network::defaulted(&spec.network),
+        }
+    }
+}
+
+impl Deref for Defaulted<'_> {
+    type Target = BlueprintSpec;
+
+    fn deref(&self) -> &BlueprintSpec {
+        self.spec
+    }
+}
+
 /// Compiles a spec into a validated blueprint and its findings (warnings, apart from the
 /// errors), or every problem found.
 pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), ValidationErrors> {
+    let bp = Defaulted::of(&spec);
     let mut errors = ValidationErrors::default();
-    let address_plan = validate(&spec, &mut errors);
+    let address_plan = validate(&bp, &mut errors);
+    let network = match (bp.network.existing, address_plan) {
+        (Some(existing), _) => Network::Existing(existing.clone()),
+        (None, Some(plan)) => Network::New(NewVpc {
+            availability_zones: bp.network.availability_zones.clone(),
+            plan,
+            nat_gateways: bp.network.nat_gateways,
+            ipv6: bp.network.ipv6,
+            vpc_endpoints: derived::vpc_endpoints(&bp),
+            flow_logs: bp.network.flow_logs,
+            custom_networking: derived::custom_networking(&bp),
+        }),
+        // Validation made no plan: it said why.
+        (None, None) => return Err(errors),
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
-    let findings = checks::findings(&spec);
+    let findings = checks::findings(&bp);
     let blueprint = Blueprint {
         name: spec.name.clone(),
-        kubernetes_version: spec.kubernetes_version.clone(),
-        stack_layout: spec.stack_layout,
-        cross_stack_references: spec.cross_stack_references,
-        removal_policy: spec.removal_policy,
+        kubernetes_version: bp.kubernetes_version.clone(),
+        stack_layout: bp.stack_layout,
+        cross_stack_references: bp.cross_stack_references,
+        removal_policy: bp.removal_policy,
         tags: spec.tags.clone(),
-        network: spec.network.clone(),
+        network,
         cluster: spec.cluster.clone(),
         compute: spec.compute.clone(),
         identities: spec.identities.clone(),
-        address_plan,
-        vpc_endpoints: derived::vpc_endpoints(&spec),
-        custom_networking: derived::custom_networking(&spec),
-        karpenter_isolated_vpc: derived::isolated_vpc(&spec),
+        karpenter_isolated_vpc: derived::isolated_vpc(&bp),
+        service_cidr: derived::service_cidr(&bp),
         findings: findings.clone(),
         spec,
     };
@@ -114,7 +163,7 @@ impl Blueprint {
 
 /// Collects every problem of the blueprint, section by section, then the rules that span
 /// sections, in the order users read them; returns the address plan of the network.
-fn validate(bp: &BlueprintSpec, errors: &mut ValidationErrors) -> Option<AddressPlan> {
+fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan> {
     let name_ok = bp.name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && bp.name.len() <= MAX_NAME_LEN
         && bp.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')

@@ -2,21 +2,58 @@
 //! address plan itself is computed by [`super::address`].
 
 use super::address;
-use crate::blueprint::network::AddressPlan;
+use crate::blueprint::network::{AddressPlan, FlowLogs};
 use crate::compile::codes;
 use crate::compile::data::zones::eks_unsupported_zone_ids;
 use crate::compile::defaults;
 use crate::error::ValidationErrors;
 use crate::spec::network::{
-    is_zone_id, AvailabilityZones, ExistingVpc, FlowLogs, NatGateways, Network, VpcEndpointService,
+    is_zone_id, AvailabilityZones, ExistingVpc, NatGateways, Network, Subnets, VpcEndpointService,
 };
+
+/// The network spec with every default applied ([`defaults`]): the defaults pass, which
+/// validation, the checks and the resolved network read.
+#[derive(Debug, Clone)]
+pub(crate) struct Defaulted<'a> {
+    pub(crate) cidr: &'a str,
+    pub(crate) availability_zones: AvailabilityZones,
+    pub(crate) nat_gateways: NatGateways,
+    pub(crate) subnets: &'a Subnets,
+    pub(crate) pod_cidr: Option<&'a str>,
+    pub(crate) vpc_endpoints: &'a [VpcEndpointService],
+    pub(crate) flow_logs: FlowLogs,
+    pub(crate) existing: Option<&'a ExistingVpc>,
+    pub(crate) ipv6: bool,
+}
+
+/// Applies the network's defaults.
+pub(crate) fn defaulted(spec: &Network) -> Defaulted<'_> {
+    Defaulted {
+        cidr: spec.cidr.as_deref().unwrap_or(defaults::VPC_CIDR),
+        availability_zones: spec
+            .availability_zones
+            .clone()
+            .unwrap_or(AvailabilityZones::Count(defaults::AVAILABILITY_ZONES)),
+        nat_gateways: spec.nat_gateways.unwrap_or(defaults::NAT_GATEWAYS),
+        subnets: &spec.subnets,
+        pod_cidr: spec.pod_cidr.as_deref(),
+        vpc_endpoints: &spec.vpc_endpoints.0,
+        flow_logs: FlowLogs {
+            enabled: spec.flow_logs.enabled.unwrap_or(defaults::FLOW_LOGS),
+            retention_days: spec.flow_logs.retention_days.unwrap_or(defaults::LOG_RETENTION_DAYS),
+            traffic_type: spec.flow_logs.traffic_type.unwrap_or(defaults::FLOW_LOG_TRAFFIC),
+        },
+        existing: spec.existing.as_ref(),
+        ipv6: spec.ipv6.unwrap_or(defaults::IPV6),
+    }
+}
 
 /// Checks the network and computes its address plan ([`address::plan`]); problems go to
 /// `errors`.
 ///
 /// With [`Network::existing`] there is no plan: the ids are checked instead.
-pub(crate) fn validate(network: &Network, errors: &mut ValidationErrors) -> Option<AddressPlan> {
-    if let Some(existing) = &network.existing {
+pub(crate) fn validate(network: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan> {
+    if let Some(existing) = network.existing {
         check_existing(network, existing, errors);
         return None;
     }
@@ -145,8 +182,8 @@ fn flow_logs(flow_logs: &FlowLogs, errors: &mut ValidationErrors) {
 }
 
 /// Checks the endpoints, and that private subnets without NAT can still reach AWS.
-fn check_endpoints(network: &Network, errors: &mut ValidationErrors) {
-    let list = &network.vpc_endpoints.0;
+fn check_endpoints(network: &Defaulted, errors: &mut ValidationErrors) {
+    let list = network.vpc_endpoints;
     for (i, service) in list.iter().enumerate() {
         let path = format!("network.vpcEndpoints[{i}]");
         if let VpcEndpointService::Other(name) = service {
@@ -178,7 +215,7 @@ fn check_endpoints(network: &Network, errors: &mut ValidationErrors) {
 }
 
 /// Checks the ids of an existing VPC, and that nothing describes a VPC to create.
-fn check_existing(network: &Network, existing: &ExistingVpc, errors: &mut ValidationErrors) {
+fn check_existing(network: &Defaulted, existing: &ExistingVpc, errors: &mut ValidationErrors) {
     if !is_resource_id(&existing.vpc_id, "vpc") {
         errors.push(
             "network.existing.vpcId",
@@ -212,14 +249,16 @@ fn check_existing(network: &Network, existing: &ExistingVpc, errors: &mut Valida
             ),
         );
     }
-    let default = Network::default();
+    // A setting equal to its default describes nothing to create.
+    let nothing = Network::default();
+    let default = defaulted(&nothing);
     let conflicts = [
         ("cidr", network.cidr != default.cidr),
         ("availabilityZones", network.availability_zones != default.availability_zones),
         ("natGateways", network.nat_gateways != default.nat_gateways),
-        ("subnets", network.subnets != default.subnets),
+        ("subnets", *network.subnets != Subnets::default()),
         ("podCidr", network.pod_cidr.is_some()),
-        ("vpcEndpoints", network.vpc_endpoints != default.vpc_endpoints),
+        ("vpcEndpoints", !network.vpc_endpoints.is_empty()),
         ("flowLogs", network.flow_logs != default.flow_logs),
     ];
     for (key, set) in conflicts {
@@ -279,8 +318,9 @@ fn zone_id_region_code(id: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blueprint::network::NewVpc;
     use crate::cidr::Ipv4Cidr;
-    use crate::spec::network::{FlowLogs, TrafficType, PRIVATE_CLUSTER_ENDPOINTS};
+    use crate::spec::network::{TrafficType, PRIVATE_CLUSTER_ENDPOINTS};
     use crate::{Blueprint, Error};
 
     /// A blueprint with this `network:` body (indented by two spaces).
@@ -301,6 +341,11 @@ mod tests {
 
     fn plan(network: &str) -> AddressPlan {
         parse(network).unwrap().address_plan().unwrap().clone()
+    }
+
+    /// The VPC a valid blueprint creates.
+    fn vpc(bp: &Blueprint) -> &NewVpc {
+        bp.network.new_vpc().unwrap()
     }
 
     fn strings(blocks: &[Ipv4Cidr]) -> Vec<String> {
@@ -352,7 +397,7 @@ mod tests {
     fn zone_ids_are_checked_against_the_zones_eks_refuses() {
         let bp = parse("  availabilityZones: [use1-az1, use1-az2, use1-az4]\n").unwrap();
         assert_eq!(
-            bp.network.availability_zones,
+            vpc(&bp).availability_zones,
             AvailabilityZones::Ids(vec!["use1-az1".into(), "use1-az2".into(), "use1-az4".into()])
         );
         assert_eq!(
@@ -541,10 +586,10 @@ mod tests {
     #[test]
     fn endpoints_preset_list_and_escape_hatch() {
         let bp = parse("  vpcEndpoints: privateCluster\n").unwrap();
-        assert_eq!(bp.network.vpc_endpoints.0, PRIVATE_CLUSTER_ENDPOINTS.to_vec());
+        assert_eq!(vpc(&bp).vpc_endpoints, PRIVATE_CLUSTER_ENDPOINTS.to_vec());
         let bp = parse("  vpcEndpoints: [s3, ssm, ssmmessages, ec2messages, elasticfilesystem]\n").unwrap();
         assert_eq!(
-            bp.network.vpc_endpoints.0,
+            vpc(&bp).vpc_endpoints,
             [
                 VpcEndpointService::S3,
                 VpcEndpointService::Ssm,
@@ -576,26 +621,26 @@ mod tests {
                             "subnets": {"isolated": {}}, "flowLogs": {"trafficType": "accept"}}}"#,
         )
         .unwrap();
-        assert_eq!(bp.network.vpc_endpoints.0, PRIVATE_CLUSTER_ENDPOINTS.to_vec());
-        assert_eq!(bp.network.flow_logs.traffic_type, TrafficType::Accept);
+        assert_eq!(vpc(&bp).vpc_endpoints, PRIVATE_CLUSTER_ENDPOINTS.to_vec());
+        assert_eq!(vpc(&bp).flow_logs.traffic_type, TrafficType::Accept);
         assert_eq!(bp.address_plan().unwrap().isolated.len(), 3);
         let list = Blueprint::from_json(
             r#"{"name": "demo", "cluster": {"access": {"bootstrapClusterCreatorAdminPermissions": true}},
                 "network": {"vpcEndpoints": ["s3", "eks-auth"]}}"#,
         )
         .unwrap();
-        assert_eq!(list.network.vpc_endpoints.0, [VpcEndpointService::S3, VpcEndpointService::EksAuth]);
+        assert_eq!(vpc(&list).vpc_endpoints, [VpcEndpointService::S3, VpcEndpointService::EksAuth]);
     }
 
     #[test]
     fn flow_logs_are_configurable() {
         let bp = parse("  flowLogs: {retentionDays: 365, trafficType: reject}\n").unwrap();
         assert_eq!(
-            bp.network.flow_logs,
+            vpc(&bp).flow_logs,
             FlowLogs { enabled: true, retention_days: 365, traffic_type: TrafficType::Reject }
         );
         assert_eq!(
-            Network::default().flow_logs,
+            defaulted(&Network::default()).flow_logs,
             FlowLogs { enabled: true, retention_days: 90, traffic_type: TrafficType::All }
         );
         assert_eq!(

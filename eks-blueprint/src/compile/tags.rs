@@ -26,8 +26,8 @@ use indexmap::IndexMap;
 use unicode_general_category::{get_general_category, GeneralCategory};
 
 use crate::compile::codes;
+use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
-use crate::spec::BlueprintSpec;
 
 /// The most user tags a resource takes (every service the blueprint tags: EC2, EKS, IAM,
 /// Auto Scaling, ...). Tags starting with `aws:` do not count, and none is written here.
@@ -232,7 +232,7 @@ fn subnet_tags(cluster: &str, kind: &str) -> Vec<String> {
 /// Checks the 50-tag limit on every resource, counting the tags eks-blueprint adds: the
 /// blueprint's tags on their own (path `tags`), and with each node group's or Fargate
 /// profile's own (the group's path).
-pub(crate) fn check_counts(bp: &BlueprintSpec, errors: &mut ValidationErrors) {
+pub(crate) fn check_counts(bp: &Defaulted, errors: &mut ValidationErrors) {
     let name = bp.name.as_str();
     let blueprint: Vec<String> = bp.tags.keys().cloned().collect();
     let on = |what: &str, added: Vec<String>| Landing { what: what.to_owned(), added, user: blueprint.clone() };

@@ -124,21 +124,6 @@ pub(crate) fn auto_mode(ctx: &mut Context) -> Result<AutoModePieces, SynthError>
     })
 }
 
-/// The service CIDR: `cluster.serviceIpv4Cidr` when set, else the one EKS picks:
-/// `172.20.0.0/16` when the VPC is in `10.0.0.0/8`, else `10.100.0.0/16`
-/// (<https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html>).
-/// Self-managed nodes need it to find the cluster DNS service.
-pub(crate) fn service_cidr(bp: &Blueprint) -> String {
-    if let Some(cidr) = &bp.cluster.service_ipv4_cidr {
-        return cidr.clone();
-    }
-    if bp.network.cidr.starts_with("10.") {
-        defaults::SERVICE_CIDR_FOR_10_VPC.to_owned()
-    } else {
-        defaults::SERVICE_CIDR.to_owned()
-    }
-}
-
 /// The cluster DNS address: `.10` of the service CIDR (the kube-dns Service's ClusterIP).
 fn cluster_dns_ip(cidr: &str) -> Result<String, String> {
     cidr.parse::<crate::cidr::Ipv4Cidr>()
@@ -480,7 +465,7 @@ fn self_managed(
         stack: ctx.stack_name(Part::Compute),
         message: format!("no AMI parameter for {} (the blueprint was not validated)", group.ami_type.as_str()),
     })?;
-    let cidr = service_cidr(bp);
+    let cidr = bp.service_cidr.clone();
     let c = &cluster.cluster;
     let user_data = match group.ami_type.os() {
         OsFamily::Al2023 => {

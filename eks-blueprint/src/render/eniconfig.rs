@@ -48,7 +48,7 @@ pub(crate) fn pod_subnet_outputs(n: usize) -> PodSubnetOutputs {
 
 /// Whether custom networking applies ([`Blueprint::custom_networking`]).
 fn enabled(bp: &Blueprint) -> bool {
-    bp.custom_networking
+    bp.custom_networking()
 }
 
 /// The `ConfigurationValues` of the `vpc-cni` add-on: its `env` map (keys of the add-on's
@@ -95,8 +95,9 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, String)> {
     if !enabled(bp) {
         return Vec::new();
     }
-    let zones = bp.address_plan.as_ref().map(|plan| plan.pods.len()).unwrap_or_default();
-    let names = match &bp.network.availability_zones {
+    let Some(vpc) = bp.network.new_vpc() else { return Vec::new() };
+    let zones = vpc.plan.pods.len();
+    let names = match &vpc.availability_zones {
         AvailabilityZones::Names(names) => Some(names),
         // Zone IDs: the ENIConfig is named after the zone name, which the network stack
         // outputs (`PodSubnet<n>Zone`, the subnet's `AvailabilityZone` attribute).

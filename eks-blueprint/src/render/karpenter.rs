@@ -721,7 +721,7 @@ fn check_consistency(
     }
 
     // Subnets of an existing VPC are the owner's to tag (CloudFormation cannot tag them).
-    if ctx.bp.network.existing.is_some() {
+    if ctx.bp.network.is_existing() {
         return Ok(());
     }
     let private: Vec<String> = net

@@ -3,7 +3,7 @@
 //! existing VPC, no network stack: the ids are passed on as literals.
 
 use super::{Context, Part};
-use crate::blueprint::network::AddressPlan;
+use crate::blueprint::network::{AddressPlan, FlowLogs, Network, NewVpc};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
 use crate::resources::ec2::{
@@ -32,8 +32,8 @@ pub(crate) struct NetworkRefs {
 /// user chose them), so cfn-lint's W3010 ("avoid hardcoding availability zones") is
 /// suppressed on those subnets only; zones by count use `Fn::GetAZs`, zone IDs
 /// `AvailabilityZoneId`, which W3010 does not check.
-fn subnet_options(bp: &crate::blueprint::Blueprint) -> ResourceOptions {
-    match bp.network.availability_zones {
+fn subnet_options(zones: &AvailabilityZones) -> ResourceOptions {
+    match zones {
         AvailabilityZones::Names(_) => {
             ResourceOptions::new().metadata(serde_json::json!({"cfn-lint": {"config": {"ignore_checks": ["W3010"]}}}))
         }
@@ -68,24 +68,23 @@ impl Placement {
     }
 }
 
-fn invalid(message: &str) -> SynthError {
-    SynthError::Render { stack: "network".into(), message: message.into() }
-}
-
 pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
     let bp = ctx.bp;
-    if let Some(existing) = &bp.network.existing {
-        // Bring your own VPC: nothing to create. CloudFormation cannot tag subnets it does
-        // not own, so the subnets' EKS and Karpenter tags are the owner's job.
-        return Ok(NetworkRefs {
-            vpc_id: Expr::from(existing.vpc_id.as_str()),
-            private_subnets: existing.private_subnet_ids.iter().map(Expr::from).collect(),
-            public_subnets: existing.public_subnet_ids.iter().map(Expr::from).collect(),
-        });
-    }
-    let plan = bp.address_plan.clone().ok_or_else(|| invalid("the blueprint was not validated: no address plan"))?;
+    let spec = match &bp.network {
+        Network::New(spec) => spec,
+        Network::Existing(existing) => {
+            // Bring your own VPC: nothing to create. CloudFormation cannot tag subnets it
+            // does not own, so the subnets' EKS and Karpenter tags are the owner's job.
+            return Ok(NetworkRefs {
+                vpc_id: Expr::from(existing.vpc_id.as_str()),
+                private_subnets: existing.private_subnet_ids.iter().map(Expr::from).collect(),
+                public_subnets: existing.public_subnet_ids.iter().map(Expr::from).collect(),
+            });
+        }
+    };
+    let plan = &spec.plan;
     let cluster_tag = format!("kubernetes.io/cluster/{}", bp.name);
-    let zone = |i: usize| Placement::of(&bp.network.availability_zones, i);
+    let zone = |i: usize| Placement::of(&spec.availability_zones, i);
 
     let vpc_tags = ctx.tags(&[("Name", ctx.name_tag("vpc"))]);
     let igw_tags = ctx.tags(&[("Name", ctx.name_tag("igw"))]);
@@ -121,7 +120,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
     let zones = plan.private.len();
     // Dual stack: the VPC's Amazon-provided /56, one /64 per public (index i) and private
     // (index zones + i) subnet, carved with Fn::Cidr; subnets wait for the block.
-    let ipv6 = if bp.network.ipv6 {
+    let ipv6 = if spec.ipv6 {
         let block = stack.add(
             "Ipv6CidrBlock",
             VPCCidrBlock {
@@ -180,11 +179,11 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
                 // launched here should get a public IP by accident.
                 map_public_ip_on_launch: Some(false),
                 tags: Some(public_tags),
-                assign_ipv6_address_on_creation: bp.network.ipv6.then_some(true),
+                assign_ipv6_address_on_creation: spec.ipv6.then_some(true),
                 ipv6_cidr_block: ipv6_block(i),
                 ..Subnet::default()
             }),
-            ipv6_options(subnet_options(bp)),
+            ipv6_options(subnet_options(&spec.availability_zones)),
         )?;
         stack.add(
             &format!("PublicSubnet{n}RouteTableAssociation"),
@@ -197,17 +196,17 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
                 cidr_block: Some(Expr::from(plan.private[i].to_string())),
                 map_public_ip_on_launch: Some(false),
                 tags: Some(private_tags),
-                assign_ipv6_address_on_creation: bp.network.ipv6.then_some(true),
+                assign_ipv6_address_on_creation: spec.ipv6.then_some(true),
                 ipv6_cidr_block: ipv6_block(zones + i),
                 ..Subnet::default()
             }),
-            ipv6_options(subnet_options(bp)),
+            ipv6_options(subnet_options(&spec.availability_zones)),
         )?;
         public_subnets.push(public);
         private_subnets.push(private);
     }
 
-    let nat_count = match bp.network.nat_gateways {
+    let nat_count = match spec.nat_gateways {
         NatGateways::PerAz => zones,
         NatGateways::Single => 1,
         NatGateways::None => 0,
@@ -233,7 +232,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
         )?;
         nats.push(nat);
     }
-    let eigw = if bp.network.ipv6 {
+    let eigw = if spec.ipv6 {
         let tags = ctx.tags(&[("Name", ctx.name_tag("eigw"))]);
         let stack = ctx.stack(Part::Network);
         Some(stack.add(
@@ -280,15 +279,15 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
         private_rts.push(rt);
     }
 
-    pod_subnets(ctx, &plan, &vpc, &private_rts, &zone)?;
-    let isolated_rt = isolated_subnets(ctx, &plan, &vpc, &zone)?;
+    pod_subnets(ctx, spec, &vpc, &private_rts, &zone)?;
+    let isolated_rt = isolated_subnets(ctx, spec, &vpc, &zone)?;
     let mut gateway_rts: Vec<Expr> = private_rts.iter().map(Handle::reference).collect();
     gateway_rts.extend(isolated_rt.as_ref().map(Handle::reference));
     let private_refs: Vec<Expr> = private_subnets.iter().map(Handle::reference).collect();
     let ipv6_block_handle = ipv6.map(|(block, _)| block);
-    vpc_endpoints(ctx, &plan, &vpc, ipv6_block_handle.as_ref(), &private_refs, gateway_rts)?;
-    if bp.network.flow_logs.enabled {
-        flow_logs(ctx, &vpc)?;
+    vpc_endpoints(ctx, spec, &vpc, ipv6_block_handle.as_ref(), &private_refs, gateway_rts)?;
+    if spec.flow_logs.enabled {
+        flow_logs(ctx, &spec.flow_logs, &vpc)?;
     }
     Ok(NetworkRefs {
         vpc_id: vpc.reference(),
@@ -301,13 +300,13 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
 /// subnet of its zone.
 fn pod_subnets(
     ctx: &mut Context,
-    plan: &AddressPlan,
+    spec: &NewVpc,
     vpc: &Handle<VPC>,
     private_rts: &[Handle<RouteTable>],
     zone: &dyn Fn(usize) -> Placement,
 ) -> Result<(), SynthError> {
+    let plan = &spec.plan;
     let Some(pod_cidr) = plan.pod_cidr else { return Ok(()) };
-    let bp = ctx.bp;
     let cluster_tag = format!("kubernetes.io/cluster/{}", ctx.bp.name);
     let stack = ctx.stack(Part::Network);
     let block = stack.add(
@@ -332,7 +331,7 @@ fn pod_subnets(
                 tags: Some(tags),
                 ..Subnet::default()
             }),
-            subnet_options(bp).depends_on(&block),
+            subnet_options(&spec.availability_zones).depends_on(&block),
         )?;
         stack.add(
             &format!("PodSubnet{n}RouteTableAssociation"),
@@ -356,14 +355,14 @@ fn pod_subnets(
 /// Isolated subnets: one route table with no route but the VPC's local one.
 fn isolated_subnets(
     ctx: &mut Context,
-    plan: &AddressPlan,
+    spec: &NewVpc,
     vpc: &Handle<VPC>,
     zone: &dyn Fn(usize) -> Placement,
 ) -> Result<Option<Handle<RouteTable>>, SynthError> {
+    let plan = &spec.plan;
     if plan.isolated.is_empty() {
         return Ok(None);
     }
-    let bp = ctx.bp;
     let rt_tags = ctx.tags(&[("Name", ctx.name_tag("isolated"))]);
     let stack = ctx.stack(Part::Network);
     let rt = stack.add("IsolatedRouteTable", RouteTable { vpc_id: vpc.reference(), tags: Some(rt_tags) })?;
@@ -380,7 +379,7 @@ fn isolated_subnets(
                 tags: Some(tags),
                 ..Subnet::default()
             }),
-            subnet_options(bp),
+            subnet_options(&spec.availability_zones),
         )?;
         stack.add(
             &format!("IsolatedSubnet{n}RouteTableAssociation"),
@@ -395,18 +394,18 @@ fn isolated_subnets(
 /// VPC's own blocks only.
 fn vpc_endpoints(
     ctx: &mut Context,
-    plan: &AddressPlan,
+    spec: &NewVpc,
     vpc: &Handle<VPC>,
     ipv6_block: Option<&Handle<VPCCidrBlock>>,
     private_subnets: &[Expr],
     gateway_rts: Vec<Expr>,
 ) -> Result<(), SynthError> {
-    let services = ctx.bp.vpc_endpoints.clone();
+    let services = &spec.vpc_endpoints;
     if services.is_empty() {
         return Ok(());
     }
     let mut security_group = None;
-    for service in &services {
+    for service in services {
         let id = format!("VpcEndpoint{}", service.id_part());
         let tags = ctx.tags(&[("Name", ctx.name_tag(service.as_str()))]);
         let service_name = Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{}", service.as_str()));
@@ -428,7 +427,7 @@ fn vpc_endpoints(
         let group = match &security_group {
             Some(group) => Expr::clone(group),
             None => {
-                let group = endpoint_security_group(ctx, plan, vpc, ipv6_block)?;
+                let group = endpoint_security_group(ctx, &spec.plan, vpc, ipv6_block)?;
                 security_group = Some(group.clone());
                 group
             }
@@ -515,8 +514,7 @@ pub(crate) fn flow_log_group_name(blueprint: &str) -> String {
 
 /// VPC flow logs to a CloudWatch Logs group with a retention period, encrypted with a KMS
 /// key that only CloudWatch Logs may use, and only for this group (and IAM administers).
-fn flow_logs(ctx: &mut Context, vpc: &Handle<VPC>) -> Result<(), SynthError> {
-    let settings = &ctx.bp.network.flow_logs;
+fn flow_logs(ctx: &mut Context, settings: &FlowLogs, vpc: &Handle<VPC>) -> Result<(), SynthError> {
     let key_tags = ctx.tags(&[("Name", ctx.name_tag("flow-logs"))]);
     let group_tags = ctx.tags(&[]);
     let role_tags = ctx.tags(&[]);
@@ -872,9 +870,11 @@ mod tests {
             .nat_gateways(crate::NatGateways::None)
             .private_cluster_endpoints()
             .isolated_subnets()
-            .flow_log_retention_days(365)
+            .flow_logs(
+                crate::FlowLogs::default().enabled(true).retention_days(365).traffic_type(crate::TrafficType::All),
+            )
             .build();
-        assert_eq!(bp.network, built);
+        assert_eq!(bp.spec().network, built);
         let assembly = bp.synth(Format::Json).unwrap();
         let net = &assembly.stack("private-network").unwrap().template["Resources"];
         assert!(ids_of(net, "AWS::EC2::NatGateway").is_empty());

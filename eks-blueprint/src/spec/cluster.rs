@@ -60,12 +60,6 @@ impl KubernetesVersion {
     }
 }
 
-impl Default for KubernetesVersion {
-    fn default() -> Self {
-        KubernetesVersion::of(defaults::KUBERNETES_VERSION)
-    }
-}
-
 impl fmt::Display for KubernetesVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -231,7 +225,7 @@ impl UpgradePolicy {
 /// What deleting a stack, or an update that removes or replaces them, does to the stateful
 /// resources: the EKS cluster, its IAM role, the KMS keys, the control-plane and flow-log
 /// log groups, and the GuardDuty detector (`removalPolicy`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum RemovalPolicy {
     /// Keep them: `DeletionPolicy: RetainExceptOnCreate` and `UpdateReplacePolicy: Retain`.
@@ -239,7 +233,6 @@ pub enum RemovalPolicy {
     /// docs/control-plane.md); only the rollback of the create that made them deletes them,
     /// so a failed first deploy can be retried. Cluster deletion protection defaults to on.
     /// Default.
-    #[default]
     Retain,
     /// Delete them with their stack (`DeletionPolicy` and `UpdateReplacePolicy` `Delete`), for
     /// sandboxes: deleting the stack deletes the cluster, its role and log groups, and

@@ -10,7 +10,7 @@ pub mod network;
 use std::path::Path;
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::source::{Position, Source, SourceFormat};
@@ -21,12 +21,11 @@ use identity::WorkloadIdentity;
 use network::Network;
 
 /// How the platform is split into CloudFormation stacks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum StackLayout {
     /// One stack per lifecycle: `<name>-network`, `<name>-cluster`, `<name>-compute`
     /// (AWS CDK best practice: what changes together deploys together). Default.
-    #[default]
     PerLifecycle,
     /// Everything in one stack named `<name>`, for small setups.
     Single,
@@ -34,12 +33,11 @@ pub enum StackLayout {
 
 /// How a value produced by one stack reaches another (synthesis resolves it, see
 /// `eks_blueprint::synth::References`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum CrossStackReferences {
     /// `Output` + `Export` and `Fn::ImportValue`: CloudFormation refuses to change or delete
     /// an export in use. Default.
-    #[default]
     Exports,
     /// Plain `Output` and `Fn::GetStackOutput`: a weak reference; the producer can change
     /// freely, and consumers must be deployed again to see the change.
@@ -49,32 +47,36 @@ pub enum CrossStackReferences {
 /// A whole EKS platform as the user wrote it: what a blueprint file holds and what the Rust
 /// builder ([`BlueprintSpec::builder`]) fills. Both meet in [`crate::compile`], which makes
 /// the validated [`crate::Blueprint`] that synthesis renders.
+///
+/// Every field left out (`None`, empty) takes its default at compile, so the spec says only
+/// what was written.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct BlueprintSpec {
     /// The cluster name, also the stack name prefix: letters, digits and `-`, starting with
     /// a letter, at most 100 characters.
     pub name: String,
     /// The Kubernetes version. Default: 1.35.
-    #[serde(default)]
-    pub kubernetes_version: KubernetesVersion,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes_version: Option<KubernetesVersion>,
     /// How resources are split into stacks. Default: one stack per lifecycle.
-    #[serde(default)]
-    pub stack_layout: StackLayout,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack_layout: Option<StackLayout>,
     /// How values cross stacks: `exports` (`Fn::ImportValue`, strong) or `stackOutputs`
     /// (`Fn::GetStackOutput`, weak). Default: exports.
-    #[serde(default)]
-    pub cross_stack_references: CrossStackReferences,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_stack_references: Option<CrossStackReferences>,
     /// What deleting a stack does to the cluster, its IAM role, the KMS keys, the log groups
     /// and the GuardDuty detector: `retain` keeps them (except when the create that made
     /// them rolls back), `destroy` deletes them (sandboxes). Default: retain.
-    #[serde(default)]
-    pub removal_policy: RemovalPolicy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removal_policy: Option<RemovalPolicy>,
     /// Tags for every resource that takes tags. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
     /// The VPC.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub network: Network,
     /// The control plane.
     #[serde(default)]
@@ -84,12 +86,18 @@ pub struct BlueprintSpec {
     pub compute: Compute,
     /// Workload identities: an IAM role per Kubernetes service account, through EKS Pod
     /// Identity or IRSA. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identities: Vec<WorkloadIdentity>,
     /// Finding rules turned off, each with a reason (`suppress: [{rule, reason}]`).
     /// Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppress: Vec<Suppression>,
+}
+
+/// Whether a value is its type's `Default`, i.e. nothing was written (for
+/// `skip_serializing_if`: a spec written back holds what the user set).
+pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 impl BlueprintSpec {
@@ -97,10 +105,10 @@ impl BlueprintSpec {
     pub fn builder(name: impl Into<String>) -> BlueprintBuilder {
         BlueprintBuilder(BlueprintSpec {
             name: name.into(),
-            kubernetes_version: KubernetesVersion::default(),
-            stack_layout: StackLayout::default(),
-            cross_stack_references: CrossStackReferences::default(),
-            removal_policy: RemovalPolicy::default(),
+            kubernetes_version: None,
+            stack_layout: None,
+            cross_stack_references: None,
+            removal_policy: None,
             tags: IndexMap::new(),
             network: Network::default(),
             cluster: ClusterSpec::default(),
@@ -215,26 +223,26 @@ pub struct BlueprintBuilder(BlueprintSpec);
 impl BlueprintBuilder {
     /// The Kubernetes version. Default: 1.35.
     pub fn kubernetes_version(mut self, version: KubernetesVersion) -> Self {
-        self.0.kubernetes_version = version;
+        self.0.kubernetes_version = Some(version);
         self
     }
 
     /// How resources are split into stacks. Default: one stack per lifecycle.
     pub fn stack_layout(mut self, layout: StackLayout) -> Self {
-        self.0.stack_layout = layout;
+        self.0.stack_layout = Some(layout);
         self
     }
 
     /// How values cross stacks. Default: exports.
     pub fn cross_stack_references(mut self, references: CrossStackReferences) -> Self {
-        self.0.cross_stack_references = references;
+        self.0.cross_stack_references = Some(references);
         self
     }
 
     /// What deleting a stack does to the stateful resources. Default:
     /// [`RemovalPolicy::Retain`].
     pub fn removal_policy(mut self, policy: RemovalPolicy) -> Self {
-        self.0.removal_policy = policy;
+        self.0.removal_policy = Some(policy);
         self
     }
 

@@ -1,16 +1,19 @@
 //! The network: a VPC across Availability Zones with public, private and optional isolated
 //! and pod subnets, NAT, VPC endpoints and flow logs; or an existing VPC.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
-use crate::compile::defaults;
+use super::is_default;
 
-/// The VPC of the platform.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// The VPC of the platform. Every field left out (`None`, empty) takes its default at
+/// compile.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Network {
     /// The VPC's IPv4 CIDR block, `/16` to `/28`. Default: `10.0.0.0/16`.
-    pub cidr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
     /// How many Availability Zones (2 to 6), or which: their names (`eu-west-1a`) or their
     /// zone IDs (`euw1-az1`), all in one Region. A count picks the first zones
     /// `Fn::GetAZs` returns in the account, which may include a zone EKS refuses for cluster
@@ -18,12 +21,15 @@ pub struct Network {
     /// accounts see two zones in us-west-1); zone IDs are the same in every account and are
     /// checked against the zones EKS does not support. Default: 3 zones, chosen with
     /// `Fn::GetAZs` in the region of deployment.
-    pub availability_zones: AvailabilityZones,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<AvailabilityZones>,
     /// NAT gateways for the private subnets' egress. Default: one per zone.
-    pub nat_gateways: NatGateways,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nat_gateways: Option<NatGateways>,
     /// Subnet sizes or explicit CIDRs per tier. Default: private subnets 3 bits longer than
     /// the VPC prefix (`/19` in a `/16`), public subnets 8 bits longer (`/24`), no isolated
     /// subnets.
+    #[serde(skip_serializing_if = "is_default")]
     pub subnets: Subnets,
     /// A secondary VPC CIDR block for pods (VPC CNI custom networking), e.g. `100.64.0.0/16`:
     /// one pod subnet per zone is carved from it, tagged for the cluster and routed through the
@@ -39,6 +45,7 @@ pub struct Network {
     /// (rule `EKSB-NETWORK-002`): kubectl must reach it between the stacks. Node groups
     /// should set `kubelet.maxPods` (rule `EKSB-NETWORK-001`). Default: none; pods take
     /// addresses from the private subnets.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_cidr: Option<String>,
     /// VPC endpoints, so that nodes reach AWS services without the internet: a list of
     /// services (`s3`, `ecr.api`, `ecr.dkr`, `sts`, `ec2`, `elasticloadbalancing`, `logs`,
@@ -49,14 +56,17 @@ pub struct Network {
     /// from the VPC CIDR only. With Karpenter and `natGateways: none`, the endpoints it needs
     /// that the list lacks are added (see [`crate::Blueprint::vpc_endpoints`]). Default:
     /// none.
+    #[serde(skip_serializing_if = "is_default")]
     pub vpc_endpoints: VpcEndpoints,
     /// VPC flow logs to a CloudWatch Logs group encrypted with a KMS key of the network
     /// stack. Default: enabled, all traffic, kept 90 days.
+    #[serde(skip_serializing_if = "is_default")]
     pub flow_logs: FlowLogs,
     /// Use an existing VPC instead of creating one: no network stack is created and the
     /// other stacks receive these ids as literal values. The subnets must already carry the
     /// tags EKS and its load balancers look for (CloudFormation cannot tag existing
     /// subnets). Default: none; a VPC is created.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub existing: Option<ExistingVpc>,
     /// Dual stack: an Amazon-provided IPv6 `/56` on the VPC and a `/64` on each public and
     /// private subnet (isolated subnets stay IPv4 only), with IPv6 addresses assigned on
@@ -64,23 +74,8 @@ pub struct Network {
     /// internet gateway from the private ones, and HTTPS from the VPC's IPv6 block on the
     /// endpoints' security group. Needed by `cluster.ipFamily: ipv6`; not compatible with
     /// `podCidr` (EKS custom networking is IPv4 only). Default: `false`, IPv4 only.
-    pub ipv6: bool,
-}
-
-impl Default for Network {
-    fn default() -> Self {
-        Network {
-            cidr: defaults::VPC_CIDR.to_owned(),
-            availability_zones: AvailabilityZones::default(),
-            nat_gateways: NatGateways::default(),
-            subnets: Subnets::default(),
-            pod_cidr: None,
-            vpc_endpoints: VpcEndpoints::default(),
-            flow_logs: FlowLogs::default(),
-            existing: None,
-            ipv6: false,
-        }
-    }
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<bool>,
 }
 
 /// Availability Zones: a count (chosen at deploy time with `Fn::GetAZs`), explicit names, or
@@ -100,9 +95,12 @@ pub enum AvailabilityZones {
     Ids(Vec<String>),
 }
 
-impl Default for AvailabilityZones {
-    fn default() -> Self {
-        AvailabilityZones::Count(defaults::AVAILABILITY_ZONES)
+impl Serialize for AvailabilityZones {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AvailabilityZones::Count(n) => s.serialize_u8(*n),
+            AvailabilityZones::Names(zones) | AvailabilityZones::Ids(zones) => zones.serialize(s),
+        }
     }
 }
 
@@ -152,11 +150,10 @@ impl AvailabilityZones {
 }
 
 /// How private subnets reach the internet.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum NatGateways {
     /// One NAT gateway per zone: a zone failure does not cut the others' egress. Default.
-    #[default]
     PerAz,
     /// One NAT gateway for all zones: cheaper, but a single point of failure.
     Single,
@@ -247,6 +244,12 @@ impl From<String> for VpcEndpointService {
     }
 }
 
+impl Serialize for VpcEndpointService {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl From<&str> for VpcEndpointService {
     fn from(name: &str) -> Self {
         VpcEndpointService::from(name.to_owned())
@@ -290,8 +293,9 @@ impl VpcEndpointService {
     }
 }
 
-/// The VPC endpoints of the network: a list of services, or the `privateCluster` preset.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The VPC endpoints of the network: a list of services, or the `privateCluster` preset
+/// (written back as its list).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VpcEndpoints(pub Vec<VpcEndpointService>);
 
 impl<'de> Deserialize<'de> for VpcEndpoints {
@@ -327,11 +331,10 @@ impl<'de> Deserialize<'de> for VpcEndpoints {
 }
 
 /// Which traffic flow logs record.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TrafficType {
     /// Accepted and rejected traffic. Default.
-    #[default]
     All,
     /// Accepted traffic only.
     Accept,
@@ -351,37 +354,56 @@ impl TrafficType {
 }
 
 /// VPC flow logs to CloudWatch Logs.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct FlowLogs {
     /// Whether the VPC's traffic is logged. Default: true.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Days to keep flow log records (one of the periods CloudWatch Logs accepts). Default: 90.
-    pub retention_days: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
     /// `all`, `accept` or `reject`. Default: `all`.
-    pub traffic_type: TrafficType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_type: Option<TrafficType>,
 }
 
-impl Default for FlowLogs {
-    fn default() -> Self {
-        FlowLogs { enabled: true, retention_days: defaults::LOG_RETENTION_DAYS, traffic_type: TrafficType::default() }
+impl FlowLogs {
+    /// Turns flow logs on or off. Default: on.
+    pub fn enabled(mut self, on: bool) -> Self {
+        self.enabled = Some(on);
+        self
+    }
+
+    /// Days to keep flow log records. Default: 90.
+    pub fn retention_days(mut self, days: u32) -> Self {
+        self.retention_days = Some(days);
+        self
+    }
+
+    /// The traffic flow logs record. Default: all.
+    pub fn traffic_type(mut self, traffic: TrafficType) -> Self {
+        self.traffic_type = Some(traffic);
+        self
     }
 }
 
 /// A VPC that already exists, with its subnets.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ExistingVpc {
     /// The VPC id, e.g. `vpc-0123456789abcdef0`.
     pub vpc_id: String,
     /// Private subnets for the cluster and nodes, in at least two Availability Zones. They
     /// must already be tagged `kubernetes.io/role/internal-elb: 1` (and
     /// `karpenter.sh/discovery: <name>` for Karpenter).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub private_subnet_ids: Vec<String>,
     /// Public subnets for internet-facing load balancers, tagged `kubernetes.io/role/elb: 1`.
     /// Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub public_subnet_ids: Vec<String>,
 }
 
@@ -405,28 +427,35 @@ impl ExistingVpc {
 }
 
 /// Subnet sizing per tier.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Subnets {
     /// Public subnets (load balancers, NAT gateways), `/27` or larger. Default: 8 bits longer
     /// than the VPC prefix (`/24` in a `/16`), at most `/27`.
+    #[serde(skip_serializing_if = "is_default")]
     pub public: SubnetTier,
     /// Private subnets (nodes, pods, internal load balancers), `/27` or larger. Default: 3
     /// bits longer than the VPC prefix (`/19` in a `/16`), at most `/27`.
+    #[serde(skip_serializing_if = "is_default")]
     pub private: SubnetTier,
     /// Isolated subnets: no route out of the VPC at all (databases, caches), one per zone,
     /// tagged with their name only. Write `isolated: {}` for the default size. Default: none;
     /// when enabled, 8 bits longer than the VPC prefix (`/24` in a `/16`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub isolated: Option<SubnetTier>,
 }
 
 /// The size of a tier's subnets, or their explicit CIDRs (one per zone).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct SubnetTier {
     /// The prefix length of each subnet, e.g. 19. Default: see [`Network::subnets`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix_length: Option<u8>,
     /// Explicit CIDR blocks, one per Availability Zone, inside the VPC CIDR.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cidrs: Vec<String>,
 }
 
@@ -457,19 +486,19 @@ pub struct NetworkBuilder(Network);
 impl NetworkBuilder {
     /// The VPC CIDR block. Default: `10.0.0.0/16`.
     pub fn cidr(mut self, cidr: impl Into<String>) -> Self {
-        self.0.cidr = cidr.into();
+        self.0.cidr = Some(cidr.into());
         self
     }
 
     /// The number of Availability Zones (2 to 6). Default: 3.
     pub fn availability_zones(mut self, count: u8) -> Self {
-        self.0.availability_zones = AvailabilityZones::Count(count);
+        self.0.availability_zones = Some(AvailabilityZones::Count(count));
         self
     }
 
     /// Explicit Availability Zone names. Default: the region's first three zones.
     pub fn availability_zone_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.0.availability_zones = AvailabilityZones::Names(names.into_iter().map(Into::into).collect());
+        self.0.availability_zones = Some(AvailabilityZones::Names(names.into_iter().map(Into::into).collect()));
         self
     }
 
@@ -477,13 +506,13 @@ impl NetworkBuilder {
     /// zone IDs EKS does not support for cluster subnets are refused. Default: the region's
     /// first three zones.
     pub fn availability_zone_ids<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
-        self.0.availability_zones = AvailabilityZones::Ids(ids.into_iter().map(Into::into).collect());
+        self.0.availability_zones = Some(AvailabilityZones::Ids(ids.into_iter().map(Into::into).collect()));
         self
     }
 
     /// NAT gateways. Default: one per zone.
     pub fn nat_gateways(mut self, nat: NatGateways) -> Self {
-        self.0.nat_gateways = nat;
+        self.0.nat_gateways = Some(nat);
         self
     }
 
@@ -535,7 +564,7 @@ impl NetworkBuilder {
     /// Dual stack: an Amazon-provided IPv6 `/56` on the VPC and a `/64` per public and
     /// private subnet, with IPv6 egress. Default: `false`, IPv4 only.
     pub fn ipv6(mut self, enabled: bool) -> Self {
-        self.0.ipv6 = enabled;
+        self.0.ipv6 = Some(enabled);
         self
     }
 
@@ -566,19 +595,19 @@ impl NetworkBuilder {
 
     /// Turns flow logs off. Default: on.
     pub fn without_flow_logs(mut self) -> Self {
-        self.0.flow_logs.enabled = false;
+        self.0.flow_logs.enabled = Some(false);
         self
     }
 
     /// Days to keep flow logs. Default: 90.
     pub fn flow_log_retention_days(mut self, days: u32) -> Self {
-        self.0.flow_logs.retention_days = days;
+        self.0.flow_logs.retention_days = Some(days);
         self
     }
 
     /// The traffic flow logs record. Default: all.
     pub fn flow_log_traffic_type(mut self, traffic: TrafficType) -> Self {
-        self.0.flow_logs.traffic_type = traffic;
+        self.0.flow_logs.traffic_type = Some(traffic);
         self
     }
 
@@ -603,11 +632,11 @@ impl From<NetworkBuilder> for Network {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Blueprint, Error};
+    use crate::{BlueprintSpec, Error};
 
-    /// A blueprint with this `network:` body (indented by two spaces).
-    fn parse(network: &str) -> Result<Blueprint, Error> {
-        Blueprint::from_yaml(&format!(
+    /// The spec of a blueprint with this `network:` body (indented by two spaces).
+    fn parse(network: &str) -> Result<BlueprintSpec, Error> {
+        BlueprintSpec::from_yaml(&format!(
             "name: demo\ncluster:\n  access:\n    bootstrapClusterCreatorAdminPermissions: true\nnetwork:\n{network}"
         ))
     }
@@ -643,6 +672,6 @@ mod tests {
         let private =
             Network::builder().nat_gateways(NatGateways::None).private_cluster_endpoints().without_flow_logs().build();
         assert_eq!(private.vpc_endpoints.0.len(), 9);
-        assert!(!private.flow_logs.enabled);
+        assert_eq!(private.flow_logs.enabled, Some(false));
     }
 }
