@@ -99,7 +99,7 @@ fn existing_detector_from_the_builder_equals_the_file() {
         .cluster(
             ClusterSpec::builder()
                 .bootstrap_cluster_creator_admin_permissions(true)
-                .guard_duty(GuardDuty { existing_detector: true, ..GuardDuty::default() }),
+                .guard_duty(GuardDuty::default().existing_detector(true)),
         )
         .build()
         .unwrap();

@@ -521,7 +521,7 @@ fn the_builder_fills_the_same_model_as_the_file() {
                 .secrets_key_arn("arn:aws:kms:eu-west-1:123456789012:key/abcd")
                 .service_ipv4_cidr("172.20.0.0/16")
                 .security_group_ids(["sg-12345678"])
-                .guard_duty(GuardDuty { runtime_monitoring: false, ..GuardDuty::default() })
+                .guard_duty(GuardDuty::default().runtime_monitoring(false))
                 .ecr_enhanced_scanning(true),
         )
         .build()

@@ -2,11 +2,12 @@
 //! only thing synthesis renders. Its fields are private: it cannot be deserialized, built
 //! field by field, or changed after compile, so it cannot become invalid.
 
+pub mod cluster;
 pub mod network;
 
 use indexmap::IndexMap;
 
-use crate::spec::cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
+use crate::spec::cluster::{KubernetesVersion, RemovalPolicy};
 use crate::spec::compute::Compute;
 use crate::spec::identity::WorkloadIdentity;
 use crate::spec::network::VpcEndpointService;
@@ -17,7 +18,10 @@ use network::AddressPlan;
 /// [`Blueprint::from_path`] (or `from_yaml`, `from_json`, `from_source`), or
 /// [`BlueprintSpec::compile`]; all of them validate, apply the defaults once and compute
 /// what rendering needs (the address plan, the findings, ...).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Two blueprints are equal when they describe the same platform, whatever their specs
+/// spelled out: a value left to its default equals the same value written.
+#[derive(Debug, Clone)]
 pub struct Blueprint {
     /// The spec it was compiled from.
     pub(crate) spec: BlueprintSpec,
@@ -28,7 +32,7 @@ pub struct Blueprint {
     pub(crate) removal_policy: RemovalPolicy,
     pub(crate) tags: IndexMap<String, String>,
     pub(crate) network: network::Network,
-    pub(crate) cluster: ClusterSpec,
+    pub(crate) cluster: cluster::Cluster,
     pub(crate) compute: Compute,
     pub(crate) identities: Vec<WorkloadIdentity>,
     /// The service CIDR: `cluster.serviceIpv4Cidr`, else the one EKS picks.
@@ -37,6 +41,40 @@ pub struct Blueprint {
     pub(crate) karpenter_isolated_vpc: bool,
     /// Best-practice findings, without the suppressed rules.
     pub(crate) findings: Vec<Finding>,
+}
+
+impl PartialEq for Blueprint {
+    fn eq(&self, other: &Self) -> bool {
+        let Blueprint {
+            spec: _,
+            name,
+            kubernetes_version,
+            stack_layout,
+            cross_stack_references,
+            removal_policy,
+            tags,
+            network,
+            cluster,
+            compute,
+            identities,
+            karpenter_isolated_vpc,
+            service_cidr,
+            findings,
+        } = self;
+        *name == other.name
+            && *kubernetes_version == other.kubernetes_version
+            && *stack_layout == other.stack_layout
+            && *cross_stack_references == other.cross_stack_references
+            && *removal_policy == other.removal_policy
+            && *tags == other.tags
+            && *network == other.network
+            && *cluster == other.cluster
+            && *compute == other.compute
+            && *identities == other.identities
+            && *karpenter_isolated_vpc == other.karpenter_isolated_vpc
+            && *service_cidr == other.service_cidr
+            && *findings == other.findings
+    }
 }
 
 impl Blueprint {

@@ -1,6 +1,7 @@
 //! Validation of the cluster section: the Kubernetes version, endpoint access, logging,
 //! access entries and policies, encryption keys, security groups and the service CIDR.
 
+use crate::blueprint::cluster::{Access, AccessEntry, Cluster, EndpointAccess, GuardDuty};
 use crate::cidr::Ipv4Cidr;
 use crate::compile::codes;
 use crate::compile::common::{check_no_substitution, is_dns_label};
@@ -10,7 +11,7 @@ use crate::compile::defaults;
 use crate::error::ValidationErrors;
 use crate::spec::cluster::{
     AccessEntrySpec, AccessPolicy, AccessPolicyAssociation, AuthenticationMode, ClusterSpec, IpFamily,
-    KubernetesVersion,
+    KubernetesVersion, RemovalPolicy,
 };
 use crate::text::pascal_case;
 
@@ -113,7 +114,7 @@ fn access_policy_problem(policy: &AccessPolicy) -> Option<(codes::Code, String)>
     }
 }
 
-pub(crate) fn validate(cluster: &ClusterSpec, errors: &mut ValidationErrors) {
+pub(crate) fn validate(spec: &ClusterSpec, cluster: &Cluster, errors: &mut ValidationErrors) {
     let ep = &cluster.endpoint;
     if !ep.private && !ep.public {
         errors.push(
@@ -157,7 +158,7 @@ pub(crate) fn validate(cluster: &ClusterSpec, errors: &mut ValidationErrors) {
             ),
         );
     }
-    let access = &cluster.access;
+    let access = &spec.access;
     for (i, entry) in access.entries.iter().enumerate() {
         let path = format!("cluster.access.entries[{i}]");
         if !is_iam_principal_arn(&entry.principal_arn) {
@@ -258,7 +259,7 @@ pub(crate) fn validate(cluster: &ClusterSpec, errors: &mut ValidationErrors) {
             }
         }
     }
-    let ids = access_entry_logical_ids(&access.entries);
+    let ids: Vec<&str> = cluster.access.entries.iter().map(|e| e.id.as_str()).collect();
     for (i, id) in ids.iter().enumerate() {
         let same_id = ids[..i].iter().position(|other| other == id);
         // The same ARN twice is reported above as a duplicate.
@@ -267,15 +268,16 @@ pub(crate) fn validate(cluster: &ClusterSpec, errors: &mut ValidationErrors) {
                 format!("cluster.access.entries[{i}].principalArn"),
                 codes::LOGICAL_ID_CLASH,
                 format!(
-                    "`{}` and `{}` (entries[{j}]) differ only in punctuation and would share the logical id {id}",
+                    // The logical id of an access entry is `AccessEntry` and its stem (render::ids).
+                    "`{}` and `{}` (entries[{j}]) differ only in punctuation and would share the logical id AccessEntry{id}",
                     access.entries[i].principal_arn, access.entries[j].principal_arn
                 ),
             );
         }
     }
-    options(cluster, errors);
-    let anyone = access.bootstrap_cluster_creator_admin_permissions
-        || access.authentication_mode == AuthenticationMode::ApiAndConfigMap
+    options(spec, cluster, errors);
+    let anyone = cluster.access.bootstrap_cluster_creator_admin_permissions
+        || cluster.access.authentication_mode == AuthenticationMode::ApiAndConfigMap
         || access.entries.iter().any(|e| {
             // An invalid policy grants nothing: it must not pass for access.
             let usable = |p: &AccessPolicyAssociation| {
@@ -296,26 +298,82 @@ pub(crate) fn validate(cluster: &ClusterSpec, errors: &mut ValidationErrors) {
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/set-custom-username.html>).
 const RESERVED_USERNAME_PREFIXES: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
 
-/// The logical ids of the access entries, in order: `AccessEntry` + the ARN's resource in
-/// PascalCase (`AccessEntryRoleAdmin`); an entry whose id an earlier entry already has
-/// (the same name in another account) gets its account too
-/// (`AccessEntry210987654321RoleAdmin`), so adding an entry never renames an earlier one.
-pub(crate) fn access_entry_logical_ids(entries: &[AccessEntrySpec]) -> Vec<String> {
+/// The logical-id stems of the access entries, in order: the ARN's resource in PascalCase
+/// (`RoleAdmin`, for the logical id `AccessEntryRoleAdmin`); an entry whose stem an earlier
+/// entry already has (the same name in another account) gets its account too
+/// (`210987654321RoleAdmin`), so adding an entry never renames an earlier one.
+fn access_entry_ids(entries: &[AccessEntrySpec]) -> Vec<String> {
     let mut ids: Vec<String> = Vec::with_capacity(entries.len());
     for entry in entries {
         let parts: Vec<&str> = entry.principal_arn.splitn(6, ':').collect();
         let account = parts.get(4).copied().unwrap_or_default();
         let resource = parts.get(5).copied().unwrap_or_default();
-        let plain = format!("AccessEntry{}", pascal_case(resource));
-        let id = if ids.contains(&plain) { format!("AccessEntry{account}{}", pascal_case(resource)) } else { plain };
+        let plain = pascal_case(resource);
+        let id = if ids.contains(&plain) { format!("{account}{}", pascal_case(resource)) } else { plain };
         ids.push(id);
     }
     ids
 }
 
+/// Applies the cluster's defaults; `removal` is the blueprint's removal policy, which
+/// decides deletion protection when it is not set.
+pub(crate) fn resolve(spec: &ClusterSpec, removal: RemovalPolicy) -> Cluster {
+    let ids = access_entry_ids(&spec.access.entries);
+    Cluster {
+        endpoint: EndpointAccess {
+            private: spec.endpoint.private.unwrap_or(defaults::ENDPOINT_PRIVATE),
+            public: spec.endpoint.public.unwrap_or(defaults::ENDPOINT_PUBLIC),
+            public_access_cidrs: spec.endpoint.public_access_cidrs.clone(),
+        },
+        logging: spec.logging.clone().unwrap_or_else(|| defaults::LOG_TYPES.to_vec()),
+        log_retention_days: spec.log_retention_days.unwrap_or(defaults::LOG_RETENTION_DAYS),
+        access: Access {
+            authentication_mode: spec.access.authentication_mode.unwrap_or(defaults::AUTHENTICATION_MODE),
+            bootstrap_cluster_creator_admin_permissions: spec
+                .access
+                .bootstrap_cluster_creator_admin_permissions
+                .unwrap_or(defaults::BOOTSTRAP_CLUSTER_CREATOR_ADMIN),
+            entries: spec
+                .access
+                .entries
+                .iter()
+                .zip(ids)
+                .map(|(entry, id)| AccessEntry {
+                    id,
+                    principal_arn: entry.principal_arn.clone(),
+                    policies: entry
+                        .policies
+                        .iter()
+                        .map(|p| (p.policy.policy_name().to_owned(), p.namespaces.clone()))
+                        .collect(),
+                    kubernetes_groups: entry.kubernetes_groups.clone(),
+                    username: entry.username.clone(),
+                })
+                .collect(),
+        },
+        upgrade_policy: spec.upgrade_policy.unwrap_or(defaults::UPGRADE_POLICY),
+        deletion_protection: spec.deletion_protection.unwrap_or(match removal {
+            RemovalPolicy::Retain => defaults::DELETION_PROTECTION,
+            RemovalPolicy::Destroy => false,
+        }),
+        zonal_shift: spec.zonal_shift.unwrap_or(defaults::ZONAL_SHIFT),
+        log_encryption: spec.log_encryption.unwrap_or(defaults::LOG_ENCRYPTION),
+        secrets_key_arn: spec.secrets_encryption.key_arn.clone(),
+        ip_family: spec.ip_family.unwrap_or(defaults::IP_FAMILY),
+        service_ipv4_cidr: spec.service_ipv4_cidr.clone(),
+        security_group_ids: spec.security_group_ids.clone(),
+        guard_duty: spec.guard_duty.as_ref().map(|gd| GuardDuty {
+            eks_audit_logs: gd.eks_audit_logs.unwrap_or(defaults::GUARDDUTY_EKS_AUDIT_LOGS),
+            runtime_monitoring: gd.runtime_monitoring.unwrap_or(defaults::GUARDDUTY_RUNTIME_MONITORING),
+            existing_detector: gd.existing_detector.unwrap_or(defaults::GUARDDUTY_EXISTING_DETECTOR),
+        }),
+        ecr_enhanced_scanning: spec.ecr_enhanced_scanning.unwrap_or(defaults::ECR_ENHANCED_SCANNING),
+    }
+}
+
 /// Checks the options beyond endpoint, logging and access.
-fn options(cluster: &ClusterSpec, errors: &mut ValidationErrors) {
-    if let Some(arn) = &cluster.secrets_encryption.key_arn {
+fn options(spec: &ClusterSpec, cluster: &Cluster, errors: &mut ValidationErrors) {
+    if let Some(arn) = &spec.secrets_encryption.key_arn {
         if !is_kms_key_arn(arn) {
             errors.push(
                 "cluster.secretsEncryption.keyArn",

@@ -2,6 +2,7 @@
 //! removal policy, Karpenter beside other autoscalers, Pod Identity and Fargate, IPv6 and
 //! custom networking with the rest of the blueprint.
 
+use crate::blueprint::cluster::Cluster;
 use crate::cidr::Ipv4Cidr;
 use crate::compile::codes;
 use crate::compile::network::Defaulted as NetworkDefaulted;
@@ -25,7 +26,7 @@ pub(crate) fn removal(cluster: &ClusterSpec, removal: RemovalPolicy, errors: &mu
 }
 
 /// Checks what depends on the network: the IP family and the service CIDR against the VPC.
-pub(crate) fn cluster_network(cluster: &ClusterSpec, network: &NetworkDefaulted, errors: &mut ValidationErrors) {
+pub(crate) fn cluster_network(cluster: &Cluster, network: &NetworkDefaulted, errors: &mut ValidationErrors) {
     if cluster.ip_family == IpFamily::Ipv6 && !network.ipv6 && network.existing.is_none() {
         // An ipv6 cluster in an IPv4-only VPC fails at deploy time, so refuse it here. An
         // existing VPC's IPv6 blocks are its owner's job.
@@ -66,7 +67,7 @@ pub(crate) fn cluster_network(cluster: &ClusterSpec, network: &NetworkDefaulted,
 
 /// Checks that nodes can reach the API server: without NAT gateways, nodes in private
 /// subnets have no route to the public endpoint.
-pub(crate) fn node_reachability(cluster: &ClusterSpec, network: &NetworkDefaulted, errors: &mut ValidationErrors) {
+pub(crate) fn node_reachability(cluster: &Cluster, network: &NetworkDefaulted, errors: &mut ValidationErrors) {
     if network.existing.is_none() && network.nat_gateways == NatGateways::None && !cluster.endpoint.private {
         errors.push(
             "cluster.endpoint.private",

@@ -1,7 +1,7 @@
 //! Every default of the model, named, with its source. Builders and the blueprint file
 //! both read these, so a default is never applied in one path only.
 
-use crate::spec::cluster::{KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
+use crate::spec::cluster::{AuthenticationMode, IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
 use crate::spec::network::{AvailabilityZones, NatGateways, TrafficType};
 use crate::spec::{CrossStackReferences, StackLayout};
 
@@ -88,6 +88,39 @@ pub const LOAD_BALANCER_SUBNET_MAX_PREFIX: u8 = 27;
 
 /// The largest VPC AWS allows: `/16`.
 pub const MIN_VPC_PREFIX: u8 = 16;
+
+/// Private endpoint access: on, so nodes and tools in the VPC reach the API server without
+/// leaving it.
+pub const ENDPOINT_PRIVATE: bool = true;
+
+/// Public endpoint access: off; a public endpoint must be asked for, with its allow-list
+/// (AWS Foundational Security Best Practices, control EKS.1 "EKS cluster endpoints should
+/// not be publicly accessible").
+pub const ENDPOINT_PUBLIC: bool = false;
+
+/// Authentication mode: `API`, access entries only: the `aws-auth` ConfigMap is deprecated
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html>).
+pub const AUTHENTICATION_MODE: AuthenticationMode = AuthenticationMode::Api;
+
+/// Cluster admin for the identity that deploys the cluster stack: off. With CloudFormation
+/// that identity is often a pipeline role; explicit access entries say who is admin.
+pub const BOOTSTRAP_CLUSTER_CREATOR_ADMIN: bool = false;
+
+/// The IP family of pods and services: IPv4, which every add-on and node type supports.
+pub const IP_FAMILY: IpFamily = IpFamily::Ipv4;
+
+/// GuardDuty EKS Protection (audit logs), when `guardDuty` is given: on.
+pub const GUARDDUTY_EKS_AUDIT_LOGS: bool = true;
+
+/// GuardDuty Runtime Monitoring, when `guardDuty` is given: on.
+pub const GUARDDUTY_RUNTIME_MONITORING: bool = true;
+
+/// GuardDuty: the blueprint creates the detector unless told one exists.
+pub const GUARDDUTY_EXISTING_DETECTOR: bool = false;
+
+/// ECR enhanced scanning: off; it is account-wide and billed per image, so one blueprint of
+/// the account opts in.
+pub const ECR_ENHANCED_SCANNING: bool = false;
 
 /// Control-plane log types: all five, as the EKS best-practices guide recommends.
 pub const LOG_TYPES: [LogType; 5] =
@@ -261,6 +294,24 @@ mod values {
     impl Default for KubernetesVersion {
         fn default() -> Self {
             KubernetesVersion::of(KUBERNETES_VERSION)
+        }
+    }
+
+    impl Default for UpgradePolicy {
+        fn default() -> Self {
+            UPGRADE_POLICY
+        }
+    }
+
+    impl Default for IpFamily {
+        fn default() -> Self {
+            IP_FAMILY
+        }
+    }
+
+    impl Default for AuthenticationMode {
+        fn default() -> Self {
+            AUTHENTICATION_MODE
         }
     }
 

@@ -287,7 +287,7 @@ compute:
     fn the_builder_and_the_file_meet_in_the_same_model() {
         let from_file = parse("  karpenter:\n    nodePools: [{name: default}]\n").unwrap();
         let built = Blueprint::builder("demo")
-            .cluster(from_file.cluster.clone())
+            .cluster(from_file.spec().cluster.clone())
             .managed_node_group(crate::ManagedNodeGroup::builder("system"))
             .karpenter(Karpenter::builder())
             .build()

@@ -49,6 +49,7 @@ pub(crate) struct Defaulted<'a> {
     pub(crate) cross_stack_references: CrossStackReferences,
     pub(crate) removal_policy: RemovalPolicy,
     pub(crate) network: network::Defaulted<'a>,
+    pub(crate) cluster: crate::blueprint::cluster::Cluster,
 }
 
 impl<'a> Defaulted<'a> {
@@ -61,6 +62,7 @@ impl<'a> Defaulted<'a> {
             cross_stack_references: spec.cross_stack_references.unwrap_or(defaults::CROSS_STACK_REFERENCES),
             removal_policy: spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY),
             network: network::defaulted(&spec.network),
+            cluster: cluster::resolve(&spec.cluster, spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY)),
         }
     }
 }
@@ -105,7 +107,7 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         removal_policy: bp.removal_policy,
         tags: spec.tags.clone(),
         network,
-        cluster: spec.cluster.clone(),
+        cluster: bp.cluster.clone(),
         compute: spec.compute.clone(),
         identities: spec.identities.clone(),
         karpenter_isolated_vpc: derived::isolated_vpc(&bp),
@@ -183,8 +185,8 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cluster::version(&bp.kubernetes_version, errors);
     tags::check("tags", &bp.tags, tags::BLUEPRINT_TAGS, errors);
     let address_plan = network::validate(&bp.network, errors);
-    cluster::validate(&bp.cluster, errors);
-    cross::removal(&bp.cluster, bp.removal_policy, errors);
+    cluster::validate(&bp.spec.cluster, &bp.cluster, errors);
+    cross::removal(&bp.spec.cluster, bp.removal_policy, errors);
     cross::cluster_network(&bp.cluster, &bp.network, errors);
     cross::node_reachability(&bp.cluster, &bp.network, errors);
     compute::validate(&bp.compute, bp.kubernetes_version.as_str(), errors);

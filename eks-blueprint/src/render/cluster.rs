@@ -5,7 +5,6 @@ use super::network::NetworkRefs;
 use super::{Context, Part};
 use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::{Expr, Handle, Output, ResourceOptions};
-use crate::compile::cluster::access_entry_logical_ids;
 use crate::resources::eks::{
     AccessConfig, AccessEntry, AccessPolicy, AccessScope, Addon, AddonPodIdentityAssociation, Cluster, ClusterLogging,
     EncryptionConfig, KubernetesNetworkConfig, Logging, LoggingTypeConfig, Provider, ResourcesVpcConfig, UpgradePolicy,
@@ -63,7 +62,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         stateful.clone(),
     )?;
 
-    let secrets_key_arn = match &spec.secrets_encryption.key_arn {
+    let secrets_key_arn = match &spec.secrets_key_arn {
         Some(arn) => Expr::from(arn.as_str()),
         None => {
             let key = stack.add_with(
@@ -136,7 +135,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             }),
             // The core add-ons are managed below as AWS::EKS::Addon; no unmanaged copies.
             bootstrap_self_managed_addons: Some(false),
-            deletion_protection: Some(spec.effective_deletion_protection(bp.removal_policy)),
+            deletion_protection: Some(spec.deletion_protection),
             compute_config: auto.compute_config,
             storage_config: auto.storage_config,
             encryption_config: Some(vec![EncryptionConfig {
@@ -181,15 +180,14 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         stateful.clone().depends_on(&log_group),
     )?;
 
-    let entry_ids = access_entry_logical_ids(&spec.access.entries);
-    for (i, (entry, id)) in spec.access.entries.iter().zip(&entry_ids).enumerate() {
+    for (i, entry) in spec.access.entries.iter().enumerate() {
         let section = stack.set_origin(Some(format!("cluster.access.entries[{i}]")));
         let policies: Vec<AccessPolicy> = entry
             .policies
             .iter()
-            .map(|p| AccessPolicy {
-                policy_arn: Expr::arn(&format!("eks::aws:cluster-access-policy/{}", p.policy.policy_name())),
-                access_scope: match &p.namespaces {
+            .map(|(policy, namespaces)| AccessPolicy {
+                policy_arn: Expr::arn(&format!("eks::aws:cluster-access-policy/{policy}")),
+                access_scope: match namespaces {
                     None => AccessScope { scope_type: "cluster".into(), namespaces: None },
                     Some(namespaces) => {
                         AccessScope { scope_type: "namespace".into(), namespaces: Some(namespaces.clone()) }
@@ -198,7 +196,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             })
             .collect();
         stack.add(
-            id,
+            &format!("AccessEntry{}", entry.id),
             AccessEntry {
                 access_policies: (!policies.is_empty()).then_some(policies),
                 cluster_name: cluster.reference(),

@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::compile::defaults;
+use super::is_default;
 
 /// A Kubernetes minor version EKS supports, with an escape hatch for newer ones.
 ///
@@ -66,6 +66,12 @@ impl fmt::Display for KubernetesVersion {
     }
 }
 
+impl Serialize for KubernetesVersion {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for KubernetesVersion {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -85,7 +91,7 @@ impl<'de> Deserialize<'de> for KubernetesVersion {
 }
 
 /// A control-plane log type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum LogType {
     /// `api`
@@ -114,42 +120,52 @@ impl LogType {
 }
 
 /// The control plane.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct ClusterSpec {
     /// Who can reach the Kubernetes API endpoint. Default: private only.
+    #[serde(skip_serializing_if = "is_default")]
     pub endpoint: EndpointAccess,
     /// Control-plane log types. Default: all five.
-    pub logging: Vec<LogType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logging: Option<Vec<LogType>>,
     /// Days to keep control-plane logs. Default: 90.
-    pub log_retention_days: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_retention_days: Option<u32>,
     /// Authentication mode, creator admin and access entries.
+    #[serde(skip_serializing_if = "is_default")]
     pub access: Access,
     /// What happens when the Kubernetes version leaves EKS standard support. Default:
     /// `STANDARD`, the cluster is upgraded automatically: `EXTENDED` keeps the version 12
     /// more months at an additional cost per cluster-hour, and is what EKS itself picks
     /// when the policy is left out.
-    pub upgrade_policy: UpgradePolicy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade_policy: Option<UpgradePolicy>,
     /// EKS deletion protection: `DeleteCluster` fails while it is on, whoever calls it.
     /// Default: on with `removalPolicy: retain`, off with `removalPolicy: destroy` (which
     /// deletes the cluster with its stack, and would fail on it); `true` with `destroy` is
     /// refused. Turn it off (and deploy) before deleting a retained cluster on purpose.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<bool>,
     /// Register the cluster with Amazon Application Recovery Controller (ARC) zonal shift, so
     /// traffic inside the cluster and through its load balancers can be moved away from an
     /// impaired Availability Zone (by you, or by zonal autoshift, configured in ARC). Enable
     /// it when workloads run replicas in several zones and the remaining zones have the
     /// capacity to take a zone's load. Default: off.
-    pub zonal_shift: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zonal_shift: Option<bool>,
     /// Encrypt the control-plane log group with a dedicated KMS key created in the cluster
     /// stack (rotation on, kept or deleted with the stack per `removalPolicy`), usable only
     /// by CloudWatch Logs for this log group. Off leaves the group with CloudWatch Logs' own
     /// encryption (and checkov's CKV_AWS_158 flags it). Default: on.
-    pub log_encryption: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_encryption: Option<bool>,
     /// The KMS key for envelope encryption of Kubernetes secrets. Default: a new key in the
     /// cluster stack (rotation on, kept or deleted with the stack per `removalPolicy`).
     /// Fixed at cluster creation: changing it later would make CloudFormation replace the
     /// cluster.
+    #[serde(skip_serializing_if = "is_default")]
     pub secrets_encryption: SecretsEncryption,
     /// The IP family of pods and services. `ipv6` needs IPv6 CIDR blocks on the VPC and its
     /// subnets: `network.ipv6: true`, or an existing VPC whose owner added them (with
@@ -157,13 +173,16 @@ pub struct ClusterSpec {
     /// role gets the IPv6 policy of the EKS user guide instead of `AmazonEKS_CNI_Policy`;
     /// self-managed node groups and Karpenter are refused (not yet supported here). Fixed at
     /// cluster creation. Default: `ipv4`.
-    pub ip_family: IpFamily,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_family: Option<IpFamily>,
     /// The CIDR block Kubernetes service addresses come from (fixed at creation): inside
     /// 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, /12 to /24, not overlapping the VPC.
     /// Default: EKS picks 10.100.0.0/16 or 172.20.0.0/16.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ipv4_cidr: Option<String>,
     /// Additional security groups (`sg-...`) for the control-plane network interfaces, on
     /// top of the cluster security group EKS creates. Default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
     /// Amazon GuardDuty threat detection: the account's GuardDuty detector in the Region,
     /// with EKS audit log monitoring and EKS Runtime Monitoring, in the account stack
@@ -171,42 +190,22 @@ pub struct ClusterSpec {
     /// off). A detector is one per account and Region: where one exists (another blueprint's,
     /// or your AWS Organizations administrator's), set `existingDetector: true` and turn the
     /// features on for that detector by hand. Default: off.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guard_duty: Option<GuardDuty>,
     /// Amazon Inspector enhanced scanning of every ECR repository of the account in the
     /// Region, continuously, in the account stack `<name>-account`. The registry scanning
     /// configuration is account-wide (it replaces the registry's current one, and affects
     /// repositories of other teams: manage it from one blueprint only) and billed by Amazon
     /// Inspector per image scanned. Default: off.
-    pub ecr_enhanced_scanning: bool,
-}
-
-impl Default for ClusterSpec {
-    fn default() -> Self {
-        ClusterSpec {
-            endpoint: EndpointAccess::default(),
-            logging: defaults::LOG_TYPES.to_vec(),
-            log_retention_days: defaults::LOG_RETENTION_DAYS,
-            access: Access::default(),
-            upgrade_policy: defaults::UPGRADE_POLICY,
-            deletion_protection: None,
-            zonal_shift: defaults::ZONAL_SHIFT,
-            log_encryption: defaults::LOG_ENCRYPTION,
-            secrets_encryption: SecretsEncryption::default(),
-            ip_family: IpFamily::default(),
-            service_ipv4_cidr: None,
-            security_group_ids: Vec::new(),
-            guard_duty: None,
-            ecr_enhanced_scanning: false,
-        }
-    }
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecr_enhanced_scanning: Option<bool>,
 }
 
 /// What happens at the end of standard support of the cluster's Kubernetes version.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum UpgradePolicy {
     /// EKS upgrades the cluster to the next version. Default.
-    #[default]
     Standard,
     /// The cluster enters extended support (12 more months, extra cost per cluster-hour).
     Extended,
@@ -225,7 +224,7 @@ impl UpgradePolicy {
 /// What deleting a stack, or an update that removes or replaces them, does to the stateful
 /// resources: the EKS cluster, its IAM role, the KMS keys, the control-plane and flow-log
 /// log groups, and the GuardDuty detector (`removalPolicy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum RemovalPolicy {
     /// Keep them: `DeletionPolicy: RetainExceptOnCreate` and `UpdateReplacePolicy: Retain`.
@@ -253,11 +252,10 @@ impl RemovalPolicy {
 }
 
 /// The IP family of pods and services.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IpFamily {
     /// IPv4. Default.
-    #[default]
     Ipv4,
     /// IPv6 (needs a dual-stack VPC).
     Ipv6,
@@ -274,64 +272,101 @@ impl IpFamily {
 }
 
 /// Which KMS key encrypts Kubernetes secrets.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct SecretsEncryption {
     /// An existing symmetric KMS key in the cluster's Region, by ARN
     /// (`arn:aws:kms:<region>:<account>:key/<id>`). The identity deploying the stack needs
     /// `kms:DescribeKey` and `kms:CreateGrant` on it. Default: a new key in the cluster stack.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_arn: Option<String>,
 }
 
 /// Amazon GuardDuty protection plans for EKS.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct GuardDuty {
     /// EKS Protection: GuardDuty analyses the cluster's Kubernetes audit logs (from the
     /// control plane, independent of `logging`). Default: on.
-    pub eks_audit_logs: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eks_audit_logs: Option<bool>,
     /// Runtime Monitoring of nodes and containers, with automated agent management:
     /// GuardDuty installs the `aws-guardduty-agent` add-on and a VPC endpoint for it.
     /// Default: on.
-    pub runtime_monitoring: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_monitoring: Option<bool>,
     /// The account already has a detector in the Region: CloudFormation cannot create a
     /// second one, nor take over the existing one in a plain deploy, so the blueprint
     /// creates none; turn `eksAuditLogs` and `runtimeMonitoring` on for that detector by
     /// hand (docs/control-plane.md says how). Default: off (the account stack creates it).
-    pub existing_detector: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_detector: Option<bool>,
 }
 
-impl Default for GuardDuty {
-    fn default() -> Self {
-        GuardDuty { eks_audit_logs: true, runtime_monitoring: true, existing_detector: false }
+impl GuardDuty {
+    /// EKS audit log monitoring. Default: on.
+    pub fn eks_audit_logs(mut self, on: bool) -> Self {
+        self.eks_audit_logs = Some(on);
+        self
+    }
+
+    /// Runtime Monitoring with automated agent management. Default: on.
+    pub fn runtime_monitoring(mut self, on: bool) -> Self {
+        self.runtime_monitoring = Some(on);
+        self
+    }
+
+    /// Uses the account's existing detector: the blueprint creates none. Default: off.
+    pub fn existing_detector(mut self, on: bool) -> Self {
+        self.existing_detector = Some(on);
+        self
     }
 }
 
 /// Endpoint access of the Kubernetes API server.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct EndpointAccess {
     /// Access from inside the VPC. Default: on.
-    pub private: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
     /// Access from the internet, limited to `public_access_cidrs`. Default: off.
-    pub public: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
     /// CIDRs allowed to reach the public endpoint. Required with `public`; `0.0.0.0/0`
     /// opens it to everyone and must be listed explicitly.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub public_access_cidrs: Vec<String>,
 }
 
-impl Default for EndpointAccess {
-    fn default() -> Self {
-        EndpointAccess { private: true, public: false, public_access_cidrs: Vec::new() }
+impl EndpointAccess {
+    /// Access from inside the VPC. Default: on.
+    pub fn private(mut self, on: bool) -> Self {
+        self.private = Some(on);
+        self
+    }
+
+    /// Access from the internet. Default: off.
+    pub fn public(mut self, on: bool) -> Self {
+        self.public = Some(on);
+        self
+    }
+
+    /// Adds CIDRs allowed to reach the public endpoint (appends). Default: none.
+    pub fn public_access_cidrs<S: Into<String>>(mut self, cidrs: impl IntoIterator<Item = S>) -> Self {
+        self.public_access_cidrs.extend(cidrs.into_iter().map(Into::into));
+        self
     }
 }
 
 /// How IAM principals authenticate to the cluster.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuthenticationMode {
     /// Access entries only. Default.
-    #[default]
     Api,
     /// Access entries and the `aws-auth` ConfigMap (for migrations).
     ApiAndConfigMap,
@@ -348,35 +383,40 @@ impl AuthenticationMode {
 }
 
 /// Cluster access.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Access {
     /// Default: `API`.
-    pub authentication_mode: AuthenticationMode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_mode: Option<AuthenticationMode>,
     /// Whether the identity that deploys the cluster stack gets cluster admin. Default: off:
     /// with CloudFormation that identity is often a pipeline role, and explicit access
     /// entries say who is admin.
-    pub bootstrap_cluster_creator_admin_permissions: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bootstrap_cluster_creator_admin_permissions: Option<bool>,
     /// Access entries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<AccessEntrySpec>,
 }
 
 /// An IAM principal's access to the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AccessEntrySpec {
     /// The IAM role or user ARN.
     pub principal_arn: String,
     /// EKS access policies. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<AccessPolicyAssociation>,
     /// Kubernetes groups (for RBAC bindings of your own). Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kubernetes_groups: Vec<String>,
     /// The Kubernetes username, as seen in audit logs and RBAC subjects. It can't start
     /// with `system:`, `eks:`, `aws:`, `amazon:` or `iam:`. Default: generated by EKS from
     /// the ARN (recommended).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
@@ -425,14 +465,15 @@ impl AccessEntrySpec {
 }
 
 /// An access policy and its scope.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AccessPolicyAssociation {
     /// The policy.
     pub policy: AccessPolicy,
     /// The namespaces it is limited to; `None` (the key left out) for the whole cluster. An
     /// empty list is refused: a list that came out empty must not widen to the cluster.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
 }
 
@@ -442,7 +483,7 @@ pub struct AccessPolicyAssociation {
 /// In the blueprint file: `ClusterAdmin`, `Admin`, `Edit`, `View`, another name of
 /// [`crate::compile::data::access_policies::ACCESS_POLICIES`] (`AmazonEKSAdminViewPolicy`), or `{unlisted: <name>}` for a policy
 /// newer than that list.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccessPolicy {
     /// `AmazonEKSClusterAdminPolicy`: cluster-admin.
     ClusterAdmin,
@@ -491,17 +532,6 @@ impl ClusterSpec {
     }
 }
 
-impl ClusterSpec {
-    /// Whether the cluster gets EKS deletion protection: as set, else on unless the
-    /// blueprint's removal policy deletes the cluster with its stack.
-    pub fn effective_deletion_protection(&self, removal: RemovalPolicy) -> bool {
-        self.deletion_protection.unwrap_or(match removal {
-            RemovalPolicy::Retain => defaults::DELETION_PROTECTION,
-            RemovalPolicy::Destroy => false,
-        })
-    }
-}
-
 /// Builds a [`ClusterSpec`]; every setter documents its default.
 #[derive(Debug, Clone, Default)]
 pub struct ClusterSpecBuilder(ClusterSpec);
@@ -515,7 +545,7 @@ impl ClusterSpecBuilder {
 
     /// Private access plus public access from the given CIDRs (appends). Default: private only.
     pub fn public_endpoint<S: Into<String>>(mut self, cidrs: impl IntoIterator<Item = S>) -> Self {
-        self.0.endpoint.public = true;
+        self.0.endpoint.public = Some(true);
         self.0.endpoint.public_access_cidrs.extend(cidrs.into_iter().map(Into::into));
         self
     }
@@ -528,25 +558,25 @@ impl ClusterSpecBuilder {
 
     /// The control-plane log types (replaces the list). Default: all five.
     pub fn logging(mut self, types: impl IntoIterator<Item = LogType>) -> Self {
-        self.0.logging = types.into_iter().collect();
+        self.0.logging = Some(types.into_iter().collect());
         self
     }
 
     /// Days to keep control-plane logs. Default: 90.
     pub fn log_retention_days(mut self, days: u32) -> Self {
-        self.0.log_retention_days = days;
+        self.0.log_retention_days = Some(days);
         self
     }
 
     /// The authentication mode. Default: `API`.
     pub fn authentication_mode(mut self, mode: AuthenticationMode) -> Self {
-        self.0.access.authentication_mode = mode;
+        self.0.access.authentication_mode = Some(mode);
         self
     }
 
     /// Whether the deploying identity gets cluster admin. Default: off.
     pub fn bootstrap_cluster_creator_admin_permissions(mut self, on: bool) -> Self {
-        self.0.access.bootstrap_cluster_creator_admin_permissions = on;
+        self.0.access.bootstrap_cluster_creator_admin_permissions = Some(on);
         self
     }
 
@@ -559,7 +589,7 @@ impl ClusterSpecBuilder {
     /// What happens at the end of standard support. Default: `STANDARD` (automatic upgrade,
     /// no extended-support charges).
     pub fn upgrade_policy(mut self, policy: UpgradePolicy) -> Self {
-        self.0.upgrade_policy = policy;
+        self.0.upgrade_policy = Some(policy);
         self
     }
 
@@ -572,13 +602,13 @@ impl ClusterSpecBuilder {
 
     /// ARC zonal shift. Default: off.
     pub fn zonal_shift(mut self, on: bool) -> Self {
-        self.0.zonal_shift = on;
+        self.0.zonal_shift = Some(on);
         self
     }
 
     /// KMS encryption of the control-plane log group with a dedicated key. Default: on.
     pub fn log_encryption(mut self, on: bool) -> Self {
-        self.0.log_encryption = on;
+        self.0.log_encryption = Some(on);
         self
     }
 
@@ -590,7 +620,7 @@ impl ClusterSpecBuilder {
 
     /// The IP family. Default: `ipv4`.
     pub fn ip_family(mut self, family: IpFamily) -> Self {
-        self.0.ip_family = family;
+        self.0.ip_family = Some(family);
         self
     }
 
@@ -616,7 +646,7 @@ impl ClusterSpecBuilder {
     /// ECR enhanced scanning of every repository (account-wide, in the account stack).
     /// Default: off.
     pub fn ecr_enhanced_scanning(mut self, on: bool) -> Self {
-        self.0.ecr_enhanced_scanning = on;
+        self.0.ecr_enhanced_scanning = Some(on);
         self
     }
 
