@@ -103,7 +103,7 @@ fn every_ami_type_is_spelled_as_in_the_schema() {
             "compute:\n  managedNodeGroups:\n    - name: g\n      amiType: {ami}\n      instanceTypes: {types}\n"
         )))
         .unwrap();
-        assert_eq!(bp.spec().compute.managed_node_groups[0].ami_type.as_str(), ami);
+        assert_eq!(bp.spec().compute.managed_node_groups[0].ami_type.map(|t| t.as_str()), Some(ami));
         let t = template(&bp, "demo-compute");
         assert_eq!(resource(&t, "NodegroupG")["Properties"]["AmiType"], ami);
     }

@@ -143,7 +143,7 @@ fn the_builder_has_the_same_escape_hatch() {
         )
         .build()
         .unwrap();
-    assert!(bp.spec().compute.self_managed_node_groups[0].allow_unlisted_instance_types);
+    assert_eq!(bp.spec().compute.self_managed_node_groups[0].allow_unlisted_instance_types, Some(true));
 }
 
 #[test]

@@ -2,13 +2,14 @@
 //! only thing synthesis renders. Its fields are private: it cannot be deserialized, built
 //! field by field, or changed after compile, so it cannot become invalid.
 
+pub mod addons;
 pub mod cluster;
+pub mod compute;
 pub mod network;
 
 use indexmap::IndexMap;
 
 use crate::spec::cluster::{KubernetesVersion, RemovalPolicy};
-use crate::spec::compute::Compute;
 use crate::spec::identity::WorkloadIdentity;
 use crate::spec::network::VpcEndpointService;
 use crate::spec::{BlueprintSpec, CrossStackReferences, StackLayout};
@@ -33,10 +34,10 @@ pub struct Blueprint {
     pub(crate) tags: IndexMap<String, String>,
     pub(crate) network: network::Network,
     pub(crate) cluster: cluster::Cluster,
-    pub(crate) compute: Compute,
+    pub(crate) compute: compute::Compute,
     pub(crate) identities: Vec<WorkloadIdentity>,
-    /// The service CIDR: `cluster.serviceIpv4Cidr`, else the one EKS picks.
-    pub(crate) service_cidr: String,
+    /// The EKS add-ons installed.
+    pub(crate) addons: addons::Addons,
     /// Whether Karpenter runs in a VPC without NAT.
     pub(crate) karpenter_isolated_vpc: bool,
     /// Best-practice findings, without the suppressed rules.
@@ -57,8 +58,8 @@ impl PartialEq for Blueprint {
             cluster,
             compute,
             identities,
+            addons,
             karpenter_isolated_vpc,
-            service_cidr,
             findings,
         } = self;
         *name == other.name
@@ -71,8 +72,8 @@ impl PartialEq for Blueprint {
             && *cluster == other.cluster
             && *compute == other.compute
             && *identities == other.identities
+            && *addons == other.addons
             && *karpenter_isolated_vpc == other.karpenter_isolated_vpc
-            && *service_cidr == other.service_cidr
             && *findings == other.findings
     }
 }

@@ -9,12 +9,13 @@
 
 use crate::blueprint::Finding;
 use crate::compile::codes;
+use crate::compile::compute::Defaulted as ComputeDefaulted;
 use crate::compile::data::instance_types;
 use crate::compile::network::Defaulted as NetworkDefaulted;
 use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
 use crate::spec::cluster::{IpFamily, RemovalPolicy};
-use crate::spec::compute::{Arch, CapacityType, Compute, Subnets};
+use crate::spec::compute::{Arch, CapacityType, Subnets};
 use crate::spec::findings::Suppression;
 use crate::spec::karpenter::{Architecture, Karpenter};
 use crate::spec::StackLayout;
@@ -86,7 +87,7 @@ pub(crate) fn validate_suppressions(suppress: &[Suppression], errors: &mut Valid
 /// (EKS user guide, "Deploy Pods in alternate subnets with custom networking"), but the
 /// AMI's max pods counts its addresses: nodes would accept pods they cannot give an
 /// address to, which then wait in `ContainerCreating`.
-fn network_findings(network: &NetworkDefaulted, compute: &Compute) -> Vec<Finding> {
+fn network_findings(network: &NetworkDefaulted, compute: &ComputeDefaulted) -> Vec<Finding> {
     if network.pod_cidr.is_none() || network.existing.is_some() {
         return Vec::new();
     }
@@ -97,20 +98,22 @@ fn network_findings(network: &NetworkDefaulted, compute: &Compute) -> Vec<Findin
         )
     };
     let managed =
-        compute.managed_node_groups.iter().enumerate().filter(|(_, g)| g.kubelet.max_pods.is_none()).map(|(i, g)| {
-            Finding::new(
-                CUSTOM_NETWORKING_MAX_PODS,
-                format!("compute.managedNodeGroups[{i}].kubelet.maxPods"),
-                message(&g.instance_types),
-            )
-        });
+        compute.managed_node_groups.iter().enumerate().filter(|(_, g)| g.base.kubelet.max_pods.is_none()).map(
+            |(i, g)| {
+                Finding::new(
+                    CUSTOM_NETWORKING_MAX_PODS,
+                    format!("compute.managedNodeGroups[{i}].kubelet.maxPods"),
+                    message(&g.base.instance_types),
+                )
+            },
+        );
     let self_managed =
-        compute.self_managed_node_groups.iter().enumerate().filter(|(_, g)| g.kubelet.max_pods.is_none()).map(
+        compute.self_managed_node_groups.iter().enumerate().filter(|(_, g)| g.base.kubelet.max_pods.is_none()).map(
             |(i, g)| {
                 Finding::new(
                     CUSTOM_NETWORKING_MAX_PODS,
                     format!("compute.selfManagedNodeGroups[{i}].kubelet.maxPods"),
-                    message(&g.instance_types),
+                    message(&g.base.instance_types),
                 )
             },
         );
@@ -118,7 +121,7 @@ fn network_findings(network: &NetworkDefaulted, compute: &Compute) -> Vec<Findin
 }
 
 /// Best-practice findings of the compute part, before suppressions.
-fn compute_findings(compute: &Compute) -> Vec<Finding> {
+fn compute_findings(compute: &ComputeDefaulted) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut group = |path: String, capacity: CapacityType, types: &[String], ssh: Option<&str>, subnets: Subnets| {
         if capacity == CapacityType::Spot && types.len() == 1 {
@@ -149,19 +152,19 @@ fn compute_findings(compute: &Compute) -> Vec<Finding> {
     for (i, g) in compute.managed_node_groups.iter().enumerate() {
         group(
             format!("compute.managedNodeGroups[{i}]"),
-            g.capacity_type,
-            &g.instance_types,
-            g.ssh_key_name.as_deref(),
-            g.subnets,
+            g.base.capacity_type,
+            &g.base.instance_types,
+            g.base.ssh_key_name.as_deref(),
+            g.base.subnets,
         );
     }
     for (i, g) in compute.self_managed_node_groups.iter().enumerate() {
         group(
             format!("compute.selfManagedNodeGroups[{i}]"),
-            g.capacity_type,
-            &g.instance_types,
-            g.ssh_key_name.as_deref(),
-            g.subnets,
+            g.base.capacity_type,
+            &g.base.instance_types,
+            g.base.ssh_key_name.as_deref(),
+            g.base.subnets,
         );
     }
     out.extend(scale_from_zero_findings(compute));
@@ -180,21 +183,21 @@ fn compute_findings(compute: &Compute) -> Vec<Finding> {
 /// `eks:DescribeNodegroup` in its IAM policy; cluster-autoscaler/cloudprovider/aws/README.md
 /// and proposals/circumvent-tag-limit-aws.md); without it, pods that need them never
 /// trigger a scale-up of an empty group.
-fn scale_from_zero_findings(compute: &Compute) -> Vec<Finding> {
+fn scale_from_zero_findings(compute: &ComputeDefaulted) -> Vec<Finding> {
     if !compute.cluster_autoscaler {
         return Vec::new();
     }
     compute.managed_node_groups
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.min_size == 0 && (!g.labels.is_empty() || !g.taints.is_empty()))
+        .filter(|(_, g)| g.base.min_size == 0 && (!g.base.labels.is_empty() || !g.base.taints.is_empty()))
         .map(|(i, g)| {
             Finding::new(
                 SCALE_FROM_ZERO_NEEDS_DESCRIBE_NODEGROUP,
                 format!("compute.managedNodeGroups[{i}].minSize"),
                 format!(
                     "the Cluster Autoscaler scales group `{}` up from zero nodes only if it knows its labels and taints, which EKS does not copy to the group's Auto Scaling group: run Cluster Autoscaler 1.24 or later with eks:DescribeNodegroup in its IAM policy (and, without NAT, the eks VPC endpoint), or keep minSize at 1",
-                    g.name
+                    g.base.name
                 ),
             )
         })
@@ -208,18 +211,15 @@ fn scale_from_zero_findings(compute: &Compute) -> Vec<Finding> {
 /// `(ENIs − 1) × (IPv4 per ENI − 1) + 2` (EKS user guide, "Deploy Pods in alternate subnets
 /// with custom networking"). Pods above it stay in `ContainerCreating`. Not for ipv6
 /// clusters, whose pods take addresses from prefixes.
-fn max_pods_findings(compute: &Compute, custom_networking: bool) -> Vec<Finding> {
-    let groups =
-        compute
-            .managed_node_groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (format!("compute.managedNodeGroups[{i}]"), &g.instance_types, g.kubelet.max_pods))
-            .chain(
-                compute.self_managed_node_groups.iter().enumerate().map(|(i, g)| {
-                    (format!("compute.selfManagedNodeGroups[{i}]"), &g.instance_types, g.kubelet.max_pods)
-                }),
-            );
+fn max_pods_findings(compute: &ComputeDefaulted, custom_networking: bool) -> Vec<Finding> {
+    let groups = compute
+        .managed_node_groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (format!("compute.managedNodeGroups[{i}]"), &g.base.instance_types, g.base.kubelet.max_pods))
+        .chain(compute.self_managed_node_groups.iter().enumerate().map(|(i, g)| {
+            (format!("compute.selfManagedNodeGroups[{i}]"), &g.base.instance_types, g.base.kubelet.max_pods)
+        }));
     let mut out = Vec::new();
     for (path, types, max_pods) in groups {
         let Some(max_pods) = max_pods else { continue };

@@ -5,11 +5,11 @@
 use crate::blueprint::cluster::Cluster;
 use crate::cidr::Ipv4Cidr;
 use crate::compile::codes;
+use crate::compile::compute::Defaulted as ComputeDefaulted;
 use crate::compile::network::Defaulted as NetworkDefaulted;
 use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
 use crate::spec::cluster::{ClusterSpec, IpFamily, RemovalPolicy};
-use crate::spec::compute::Compute;
 use crate::spec::identity::{IdentityMode, WorkloadIdentity};
 use crate::spec::network::NatGateways;
 use crate::spec::StackLayout;
@@ -106,7 +106,7 @@ pub(crate) fn karpenter(bp: &Defaulted, errors: &mut ValidationErrors) {
             "the Cluster Autoscaler and Karpenter both scale nodes and would fight over them: remove clusterAutoscaler or karpenter",
         );
     }
-    if bp.compute.auto_mode.enabled {
+    if bp.compute.auto_mode.is_some() {
         errors.push(
             path,
             codes::CONFLICT,
@@ -137,7 +137,7 @@ pub(crate) fn karpenter(bp: &Defaulted, errors: &mut ValidationErrors) {
 /// that cannot be known here, and the docs say to use IRSA for them.
 pub(crate) fn pod_identity_on_fargate(
     identities: &[WorkloadIdentity],
-    compute: &Compute,
+    compute: &ComputeDefaulted,
     errors: &mut ValidationErrors,
 ) {
     let on_fargate = |namespace: &str| -> Option<String> {

@@ -2,6 +2,7 @@
 //! both read these, so a default is never applied in one path only.
 
 use crate::spec::cluster::{AuthenticationMode, IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
+use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, Subnets};
 use crate::spec::network::{AvailabilityZones, NatGateways, TrafficType};
 use crate::spec::{CrossStackReferences, StackLayout};
 
@@ -137,6 +138,36 @@ pub const LOG_RETENTION_CHOICES: [u32; 22] =
 /// Node group instance types: `m7i.large` (2 vCPU, 8 GiB), a general-purpose current
 /// generation that fits the default `AL2023_x86_64_STANDARD` AMI type.
 pub const INSTANCE_TYPE: &str = "m7i.large";
+
+/// Node group AMI type: `AL2023_x86_64_STANDARD`, the Amazon Linux 2023 EKS optimized AMI
+/// for the default instance type (x86_64); EKS publishes no Amazon Linux 2 AMIs from
+/// Kubernetes 1.33 (<https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html>).
+pub const AMI_TYPE: AmiType = AmiType::Al2023X86_64;
+
+/// Node group capacity: On-Demand; Spot, which EC2 can reclaim, is asked for.
+pub const CAPACITY_TYPE: CapacityType = CapacityType::OnDemand;
+
+/// How a Spot Auto Scaling group picks pools: `price-capacity-optimized`, the EC2 Auto
+/// Scaling recommendation
+/// (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/allocation-strategies.html>).
+pub const SPOT_ALLOCATION_STRATEGY: SpotAllocationStrategy = SpotAllocationStrategy::PriceCapacityOptimized;
+
+/// The subnets of nodes and Fargate pods: the private ones, so nodes get no public IP
+/// address (EKS best practices).
+pub const NODE_SUBNETS: Subnets = Subnets::Private;
+
+/// Instance types newer than the instance type table: refused, with the closest known
+/// names, unless a group opts in.
+pub const ALLOW_UNLISTED_INSTANCE_TYPES: bool = false;
+
+/// One-minute CloudWatch metrics for node instances: off (billed; 5-minute metrics stay).
+pub const DETAILED_MONITORING: bool = false;
+
+/// Cluster Autoscaler tags on node groups: off.
+pub const CLUSTER_AUTOSCALER: bool = false;
+
+/// EKS Auto Mode: off.
+pub const AUTO_MODE: bool = false;
 
 /// Node group minimum size: 2, so one node can fail or drain without losing capacity.
 pub const NODEGROUP_MIN_SIZE: u32 = 2;
@@ -312,6 +343,30 @@ mod values {
     impl Default for AuthenticationMode {
         fn default() -> Self {
             AUTHENTICATION_MODE
+        }
+    }
+
+    impl Default for AmiType {
+        fn default() -> Self {
+            AMI_TYPE
+        }
+    }
+
+    impl Default for CapacityType {
+        fn default() -> Self {
+            CAPACITY_TYPE
+        }
+    }
+
+    impl Default for SpotAllocationStrategy {
+        fn default() -> Self {
+            SPOT_ALLOCATION_STRATEGY
+        }
+    }
+
+    impl Default for Subnets {
+        fn default() -> Self {
+            NODE_SUBNETS
         }
     }
 

@@ -2,10 +2,11 @@
 
 use crate::compile::codes;
 use crate::compile::common::is_dns_label;
+use crate::compile::compute::Defaulted;
 use crate::compile::defaults;
 use crate::compile::{labels, nodegroups, tags};
 use crate::error::ValidationErrors;
-use crate::spec::compute::{Compute, FargateProfile, Subnets};
+use crate::spec::compute::{FargateProfile, Subnets};
 
 /// Checks a Fargate profile.
 pub(crate) fn profile(path: &str, profile: &FargateProfile, errors: &mut ValidationErrors) {
@@ -32,7 +33,7 @@ pub(crate) fn profile(path: &str, profile: &FargateProfile, errors: &mut Validat
         }
         labels::labels(&p, &s.labels, &|_| None, errors);
     }
-    if profile.subnets == Subnets::Public {
+    if profile.subnets.unwrap_or(defaults::NODE_SUBNETS) == Subnets::Public {
         errors.push(
             format!("{path}.subnets"),
             codes::PUBLIC_SUBNETS,
@@ -44,12 +45,9 @@ pub(crate) fn profile(path: &str, profile: &FargateProfile, errors: &mut Validat
 
 /// With Fargate as the only compute, CoreDNS runs on Fargate: a profile must select
 /// `kube-system`.
-pub(crate) fn coredns(compute: &Compute, errors: &mut ValidationErrors) {
+pub(crate) fn coredns(compute: &Defaulted, errors: &mut ValidationErrors) {
     let profiles = &compute.fargate_profiles;
-    let fargate_only = !profiles.is_empty()
-        && compute.managed_node_groups.is_empty()
-        && compute.self_managed_node_groups.is_empty()
-        && !compute.auto_mode.enabled;
+    let fargate_only = !profiles.is_empty() && !compute.has_node_groups() && compute.auto_mode.is_none();
     let kube_system = profiles.iter().any(|p| p.selectors.iter().any(|s| s.namespace == "kube-system"));
     if fargate_only && !kube_system {
         errors.push(

@@ -50,6 +50,7 @@ pub(crate) struct Defaulted<'a> {
     pub(crate) removal_policy: RemovalPolicy,
     pub(crate) network: network::Defaulted<'a>,
     pub(crate) cluster: crate::blueprint::cluster::Cluster,
+    pub(crate) compute: compute::Defaulted<'a>,
 }
 
 impl<'a> Defaulted<'a> {
@@ -63,6 +64,7 @@ impl<'a> Defaulted<'a> {
             removal_policy: spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY),
             network: network::defaulted(&spec.network),
             cluster: cluster::resolve(&spec.cluster, spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY)),
+            compute: compute::defaulted(&spec.compute),
         }
     }
 }
@@ -99,6 +101,13 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         return Err(errors);
     }
     let findings = checks::findings(&bp);
+    let service_cidr = derived::service_cidr(&bp);
+    let karpenter_isolated_vpc = derived::isolated_vpc(&bp);
+    let addons = derived::addons(&bp);
+    let Some(compute) = compute::resolve(bp.compute.clone(), bp.kubernetes_version.as_str(), &service_cidr) else {
+        // Validation refused what self-managed node groups need, and said why.
+        return Err(errors);
+    };
     let blueprint = Blueprint {
         name: spec.name.clone(),
         kubernetes_version: bp.kubernetes_version.clone(),
@@ -108,10 +117,10 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         tags: spec.tags.clone(),
         network,
         cluster: bp.cluster.clone(),
-        compute: spec.compute.clone(),
+        compute,
         identities: spec.identities.clone(),
-        karpenter_isolated_vpc: derived::isolated_vpc(&bp),
-        service_cidr: derived::service_cidr(&bp),
+        addons,
+        karpenter_isolated_vpc,
         findings: findings.clone(),
         spec,
     };
@@ -189,7 +198,7 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cross::removal(&bp.spec.cluster, bp.removal_policy, errors);
     cross::cluster_network(&bp.cluster, &bp.network, errors);
     cross::node_reachability(&bp.cluster, &bp.network, errors);
-    compute::validate(&bp.compute, bp.kubernetes_version.as_str(), errors);
+    compute::validate(&bp.spec.compute, &bp.compute, bp.kubernetes_version.as_str(), errors);
     identity::validate(&bp.identities, errors);
     cross::pod_identity_on_fargate(&bp.identities, &bp.compute, errors);
     cross::service_cidr_required(bp, errors);

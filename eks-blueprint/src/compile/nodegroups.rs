@@ -2,73 +2,110 @@
 //! groups share (name, sizes, instance types, volume, labels and taints, tags, kubelet, SSH
 //! key), then each kind's own rules.
 
-use indexmap::IndexMap;
-
+use crate::blueprint::compute::{ManagedNodeGroup, NodeGroup, UpdateConfig};
 use crate::compile::codes;
 use crate::compile::common::check_no_substitution;
 use crate::compile::data::instance_types;
 use crate::compile::defaults;
 use crate::compile::{labels, tags};
 use crate::error::ValidationErrors;
-use crate::spec::compute::{AmiType, Arch, Kubelet, ManagedNodeGroup, OsFamily, SelfManagedNodeGroup, Subnets, Taint};
+use crate::spec::compute::{self as spec, AmiType, Arch, Kubelet, OsFamily, SpotAllocationStrategy, Subnets};
+use crate::text::pascal_case;
 
-/// What managed and self-managed node groups share, as the base validator reads it.
-struct Base<'a> {
-    name: &'a str,
-    min_size: u32,
-    desired_size: u32,
-    max_size: u32,
-    instance_types: &'a [String],
-    allow_unlisted_instance_types: bool,
-    ami_type: AmiType,
-    volume_size: u32,
-    labels: &'a IndexMap<String, String>,
-    taints: &'a [Taint],
-    tags: &'a IndexMap<String, String>,
-    kubelet: &'a Kubelet,
-    ssh_key_name: Option<&'a str>,
+/// What both kinds share, every default applied: one place for their defaults, whichever
+/// kind of spec it comes from (the two spec structs name these fields alike).
+macro_rules! node_group_base {
+    ($spec:expr) => {
+        NodeGroup {
+            name: $spec.name.clone(),
+            id: pascal_case(&$spec.name),
+            instance_types: $spec.instance_types.clone().unwrap_or_else(|| vec![defaults::INSTANCE_TYPE.to_owned()]),
+            allow_unlisted_instance_types: $spec
+                .allow_unlisted_instance_types
+                .unwrap_or(defaults::ALLOW_UNLISTED_INSTANCE_TYPES),
+            ami_type: $spec.ami_type.unwrap_or(defaults::AMI_TYPE),
+            capacity_type: $spec.capacity_type.unwrap_or(defaults::CAPACITY_TYPE),
+            min_size: $spec.min_size.unwrap_or(defaults::NODEGROUP_MIN_SIZE),
+            // The desired size defaults to the minimum size.
+            desired_size: $spec.desired_size.unwrap_or_else(|| $spec.min_size.unwrap_or(defaults::NODEGROUP_MIN_SIZE)),
+            max_size: $spec.max_size.unwrap_or(defaults::NODEGROUP_MAX_SIZE),
+            volume_size: $spec.volume_size.unwrap_or(defaults::ROOT_VOLUME_GIB),
+            labels: $spec.labels.clone(),
+            taints: $spec.taints.clone(),
+            subnets: $spec.subnets.unwrap_or(defaults::NODE_SUBNETS),
+            tags: $spec.tags.clone(),
+            detailed_monitoring: $spec.detailed_monitoring.unwrap_or(defaults::DETAILED_MONITORING),
+            ssh_key_name: $spec.ssh_key_name.clone(),
+            kubelet: $spec.kubelet.clone(),
+        }
+    };
+}
+
+/// A managed node group with its defaults applied.
+pub(crate) fn resolve_managed(group: &spec::ManagedNodeGroup) -> ManagedNodeGroup {
+    let update = &group.update_config;
+    ManagedNodeGroup {
+        base: node_group_base!(group),
+        // One node at a time, unless a count or a percentage is given.
+        update: match (update.max_unavailable, update.max_unavailable_percentage) {
+            (None, Some(percent)) => UpdateConfig::MaxUnavailablePercentage(percent),
+            (count, _) => UpdateConfig::MaxUnavailable(count.unwrap_or(defaults::NODEGROUP_MAX_UNAVAILABLE)),
+        },
+    }
+}
+
+/// A self-managed node group with its defaults applied, before the data compile derives for
+/// it (its AMI parameter and the cluster DNS).
+#[derive(Debug, Clone)]
+pub(crate) struct SelfManaged {
+    pub(crate) base: NodeGroup,
+    pub(crate) spot_allocation_strategy: SpotAllocationStrategy,
+}
+
+/// A self-managed node group with its defaults applied.
+pub(crate) fn resolve_self_managed(group: &spec::SelfManagedNodeGroup) -> SelfManaged {
+    SelfManaged {
+        base: node_group_base!(group),
+        spot_allocation_strategy: group.spot_allocation_strategy.unwrap_or(defaults::SPOT_ALLOCATION_STRATEGY),
+    }
 }
 
 /// The base validator: what every node group must meet. `size_limit` is the most nodes of
 /// the kind (EKS limits managed node groups), `tag_rules` where its tags land.
-fn base(path: &str, group: &Base, size_limit: Option<u32>, tag_rules: tags::TagRules, errors: &mut ValidationErrors) {
-    check_name(path, group.name, errors);
+fn base(
+    path: &str,
+    group: &NodeGroup,
+    size_limit: Option<u32>,
+    tag_rules: tags::TagRules,
+    errors: &mut ValidationErrors,
+) {
+    check_name(path, &group.name, errors);
     check_sizes(path, group.min_size, group.desired_size, group.max_size, size_limit, errors);
-    check_instance_types(path, group.instance_types, group.allow_unlisted_instance_types, group.ami_type, errors);
+    check_instance_types(path, &group.instance_types, group.allow_unlisted_instance_types, group.ami_type, errors);
     check_volume(path, group.volume_size, errors);
-    labels::labels(path, group.labels, &|_| None, errors);
-    labels::taints(path, group.taints, Some(defaults::MAX_TAINTS), errors);
-    tags::check(&format!("{path}.tags"), group.tags, tag_rules, errors);
-    check_kubelet(path, group.kubelet, group.ami_type, errors);
-    check_ssh_key(path, group.ssh_key_name, errors);
+    labels::labels(path, &group.labels, &|_| None, errors);
+    labels::taints(path, &group.taints, Some(defaults::MAX_TAINTS), errors);
+    tags::check(&format!("{path}.tags"), &group.tags, tag_rules, errors);
+    check_kubelet(path, &group.kubelet, group.ami_type, errors);
+    check_ssh_key(path, group.ssh_key_name.as_deref(), errors);
 }
 
-/// Checks a managed node group.
-pub(crate) fn managed(path: &str, group: &ManagedNodeGroup, errors: &mut ValidationErrors) {
-    let shared = Base {
-        name: &group.name,
-        min_size: group.min_size,
-        desired_size: group.desired(),
-        max_size: group.max_size,
-        instance_types: &group.instance_types,
-        allow_unlisted_instance_types: group.allow_unlisted_instance_types,
-        ami_type: group.ami_type,
-        volume_size: group.volume_size,
-        labels: &group.labels,
-        taints: &group.taints,
-        tags: &group.tags,
-        kubelet: &group.kubelet,
-        ssh_key_name: group.ssh_key_name.as_deref(),
-    };
-    base(path, &shared, Some(defaults::NODEGROUP_MAX_LIMIT), tags::NODEGROUP_TAGS, errors);
-    if group.subnets == Subnets::Public {
+/// Checks a managed node group (`spec` as written, `group` with its defaults).
+pub(crate) fn managed(
+    path: &str,
+    spec: &spec::ManagedNodeGroup,
+    group: &ManagedNodeGroup,
+    errors: &mut ValidationErrors,
+) {
+    base(path, &group.base, Some(defaults::NODEGROUP_MAX_LIMIT), tags::NODEGROUP_TAGS, errors);
+    if group.base.subnets == Subnets::Public {
         errors.push(
             format!("{path}.subnets"),
             codes::PUBLIC_SUBNETS,
             "managed node groups need subnets that assign public IP addresses at launch, and the blueprint's public subnets do not; use private subnets, or a self-managed node group",
         );
     }
-    let u = &group.update_config;
+    let u = &spec.update_config;
     let p = format!("{path}.updateConfig");
     match (u.max_unavailable, u.max_unavailable_percentage) {
         (Some(_), Some(_)) => {
@@ -89,30 +126,16 @@ pub(crate) fn managed(path: &str, group: &ManagedNodeGroup, errors: &mut Validat
 }
 
 /// Checks a self-managed node group of a cluster of Kubernetes `version`.
-pub(crate) fn self_managed(path: &str, group: &SelfManagedNodeGroup, version: &str, errors: &mut ValidationErrors) {
-    let shared = Base {
-        name: &group.name,
-        min_size: group.min_size,
-        desired_size: group.desired(),
-        max_size: group.max_size,
-        instance_types: &group.instance_types,
-        allow_unlisted_instance_types: group.allow_unlisted_instance_types,
-        ami_type: group.ami_type,
-        volume_size: group.volume_size,
-        labels: &group.labels,
-        taints: &group.taints,
-        tags: &group.tags,
-        kubelet: &group.kubelet,
-        ssh_key_name: group.ssh_key_name.as_deref(),
-    };
-    base(path, &shared, None, tags::AUTO_SCALING_GROUP_TAGS, errors);
-    if group.ami_type.ssm_parameter(version).is_none() {
+pub(crate) fn self_managed(path: &str, group: &SelfManaged, version: &str, errors: &mut ValidationErrors) {
+    base(path, &group.base, None, tags::AUTO_SCALING_GROUP_TAGS, errors);
+    let ami = group.base.ami_type;
+    if ami.ssm_parameter(version).is_none() {
         errors.push(
             format!("{path}.amiType"),
             codes::AMI_TYPE,
             format!(
                 "{} is offered for managed node groups only; use a managed node group or a non-FIPS AMI type",
-                group.ami_type.as_str()
+                ami.as_str()
             ),
         );
     }

@@ -246,7 +246,7 @@ pub(crate) fn check_counts(bp: &Defaulted, errors: &mut ValidationErrors) {
             landings.push(on("the pod subnets", subnet_tags(name, "pods")));
         }
     }
-    if !bp.compute.managed_node_groups.is_empty() || !bp.compute.self_managed_node_groups.is_empty() {
+    if bp.compute.has_node_groups() {
         landings.push(on("node instances and volumes (launch templates)", vec!["Name".into()]));
     }
     if bp.compute.karpenter.is_some() {
@@ -296,8 +296,8 @@ pub(crate) fn check_counts(bp: &Defaulted, errors: &mut ValidationErrors) {
     for (i, g) in bp.compute.managed_node_groups.iter().enumerate() {
         let mut added = vec!["Name".to_owned()];
         added.extend(autoscaler(ca));
-        let user = blueprint.iter().chain(g.tags.keys()).cloned().collect();
-        let what = format!("node group `{}`", g.name);
+        let user = blueprint.iter().chain(g.base.tags.keys()).cloned().collect();
+        let what = format!("node group `{}`", g.base.name);
         group_landings.push((
             format!("compute.managedNodeGroups[{i}].tags"),
             what.clone(),
@@ -308,11 +308,13 @@ pub(crate) fn check_counts(bp: &Defaulted, errors: &mut ValidationErrors) {
         let mut added = vec!["Name".to_owned(), format!("kubernetes.io/cluster/{name}")];
         added.extend(autoscaler(ca));
         if ca {
-            added.extend(g.labels.keys().map(|k| format!("k8s.io/cluster-autoscaler/node-template/label/{k}")));
-            added.extend(g.taints.iter().map(|t| format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key)));
+            added.extend(g.base.labels.keys().map(|k| format!("k8s.io/cluster-autoscaler/node-template/label/{k}")));
+            added.extend(
+                g.base.taints.iter().map(|t| format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key)),
+            );
         }
-        let user = blueprint.iter().chain(g.tags.keys()).cloned().collect();
-        let what = format!("the Auto Scaling group of `{}`", g.name);
+        let user = blueprint.iter().chain(g.base.tags.keys()).cloned().collect();
+        let what = format!("the Auto Scaling group of `{}`", g.base.name);
         group_landings.push((
             format!("compute.selfManagedNodeGroups[{i}].tags"),
             what.clone(),

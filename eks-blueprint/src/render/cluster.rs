@@ -213,7 +213,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
     // EKS Auto Mode nodes run the VPC CNI, kube-proxy and the Pod Identity agent
     // themselves: when Auto Mode is the only compute, these add-ons are not installed.
     let mut node_addons = Vec::new();
-    if auto.core_addons {
+    if bp.addons.pod_identity_agent {
         // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
         // cluster and are in place before the first node joins. CoreDNS (a Deployment) goes
         // to the compute stack: it stays DEGRADED until nodes exist.

@@ -5,26 +5,32 @@
 //! limit of 1, encrypted gp3 volumes, no SSH key, private subnets).
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::compile::defaults;
+use super::is_default;
 
 /// Everything that runs pods.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Compute {
     /// EKS managed node groups (`compute.managedNodeGroups`). Default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub managed_node_groups: Vec<ManagedNodeGroup>,
     /// Self-managed node groups: Auto Scaling groups of EKS optimized AMIs that join the
     /// cluster through an `EC2_LINUX` access entry (`compute.selfManagedNodeGroups`).
     /// Default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub self_managed_node_groups: Vec<SelfManagedNodeGroup>,
     /// AWS Fargate profiles (`compute.fargateProfiles`). Default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fargate_profiles: Vec<FargateProfile>,
     /// EKS Auto Mode (`compute.autoMode`). Default: off.
+    #[serde(skip_serializing_if = "is_default")]
     pub auto_mode: AutoMode,
     /// Karpenter: node autoscaling with NodePools (see [`super::karpenter::Karpenter`]).
     /// Default: off.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub karpenter: Option<super::karpenter::Karpenter>,
     /// The Cluster Autoscaler scales the node groups (`compute.clusterAutoscaler`): the Auto
     /// Scaling groups of self-managed node groups get the auto-discovery tags
@@ -33,7 +39,8 @@ pub struct Compute {
     /// need no tags: EKS tags their Auto Scaling groups for auto-discovery, and the Cluster
     /// Autoscaler reads their labels and taints from the EKS API (finding
     /// `EKSB-COMPUTE-004` when a group scales from zero). Refused with Karpenter. Default: off.
-    pub cluster_autoscaler: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_autoscaler: Option<bool>,
 }
 
 /// The CPU architecture of an instance type or an AMI.
@@ -86,10 +93,9 @@ pub enum OsFamily {
 /// The AMI type of a node group, spelled as in the `AWS::EKS::Nodegroup` `AmiType` enum.
 ///
 /// Amazon Linux 2 (no AMIs from Kubernetes 1.33), Windows and `CUSTOM` are not offered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AmiType {
     /// Amazon Linux 2023, x86_64. Default.
-    #[default]
     #[serde(rename = "AL2023_x86_64_STANDARD")]
     Al2023X86_64,
     /// Amazon Linux 2023, arm64 (Graviton).
@@ -234,11 +240,10 @@ impl AmiType {
 }
 
 /// On-Demand or Spot capacity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CapacityType {
     /// On-Demand. Default.
-    #[default]
     OnDemand,
     /// Spot.
     Spot,
@@ -255,11 +260,10 @@ impl CapacityType {
 }
 
 /// Which subnets of the blueprint's VPC nodes run in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Subnets {
     /// The private subnets (no public IP addresses). Default.
-    #[default]
     Private,
     /// The public subnets: nodes get public IP addresses. Reported by rule
     /// `EKSB-COMPUTE-003`; refused for Fargate profiles.
@@ -277,13 +281,13 @@ impl Subnets {
 }
 
 /// A Kubernetes taint.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Taint {
     /// The key.
     pub key: String,
     /// The value. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
     pub effect: TaintEffect,
@@ -305,7 +309,7 @@ impl Taint {
 }
 
 /// A taint effect, spelled as in Kubernetes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TaintEffect {
     /// `NoSchedule`
     NoSchedule,
@@ -337,115 +341,102 @@ impl TaintEffect {
 
 /// How many nodes a managed node group update takes down at once: a count or a
 /// percentage, not both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct UpdateConfig {
     /// Nodes unavailable at once (1 to 100). Default: 1 when no percentage is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<u32>,
     /// Percentage of nodes unavailable at once (1 to 100). Default: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_unavailable_percentage: Option<u32>,
 }
 
 /// Kubelet settings, written to the node's user data: a `nodeadm` `NodeConfig` on
 /// Amazon Linux 2023, `[settings.kubernetes]` on Bottlerocket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Kubelet {
     /// Most pods per node (kubelet `maxPods`; Bottlerocket `max-pods`). With
     /// `network.podCidr` the AMI's value is too high: set it (rule `EKSB-NETWORK-001`).
     /// Default: the AMI's value, computed from the instance type's network interfaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pods: Option<u32>,
     /// Extra kubelet command-line flags, each starting with `--` (Amazon Linux 2023 only:
     /// Bottlerocket takes settings, not flags). Default: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
-}
-
-impl Kubelet {
-    /// Whether nothing is set.
-    pub fn is_empty(&self) -> bool {
-        self.max_pods.is_none() && self.flags.is_empty()
-    }
 }
 
 /// An EKS managed node group, with a launch template that enforces IMDSv2 and encrypted
 /// volumes.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ManagedNodeGroup {
     /// The name: letters, digits, `-` and `_`, unique in the blueprint.
     pub name: String,
     /// Instance types, all of the AMI type's architecture (a `g` after the generation
     /// digit, as in `m7g`, is arm64), each one eks-blueprint's instance type table knows
     /// unless `allowUnlistedInstanceTypes` is set. Default: `[m7i.large]`.
-    #[serde(default = "default_instance_types")]
-    pub instance_types: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_types: Option<Vec<String>>,
     /// Accept instance types newer than eks-blueprint's instance type table (see
     /// [`crate::compile::data::instance_types`]): an unlisted type must still look like one
     /// (`family.size`), and its architecture is read from its name. Default: off, an
     /// unknown type is an error with the closest known names.
-    #[serde(default)]
-    pub allow_unlisted_instance_types: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_unlisted_instance_types: Option<bool>,
     /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
-    #[serde(default)]
-    pub ami_type: AmiType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ami_type: Option<AmiType>,
     /// On-Demand or Spot. Default: On-Demand.
-    #[serde(default)]
-    pub capacity_type: CapacityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_type: Option<CapacityType>,
     /// Fewest nodes. Default: 2.
-    #[serde(default = "default_min_size")]
-    pub min_size: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_size: Option<u32>,
     /// Nodes at creation. Default: the minimum size.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_size: Option<u32>,
     /// Most nodes. Default: 4.
-    #[serde(default = "default_max_size")]
-    pub max_size: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<u32>,
     /// Volume size in GiB (encrypted gp3): the root volume on Amazon Linux, the data
     /// volume `/dev/xvdb` on Bottlerocket. Default: 80.
-    #[serde(default = "default_volume_size")]
-    pub volume_size: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_size: Option<u32>,
     /// Kubernetes labels. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub labels: IndexMap<String, String>,
     /// Kubernetes taints (at most 50). Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taints: Vec<Taint>,
     /// How many nodes an update replaces at once. Default: one node at a time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub update_config: UpdateConfig,
     /// The subnets: only `private` is accepted (EKS requires public subnets of managed
     /// node groups to assign public IP addresses at launch, and the blueprint's public
     /// subnets never do). Default: private.
-    #[serde(default)]
-    pub subnets: Subnets,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Subnets>,
     /// Tags of the node group (in addition to the blueprint's tags). Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
     /// One-minute CloudWatch metrics for the instances (billed). Default: off (5-minute
     /// metrics).
-    #[serde(default)]
-    pub detailed_monitoring: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detailed_monitoring: Option<bool>,
     /// An EC2 key pair for SSH. Opening SSH widens the attack surface: prefer SSM Session
     /// Manager (reported by rule `EKSB-COMPUTE-002`). Default: no key, no SSH.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
     /// Kubelet settings, merged by EKS with its own bootstrap configuration. Default: the
     /// AMI's.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub kubelet: Kubelet,
-}
-
-fn default_instance_types() -> Vec<String> {
-    vec![defaults::INSTANCE_TYPE.to_owned()]
-}
-fn default_min_size() -> u32 {
-    defaults::NODEGROUP_MIN_SIZE
-}
-fn default_max_size() -> u32 {
-    defaults::NODEGROUP_MAX_SIZE
-}
-fn default_volume_size() -> u32 {
-    defaults::ROOT_VOLUME_GIB
 }
 
 impl ManagedNodeGroup {
@@ -453,28 +444,23 @@ impl ManagedNodeGroup {
     pub fn builder(name: impl Into<String>) -> ManagedNodeGroupBuilder {
         ManagedNodeGroupBuilder(ManagedNodeGroup {
             name: name.into(),
-            instance_types: Vec::new(),
-            allow_unlisted_instance_types: false,
-            ami_type: AmiType::default(),
-            capacity_type: CapacityType::default(),
-            min_size: defaults::NODEGROUP_MIN_SIZE,
+            instance_types: None,
+            allow_unlisted_instance_types: None,
+            ami_type: None,
+            capacity_type: None,
+            min_size: None,
             desired_size: None,
-            max_size: defaults::NODEGROUP_MAX_SIZE,
-            volume_size: defaults::ROOT_VOLUME_GIB,
+            max_size: None,
+            volume_size: None,
             labels: IndexMap::new(),
             taints: Vec::new(),
             update_config: UpdateConfig::default(),
-            subnets: Subnets::default(),
+            subnets: None,
             tags: IndexMap::new(),
-            detailed_monitoring: false,
+            detailed_monitoring: None,
             ssh_key_name: None,
             kubelet: Kubelet::default(),
         })
-    }
-
-    /// The desired size: as given, else the minimum size.
-    pub fn desired(&self) -> u32 {
-        self.desired_size.unwrap_or(self.min_size)
     }
 }
 
@@ -484,32 +470,32 @@ macro_rules! node_group_setters {
     () => {
         /// Adds instance types (appends). Default: `m7i.large` when none is given.
         pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
-            self.0.instance_types.extend(types.into_iter().map(Into::into));
+            self.0.instance_types.get_or_insert_with(Vec::new).extend(types.into_iter().map(Into::into));
             self
         }
 
         /// Accepts instance types newer than eks-blueprint's instance type table. Default:
         /// off.
         pub fn allow_unlisted_instance_types(mut self, on: bool) -> Self {
-            self.0.allow_unlisted_instance_types = on;
+            self.0.allow_unlisted_instance_types = Some(on);
             self
         }
 
         /// The AMI type. Default: `AL2023_x86_64_STANDARD`.
         pub fn ami_type(mut self, ami: AmiType) -> Self {
-            self.0.ami_type = ami;
+            self.0.ami_type = Some(ami);
             self
         }
 
         /// On-Demand or Spot. Default: On-Demand.
         pub fn capacity_type(mut self, capacity: CapacityType) -> Self {
-            self.0.capacity_type = capacity;
+            self.0.capacity_type = Some(capacity);
             self
         }
 
         /// Fewest nodes. Default: 2.
         pub fn min_size(mut self, n: u32) -> Self {
-            self.0.min_size = n;
+            self.0.min_size = Some(n);
             self
         }
 
@@ -521,13 +507,13 @@ macro_rules! node_group_setters {
 
         /// Most nodes. Default: 4.
         pub fn max_size(mut self, n: u32) -> Self {
-            self.0.max_size = n;
+            self.0.max_size = Some(n);
             self
         }
 
         /// Volume size in GiB (the data volume on Bottlerocket). Default: 80.
         pub fn volume_size(mut self, gib: u32) -> Self {
-            self.0.volume_size = gib;
+            self.0.volume_size = Some(gib);
             self
         }
 
@@ -545,7 +531,7 @@ macro_rules! node_group_setters {
 
         /// Private or public subnets. Default: private.
         pub fn subnets(mut self, subnets: Subnets) -> Self {
-            self.0.subnets = subnets;
+            self.0.subnets = Some(subnets);
             self
         }
 
@@ -557,7 +543,7 @@ macro_rules! node_group_setters {
 
         /// One-minute CloudWatch instance metrics. Default: off.
         pub fn detailed_monitoring(mut self, on: bool) -> Self {
-            self.0.detailed_monitoring = on;
+            self.0.detailed_monitoring = Some(on);
             self
         }
 
@@ -603,8 +589,9 @@ impl ManagedNodeGroupBuilder {
 
     /// The node group. Validation happens in [`crate::BlueprintBuilder::build`].
     pub fn build(mut self) -> ManagedNodeGroup {
-        if self.0.instance_types.is_empty() {
-            self.0.instance_types = default_instance_types();
+        // No instance type given: the default, as if none had been asked for.
+        if self.0.instance_types.as_ref().is_some_and(Vec::is_empty) {
+            self.0.instance_types = None;
         }
         self.0
     }
@@ -617,12 +604,11 @@ impl From<ManagedNodeGroupBuilder> for ManagedNodeGroup {
 }
 
 /// How an Auto Scaling group picks Spot capacity pools.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SpotAllocationStrategy {
     /// `price-capacity-optimized`: the pools least likely to be interrupted, then the
     /// cheapest among them (the EC2 Auto Scaling recommendation). Default.
-    #[default]
     PriceCapacityOptimized,
     /// `capacity-optimized`: the pools least likely to be interrupted.
     CapacityOptimized,
@@ -642,64 +628,65 @@ impl SpotAllocationStrategy {
 /// the public SSM parameter of the cluster's Kubernetes version), with a launch template
 /// that enforces IMDSv2 and encrypted volumes, the cluster security group, and an
 /// `EC2_LINUX` access entry for its node role.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SelfManagedNodeGroup {
     /// The name: letters, digits, `-` and `_`, unique among self-managed node groups.
     pub name: String,
     /// Instance types, all of the AMI type's architecture, each one eks-blueprint's instance
     /// type table knows unless `allowUnlistedInstanceTypes` is set. Default: `[m7i.large]`.
-    #[serde(default = "default_instance_types")]
-    pub instance_types: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_types: Option<Vec<String>>,
     /// Accept instance types newer than eks-blueprint's instance type table: an unlisted type
     /// must still look like one (`family.size`), and its architecture is read from its name.
     /// Default: off, an unknown type is an error with the closest known names.
-    #[serde(default)]
-    pub allow_unlisted_instance_types: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_unlisted_instance_types: Option<bool>,
     /// The AMI type (the FIPS variants are for managed node groups only). Default:
     /// `AL2023_x86_64_STANDARD`.
-    #[serde(default)]
-    pub ami_type: AmiType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ami_type: Option<AmiType>,
     /// On-Demand or Spot. Default: On-Demand.
-    #[serde(default)]
-    pub capacity_type: CapacityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_type: Option<CapacityType>,
     /// How Spot pools are chosen (Spot only). Default: `price-capacity-optimized`.
-    #[serde(default)]
-    pub spot_allocation_strategy: SpotAllocationStrategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_allocation_strategy: Option<SpotAllocationStrategy>,
     /// Fewest nodes. Default: 2.
-    #[serde(default = "default_min_size")]
-    pub min_size: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_size: Option<u32>,
     /// Nodes at creation. Default: the minimum size.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_size: Option<u32>,
     /// Most nodes. Default: 4.
-    #[serde(default = "default_max_size")]
-    pub max_size: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<u32>,
     /// Volume size in GiB (encrypted gp3; the data volume on Bottlerocket). Default: 80.
-    #[serde(default = "default_volume_size")]
-    pub volume_size: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_size: Option<u32>,
     /// Kubernetes labels, registered by the kubelet. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub labels: IndexMap<String, String>,
     /// Kubernetes taints, registered by the kubelet. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taints: Vec<Taint>,
     /// Private or public subnets; in public subnets the instances get a public IP address
     /// (rule `EKSB-COMPUTE-003`). Default: private.
-    #[serde(default)]
-    pub subnets: Subnets,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Subnets>,
     /// Tags of the Auto Scaling group, propagated to instances. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
     /// One-minute CloudWatch instance metrics (billed). Default: off.
-    #[serde(default)]
-    pub detailed_monitoring: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detailed_monitoring: Option<bool>,
     /// An EC2 key pair for SSH (prefer SSM Session Manager; rule `EKSB-COMPUTE-002`).
     /// Default: no key, no SSH.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
     /// Kubelet settings. Default: the AMI's.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub kubelet: Kubelet,
 }
 
@@ -708,28 +695,23 @@ impl SelfManagedNodeGroup {
     pub fn builder(name: impl Into<String>) -> SelfManagedNodeGroupBuilder {
         SelfManagedNodeGroupBuilder(SelfManagedNodeGroup {
             name: name.into(),
-            instance_types: Vec::new(),
-            allow_unlisted_instance_types: false,
-            ami_type: AmiType::default(),
-            capacity_type: CapacityType::default(),
-            spot_allocation_strategy: SpotAllocationStrategy::default(),
-            min_size: defaults::NODEGROUP_MIN_SIZE,
+            instance_types: None,
+            allow_unlisted_instance_types: None,
+            ami_type: None,
+            capacity_type: None,
+            spot_allocation_strategy: None,
+            min_size: None,
             desired_size: None,
-            max_size: defaults::NODEGROUP_MAX_SIZE,
-            volume_size: defaults::ROOT_VOLUME_GIB,
+            max_size: None,
+            volume_size: None,
             labels: IndexMap::new(),
             taints: Vec::new(),
-            subnets: Subnets::default(),
+            subnets: None,
             tags: IndexMap::new(),
-            detailed_monitoring: false,
+            detailed_monitoring: None,
             ssh_key_name: None,
             kubelet: Kubelet::default(),
         })
-    }
-
-    /// The desired size: as given, else the minimum size.
-    pub fn desired(&self) -> u32 {
-        self.desired_size.unwrap_or(self.min_size)
     }
 }
 
@@ -742,14 +724,15 @@ impl SelfManagedNodeGroupBuilder {
 
     /// How Spot pools are chosen. Default: `price-capacity-optimized`.
     pub fn spot_allocation_strategy(mut self, strategy: SpotAllocationStrategy) -> Self {
-        self.0.spot_allocation_strategy = strategy;
+        self.0.spot_allocation_strategy = Some(strategy);
         self
     }
 
     /// The node group. Validation happens in [`crate::BlueprintBuilder::build`].
     pub fn build(mut self) -> SelfManagedNodeGroup {
-        if self.0.instance_types.is_empty() {
-            self.0.instance_types = default_instance_types();
+        // No instance type given: the default, as if none had been asked for.
+        if self.0.instance_types.as_ref().is_some_and(Vec::is_empty) {
+            self.0.instance_types = None;
         }
         self.0
     }
@@ -763,29 +746,31 @@ impl From<SelfManagedNodeGroupBuilder> for SelfManagedNodeGroup {
 
 /// An AWS Fargate profile: pods matching one of its selectors run on Fargate, in the
 /// private subnets, with a pod execution role that only this cluster's profiles can use.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FargateProfile {
     /// The name: letters, digits, `-` and `_`, unique in the blueprint.
     pub name: String,
     /// Which pods run on Fargate: one to five selectors.
     pub selectors: Vec<FargateSelector>,
     /// Fargate runs pods in private subnets only; `public` is refused. Default: private.
-    #[serde(default)]
-    pub subnets: Subnets,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Subnets>,
     /// Tags of the profile. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
 }
 
 /// Pods of a namespace, optionally with given labels.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FargateSelector {
     /// The namespace.
     pub namespace: String,
     /// Labels a pod must all have. Default: none (every pod of the namespace).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub labels: IndexMap<String, String>,
 }
 
@@ -808,7 +793,7 @@ impl FargateProfile {
         FargateProfileBuilder(FargateProfile {
             name: name.into(),
             selectors: Vec::new(),
-            subnets: Subnets::default(),
+            subnets: None,
             tags: IndexMap::new(),
         })
     }
@@ -844,7 +829,7 @@ impl From<FargateProfileBuilder> for FargateProfile {
 }
 
 /// A built-in node pool of EKS Auto Mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodePool {
     /// `general-purpose`: On-Demand C, M and R instances of generation 5 or later.
@@ -872,63 +857,28 @@ impl NodePool {
 /// When Auto Mode is the only compute, the `vpc-cni`, `kube-proxy`, `coredns` and
 /// `eks-pod-identity-agent` add-ons are not installed: Auto Mode nodes run those
 /// components themselves.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct AutoMode {
     /// Turns Auto Mode on. Default: off.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// The built-in node pools. Default: `[general-purpose, system]`; `[]` for custom
     /// NodePools only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_pools: Option<Vec<NodePool>>,
 }
 
 impl AutoMode {
     /// Auto Mode on, with the default node pools.
     pub fn enabled() -> Self {
-        AutoMode { enabled: true, node_pools: None }
+        AutoMode { enabled: Some(true), node_pools: None }
     }
 
     /// Sets the built-in node pools. Default: `[general-purpose, system]`.
     pub fn node_pools(mut self, pools: impl IntoIterator<Item = NodePool>) -> Self {
         self.node_pools = Some(pools.into_iter().collect());
         self
-    }
-
-    /// The built-in node pools in effect.
-    pub fn effective_node_pools(&self) -> Vec<NodePool> {
-        match &self.node_pools {
-            Some(pools) => pools.clone(),
-            None => defaults::AUTO_MODE_NODE_POOLS.to_vec(),
-        }
-    }
-}
-
-impl Compute {
-    /// The Fargate profile that runs every pod of `namespace`: one with a selector for the
-    /// namespace and no labels. EKS schedules the pods a profile selects onto Fargate
-    /// (<https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html>).
-    pub fn fargate_profile_for_namespace(&self, namespace: &str) -> Option<&FargateProfile> {
-        self.fargate_profiles
-            .iter()
-            .find(|p| p.selectors.iter().any(|s| s.namespace == namespace && s.labels.is_empty()))
-    }
-
-    /// Whether Fargate is the only compute: Fargate profiles, and no node group, Auto Mode or
-    /// Karpenter, so every pod runs on Fargate (or nowhere).
-    pub fn fargate_only(&self) -> bool {
-        !self.fargate_profiles.is_empty()
-            && self.managed_node_groups.is_empty()
-            && self.self_managed_node_groups.is_empty()
-            && !self.auto_mode.enabled
-            && self.karpenter.is_none()
-    }
-
-    /// Whether EKS Auto Mode is on and nothing else runs pods, so the core add-ons it
-    /// replaces are not installed.
-    pub fn auto_mode_only(&self) -> bool {
-        self.auto_mode.enabled
-            && self.managed_node_groups.is_empty()
-            && self.self_managed_node_groups.is_empty()
-            && self.fargate_profiles.is_empty()
     }
 }

@@ -5,7 +5,7 @@
 //! <https://karpenter.sh/docs/>
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::compute::Taint;
 use crate::compile::defaults;
@@ -21,7 +21,7 @@ use crate::compile::defaults;
 ///
 /// The controller itself must run on capacity Karpenter does not manage: give the blueprint
 /// a managed node group. Karpenter and the Cluster Autoscaler exclude each other.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Karpenter {
     /// The namespace the Karpenter Helm chart is installed in. Default: `kube-system`.
@@ -51,7 +51,7 @@ impl Default for Karpenter {
 
 /// A Karpenter NodePool (`karpenter.sh/v1`): which instances Karpenter may launch for
 /// pending pods, and how it may disrupt them.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NodePool {
     /// The NodePool name: a DNS label (lowercase letters, digits and `-`), unique.
@@ -104,7 +104,7 @@ fn default_architectures() -> Vec<Architecture> {
 }
 
 /// A Karpenter capacity type (the `karpenter.sh/capacity-type` label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CapacityType {
     /// `on-demand`
@@ -124,7 +124,7 @@ impl CapacityType {
 }
 
 /// A CPU architecture (the `kubernetes.io/arch` label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Architecture {
     /// `amd64` (x86_64).
@@ -144,7 +144,7 @@ impl Architecture {
 }
 
 /// Resource limits of a NodePool, as Kubernetes quantities (`1000`, `4000Gi`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Limits {
     /// Total vCPUs; `null` for no limit. Default: 1000.
@@ -177,6 +177,12 @@ impl From<&str> for IntOrString {
     }
 }
 
+impl Serialize for IntOrString {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 impl<'de> Deserialize<'de> for IntOrString {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -203,7 +209,7 @@ impl<'de> Deserialize<'de> for IntOrString {
 }
 
 /// How Karpenter may disrupt a NodePool's nodes.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Disruption {
     /// Which nodes consolidation may remove. Default: `WhenEmptyOrUnderutilized`.
@@ -227,7 +233,7 @@ impl Default for Disruption {
 }
 
 /// Which nodes consolidation may remove.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConsolidationPolicy {
     /// Only nodes without workload pods.
     WhenEmpty,
@@ -248,7 +254,7 @@ impl ConsolidationPolicy {
 
 /// A disruption budget: at most `nodes` nodes disrupted at once, for the given reasons,
 /// during the given schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Budget {
     /// A count (`0`, `2`) or a percentage (`10%`) of the NodePool's nodes.
@@ -288,7 +294,7 @@ impl Budget {
 }
 
 /// A reason Karpenter disrupts a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DisruptionReason {
     /// `Underutilized`
     Underutilized,

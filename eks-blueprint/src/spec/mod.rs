@@ -296,7 +296,7 @@ impl BlueprintBuilder {
 
     /// Tags node groups for Cluster Autoscaler auto-discovery. Default: off.
     pub fn cluster_autoscaler(mut self, on: bool) -> Self {
-        self.0.compute.cluster_autoscaler = on;
+        self.0.compute.cluster_autoscaler = Some(on);
         self
     }
 
