@@ -2,10 +2,10 @@
 
 use indexmap::IndexMap;
 
+use super::karpenter::Karpenter;
 use crate::spec::compute::{
     AmiType, CapacityType, FargateSelector, Kubelet, NodePool, SpotAllocationStrategy, Subnets, Taint,
 };
-use crate::spec::karpenter::Karpenter;
 
 /// Everything that runs pods.
 #[derive(Debug, Clone, PartialEq, Eq)]

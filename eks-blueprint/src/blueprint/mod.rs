@@ -5,6 +5,7 @@
 pub mod addons;
 pub mod cluster;
 pub mod compute;
+pub mod karpenter;
 pub mod network;
 
 use indexmap::IndexMap;
@@ -38,8 +39,6 @@ pub struct Blueprint {
     pub(crate) identities: Vec<WorkloadIdentity>,
     /// The EKS add-ons installed.
     pub(crate) addons: addons::Addons,
-    /// Whether Karpenter runs in a VPC without NAT.
-    pub(crate) karpenter_isolated_vpc: bool,
     /// Best-practice findings, without the suppressed rules.
     pub(crate) findings: Vec<Finding>,
 }
@@ -59,7 +58,6 @@ impl PartialEq for Blueprint {
             compute,
             identities,
             addons,
-            karpenter_isolated_vpc,
             findings,
         } = self;
         *name == other.name
@@ -73,7 +71,6 @@ impl PartialEq for Blueprint {
             && *compute == other.compute
             && *identities == other.identities
             && *addons == other.addons
-            && *karpenter_isolated_vpc == other.karpenter_isolated_vpc
             && *findings == other.findings
     }
 }

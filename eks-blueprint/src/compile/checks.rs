@@ -7,6 +7,7 @@
 //!     reason: batch jobs tolerate losing the whole group
 //! ```
 
+use crate::blueprint::karpenter::Karpenter;
 use crate::blueprint::Finding;
 use crate::compile::codes;
 use crate::compile::compute::Defaulted as ComputeDefaulted;
@@ -17,7 +18,7 @@ use crate::error::ValidationErrors;
 use crate::spec::cluster::{IpFamily, RemovalPolicy};
 use crate::spec::compute::{Arch, CapacityType, Subnets};
 use crate::spec::findings::Suppression;
-use crate::spec::karpenter::{Architecture, Karpenter};
+use crate::spec::karpenter::Architecture;
 use crate::spec::StackLayout;
 
 /// A Spot node group with a single instance type.

@@ -4,31 +4,33 @@
 use crate::blueprint::compute::{
     AutoMode, ClusterDns, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup,
 };
+use crate::blueprint::karpenter::Karpenter;
 use crate::cidr::Ipv4Cidr;
 use crate::compile::codes;
 use crate::compile::defaults;
 use crate::compile::fargate;
+use crate::compile::karpenter;
 use crate::compile::nodegroups::{self, SelfManaged};
 use crate::error::ValidationErrors;
 use crate::spec::compute as spec;
-use crate::spec::karpenter::Karpenter;
 use crate::text::pascal_case;
 
 /// The compute section with every default applied, before the data compile derives for
 /// self-managed node groups.
 #[derive(Debug, Clone)]
-pub(crate) struct Defaulted<'a> {
+pub(crate) struct Defaulted {
     pub(crate) managed_node_groups: Vec<ManagedNodeGroup>,
     pub(crate) self_managed_node_groups: Vec<SelfManaged>,
     pub(crate) fargate_profiles: Vec<FargateProfile>,
     /// Auto Mode, when on.
     pub(crate) auto_mode: Option<AutoMode>,
-    pub(crate) karpenter: Option<&'a Karpenter>,
+    pub(crate) karpenter: Option<Karpenter>,
     pub(crate) cluster_autoscaler: bool,
 }
 
-/// Applies the compute section's defaults.
-pub(crate) fn defaulted(spec: &spec::Compute) -> Defaulted<'_> {
+/// Applies the compute section's defaults; `isolated_vpc`: whether the VPC has no NAT
+/// (Karpenter then runs with `settings.isolatedVPC`).
+pub(crate) fn defaulted(spec: &spec::Compute, isolated_vpc: bool) -> Defaulted {
     Defaulted {
         managed_node_groups: spec.managed_node_groups.iter().map(nodegroups::resolve_managed).collect(),
         self_managed_node_groups: spec.self_managed_node_groups.iter().map(nodegroups::resolve_self_managed).collect(),
@@ -45,12 +47,12 @@ pub(crate) fn defaulted(spec: &spec::Compute) -> Defaulted<'_> {
         auto_mode: spec.auto_mode.enabled.unwrap_or(defaults::AUTO_MODE).then(|| AutoMode {
             node_pools: spec.auto_mode.node_pools.clone().unwrap_or_else(|| defaults::AUTO_MODE_NODE_POOLS.to_vec()),
         }),
-        karpenter: spec.karpenter.as_ref(),
+        karpenter: spec.karpenter.as_ref().map(|k| karpenter::resolve(k, isolated_vpc)),
         cluster_autoscaler: spec.cluster_autoscaler.unwrap_or(defaults::CLUSTER_AUTOSCALER),
     }
 }
 
-impl Defaulted<'_> {
+impl Defaulted {
     /// Whether some node group (managed or self-managed) exists.
     pub(crate) fn has_node_groups(&self) -> bool {
         !self.managed_node_groups.is_empty() || !self.self_managed_node_groups.is_empty()
@@ -170,7 +172,7 @@ pub(crate) fn resolve(compute: Defaulted, version: &str, service_cidr: &str) -> 
         self_managed_node_groups,
         fargate_profiles: compute.fargate_profiles,
         auto_mode: compute.auto_mode,
-        karpenter: compute.karpenter.cloned(),
+        karpenter: compute.karpenter,
         cluster_autoscaler: compute.cluster_autoscaler,
     })
 }

@@ -3,6 +3,7 @@
 
 use crate::spec::cluster::{AuthenticationMode, IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
 use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, Subnets};
+use crate::spec::karpenter::{Architecture, CapacityType as KarpenterCapacityType, ConsolidationPolicy};
 use crate::spec::network::{AvailabilityZones, NatGateways, TrafficType};
 use crate::spec::{CrossStackReferences, StackLayout};
 
@@ -292,7 +293,16 @@ pub const KARPENTER_NODE_POOL: &str = "default";
 
 /// NodePool capacity types: On-Demand and Spot; Karpenter prefers Spot when both are
 /// allowed and falls back to On-Demand (Karpenter docs, NodePools, `karpenter.sh/capacity-type`).
-pub const KARPENTER_CAPACITY_TYPES: [&str; 2] = ["on-demand", "spot"];
+pub const KARPENTER_CAPACITY_TYPES: [KarpenterCapacityType; 2] =
+    [KarpenterCapacityType::OnDemand, KarpenterCapacityType::Spot];
+
+/// NodePool architectures: amd64, which every instance category offers (the getting-started
+/// guide's choice).
+pub const KARPENTER_ARCHITECTURES: [Architecture; 1] = [Architecture::Amd64];
+
+/// NodePool consolidation: `WhenEmptyOrUnderutilized`, Karpenter's own default (the default
+/// of `consolidationPolicy` in the NodePool CRD).
+pub const KARPENTER_CONSOLIDATION_POLICY: ConsolidationPolicy = ConsolidationPolicy::WhenEmptyOrUnderutilized;
 
 /// NodePool instance categories: compute (`c`), general purpose (`m`) and memory optimized
 /// (`r`), the getting-started guide's choice: no burstable or accelerated instances.
@@ -367,6 +377,12 @@ mod values {
     impl Default for Subnets {
         fn default() -> Self {
             NODE_SUBNETS
+        }
+    }
+
+    impl Default for ConsolidationPolicy {
+        fn default() -> Self {
+            KARPENTER_CONSOLIDATION_POLICY
         }
     }
 

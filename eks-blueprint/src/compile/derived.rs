@@ -3,7 +3,7 @@
 
 use crate::blueprint::addons::{Addons, CoreDns, VpcCni};
 use crate::compile::{defaults, Defaulted};
-use crate::spec::network::{NatGateways, VpcEndpointService};
+use crate::spec::network::VpcEndpointService;
 
 /// Whether VPC CNI custom networking applies: a pod CIDR in a VPC of the blueprint, and
 /// the `vpc-cni` add-on of the cluster stack (EKS Auto Mode nodes, when they are the only
@@ -16,7 +16,7 @@ pub(crate) fn custom_networking(spec: &Defaulted) -> bool {
 /// blueprint with `natGateways: none`): it then reaches AWS only through VPC endpoints
 /// ([`isolated_vpc_endpoints`]) and runs with `settings.isolatedVPC: true`.
 pub(crate) fn isolated_vpc(bp: &Defaulted) -> bool {
-    bp.compute.karpenter.is_some() && bp.network.existing.is_none() && bp.network.nat_gateways == NatGateways::None
+    bp.compute.karpenter.as_ref().is_some_and(|k| k.isolated_vpc)
 }
 
 /// The VPC endpoints Karpenter needs in a VPC without internet access: the list of the

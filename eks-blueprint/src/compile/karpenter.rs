@@ -2,13 +2,63 @@
 //! NodePool and EC2NodeClass CRDs. Its conflicts with other sections are in
 //! [`super::cross`].
 
+use crate::blueprint::karpenter::{Karpenter, NodePool};
 use crate::compile::codes;
 use crate::compile::common::is_dns_label;
+use crate::compile::defaults;
 use crate::compile::labels;
 use crate::error::ValidationErrors;
-use crate::spec::karpenter::{Karpenter, NodePool};
+use crate::spec::karpenter as spec;
 
-/// Checks the Karpenter settings and NodePools (`compute.karpenter`).
+/// Applies Karpenter's defaults; `isolated_vpc`: whether its VPC has no NAT.
+pub(crate) fn resolve(spec: &spec::Karpenter, isolated_vpc: bool) -> Karpenter {
+    let node_pools = match &spec.node_pools {
+        Some(pools) => pools.iter().map(node_pool_defaults).collect(),
+        // One NodePool, named as in the Karpenter getting-started guide, with every default.
+        None => vec![node_pool_defaults(&spec::NodePool::builder(defaults::KARPENTER_NODE_POOL).build())],
+    };
+    Karpenter {
+        namespace: spec.namespace.clone().unwrap_or_else(|| defaults::KARPENTER_NAMESPACE.to_owned()),
+        service_account: spec.service_account.clone().unwrap_or_else(|| defaults::KARPENTER_SERVICE_ACCOUNT.to_owned()),
+        ami_alias: spec.ami_alias.clone().unwrap_or_else(|| defaults::KARPENTER_AMI_ALIAS.to_owned()),
+        node_pools,
+        isolated_vpc,
+    }
+}
+
+/// Applies a NodePool's defaults.
+fn node_pool_defaults(pool: &spec::NodePool) -> NodePool {
+    let text = |q: &Option<spec::IntOrString>| q.as_ref().map(|q| q.as_str().to_owned());
+    NodePool {
+        name: pool.name.clone(),
+        capacity_types: pool.capacity_types.clone().unwrap_or_else(|| defaults::KARPENTER_CAPACITY_TYPES.to_vec()),
+        instance_categories: pool
+            .instance_categories
+            .clone()
+            .unwrap_or_else(|| defaults::KARPENTER_INSTANCE_CATEGORIES.iter().map(|c| (*c).to_owned()).collect()),
+        instance_generation_greater_than: pool
+            .instance_generation_greater_than
+            .unwrap_or(Some(defaults::KARPENTER_INSTANCE_GENERATION_GREATER_THAN)),
+        architectures: pool.architectures.clone().unwrap_or_else(|| defaults::KARPENTER_ARCHITECTURES.to_vec()),
+        taints: pool.taints.clone(),
+        labels: pool.labels.clone(),
+        cpu_limit: match &pool.limits.cpu {
+            Some(cpu) => text(cpu),
+            None => Some(defaults::KARPENTER_CPU_LIMIT.to_owned()),
+        },
+        memory_limit: pool.limits.memory.as_ref().and_then(text),
+        consolidation_policy: pool.disruption.consolidation_policy.unwrap_or(defaults::KARPENTER_CONSOLIDATION_POLICY),
+        consolidate_after: pool
+            .disruption
+            .consolidate_after
+            .clone()
+            .unwrap_or_else(|| defaults::KARPENTER_CONSOLIDATE_AFTER.to_owned()),
+        budgets: pool.disruption.budgets.clone(),
+        weight: pool.weight,
+    }
+}
+
+/// Checks the Karpenter settings and NodePools (`compute.karpenter`), defaults applied.
 pub(crate) fn validate(karpenter: &Karpenter, errors: &mut ValidationErrors) {
     let path = "compute.karpenter";
     if !is_dns_label(&karpenter.namespace) {
@@ -73,18 +123,18 @@ fn node_pool(path: &str, pool: &NodePool, errors: &mut ValidationErrors) {
     labels::labels(path, &pool.labels, &reserved, errors);
     // EKS's limit of taints per node group does not apply: Karpenter is not a node group.
     labels::taints(path, &pool.taints, None, errors);
-    for (field, value) in [("cpu", &pool.limits.cpu), ("memory", &pool.limits.memory)] {
+    for (field, value) in [("cpu", &pool.cpu_limit), ("memory", &pool.memory_limit)] {
         if let Some(q) = value {
-            if !is_quantity(q.as_str()) || q.as_str().starts_with('-') {
+            if !is_quantity(q) || q.starts_with('-') {
                 errors.push(
                     format!("{path}.limits.{field}"),
                     codes::INVALID_QUANTITY,
-                    format!("`{}` is not a Kubernetes quantity like 1000, 500m or 4000Gi", q.as_str()),
+                    format!("`{q}` is not a Kubernetes quantity like 1000, 500m or 4000Gi"),
                 );
             }
         }
     }
-    let after = &pool.disruption.consolidate_after;
+    let after = &pool.consolidate_after;
     if !(after == "Never" || is_go_duration(after, &['s', 'm', 'h'])) {
         errors.push(
             format!("{path}.disruption.consolidateAfter"),
@@ -92,7 +142,7 @@ fn node_pool(path: &str, pool: &NodePool, errors: &mut ValidationErrors) {
             format!("`{after}` is not a duration like 30s, 5m or 1h30m, or Never"),
         );
     }
-    for (i, b) in pool.disruption.budgets.iter().enumerate() {
+    for (i, b) in pool.budgets.iter().enumerate() {
         let p = format!("{path}.disruption.budgets[{i}]");
         if !is_budget_nodes(b.nodes.as_str()) {
             errors.push(
@@ -228,7 +278,7 @@ fn is_schedule(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::compile::checks::category_and_generation;
-    use crate::spec::karpenter::{Architecture, CapacityType, ConsolidationPolicy, IntOrString};
+    use crate::spec::karpenter::{Architecture, CapacityType, ConsolidationPolicy};
     use crate::{Blueprint, Error};
 
     const BASE: &str = "
@@ -265,7 +315,7 @@ compute:
     fn an_empty_karpenter_key_gets_the_secure_defaults() {
         let bp = parse("  karpenter: {}\n").unwrap();
         let k = bp.compute.karpenter.unwrap();
-        assert_eq!(k, Karpenter::default());
+        assert_eq!(k, resolve(&spec::Karpenter::default(), false));
         assert_eq!(k.namespace, "kube-system");
         assert_eq!(k.service_account, "karpenter");
         assert_eq!(k.ami_alias, "al2023@latest");
@@ -276,11 +326,11 @@ compute:
         assert_eq!(pool.instance_categories, vec!["c", "m", "r"]);
         assert_eq!(pool.instance_generation_greater_than, Some(5));
         assert_eq!(pool.architectures, vec![Architecture::Amd64]);
-        assert_eq!(pool.limits.cpu, Some(IntOrString("1000".into())));
-        assert_eq!(pool.limits.memory, None);
-        assert_eq!(pool.disruption.consolidation_policy, ConsolidationPolicy::WhenEmptyOrUnderutilized);
-        assert_eq!(pool.disruption.consolidate_after, "1m");
-        assert!(pool.disruption.budgets.is_empty());
+        assert_eq!(pool.cpu_limit.as_deref(), Some("1000"));
+        assert_eq!(pool.memory_limit, None);
+        assert_eq!(pool.consolidation_policy, ConsolidationPolicy::WhenEmptyOrUnderutilized);
+        assert_eq!(pool.consolidate_after, "1m");
+        assert!(pool.budgets.is_empty());
     }
 
     #[test]
@@ -289,11 +339,11 @@ compute:
         let built = Blueprint::builder("demo")
             .cluster(from_file.spec().cluster.clone())
             .managed_node_group(crate::ManagedNodeGroup::builder("system"))
-            .karpenter(Karpenter::builder())
+            .karpenter(spec::Karpenter::builder())
             .build()
             .unwrap();
         assert_eq!(built, from_file);
-        let pool = NodePool::builder("x").instance_categories(Vec::<String>::new()).build();
+        let pool = node_pool_defaults(&spec::NodePool::builder("x").instance_categories(Vec::<String>::new()).build());
         assert!(pool.instance_categories.is_empty(), "an explicit empty list allows every category");
     }
 
@@ -302,9 +352,9 @@ compute:
         let bp = parse("  karpenter:\n    nodePools: [{name: a, limits: {cpu: 64, memory: 256Gi}, disruption: {budgets: [{nodes: 2}]}}]\n")
             .unwrap();
         let pool = &bp.compute.karpenter.unwrap().node_pools[0];
-        assert_eq!(pool.limits.cpu.as_ref().map(IntOrString::as_str), Some("64"));
-        assert_eq!(pool.limits.memory.as_ref().map(IntOrString::as_str), Some("256Gi"));
-        assert_eq!(pool.disruption.budgets[0].nodes.as_str(), "2");
+        assert_eq!(pool.cpu_limit.as_deref(), Some("64"));
+        assert_eq!(pool.memory_limit.as_deref(), Some("256Gi"));
+        assert_eq!(pool.budgets[0].nodes.as_str(), "2");
     }
 
     #[test]
@@ -410,7 +460,7 @@ compute:
     #[test]
     fn quantities_accept_fractions_and_refuse_other_types() {
         let bp = parse("  karpenter:\n    nodePools: [{name: a, limits: {cpu: 0.5}}]\n").unwrap();
-        assert_eq!(bp.compute.karpenter.unwrap().node_pools[0].limits.cpu, Some(IntOrString("0.5".into())));
+        assert_eq!(bp.compute.karpenter.unwrap().node_pools[0].cpu_limit.as_deref(), Some("0.5"));
         let err = parse("  karpenter:\n    nodePools: [{name: a, limits: {cpu: [1]}}]\n").unwrap_err().to_string();
         assert!(err.contains("expected a number or a string like 1000, 10% or 4000Gi"), "{err}");
         assert_eq!(

@@ -50,7 +50,7 @@ pub(crate) struct Defaulted<'a> {
     pub(crate) removal_policy: RemovalPolicy,
     pub(crate) network: network::Defaulted<'a>,
     pub(crate) cluster: crate::blueprint::cluster::Cluster,
-    pub(crate) compute: compute::Defaulted<'a>,
+    pub(crate) compute: compute::Defaulted,
 }
 
 impl<'a> Defaulted<'a> {
@@ -64,7 +64,7 @@ impl<'a> Defaulted<'a> {
             removal_policy: spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY),
             network: network::defaulted(&spec.network),
             cluster: cluster::resolve(&spec.cluster, spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY)),
-            compute: compute::defaulted(&spec.compute),
+            compute: compute::defaulted(&spec.compute, network::nat_free(&spec.network)),
         }
     }
 }
@@ -102,7 +102,6 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
     }
     let findings = checks::findings(&bp);
     let service_cidr = derived::service_cidr(&bp);
-    let karpenter_isolated_vpc = derived::isolated_vpc(&bp);
     let addons = derived::addons(&bp);
     let Some(compute) = compute::resolve(bp.compute.clone(), bp.kubernetes_version.as_str(), &service_cidr) else {
         // Validation refused what self-managed node groups need, and said why.
@@ -120,7 +119,6 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         compute,
         identities: spec.identities.clone(),
         addons,
-        karpenter_isolated_vpc,
         findings: findings.clone(),
         spec,
     };
@@ -203,8 +201,8 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cross::pod_identity_on_fargate(&bp.identities, &bp.compute, errors);
     cross::service_cidr_required(bp, errors);
     cross::karpenter(bp, errors);
-    if let Some(spec) = &bp.compute.karpenter {
-        karpenter::validate(spec, errors);
+    if let Some(karpenter) = &bp.compute.karpenter {
+        karpenter::validate(karpenter, errors);
     }
     cross::ipv6(bp, errors);
     cross::custom_networking(bp, errors);

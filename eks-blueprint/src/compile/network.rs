@@ -26,6 +26,12 @@ pub(crate) struct Defaulted<'a> {
     pub(crate) ipv6: bool,
 }
 
+/// Whether the network is a VPC of the blueprint without NAT: only VPC endpoints reach AWS.
+pub(crate) fn nat_free(spec: &Network) -> bool {
+    let network = defaulted(spec);
+    network.existing.is_none() && network.nat_gateways == NatGateways::None
+}
+
 /// Applies the network's defaults.
 pub(crate) fn defaulted(spec: &Network) -> Defaulted<'_> {
     Defaulted {

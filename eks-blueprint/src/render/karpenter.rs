@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 use super::cluster::ClusterRefs;
 use super::network::NetworkRefs;
 use super::{Context, Part};
+use crate::blueprint::karpenter::{Karpenter, NodePool};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, Pseudo, ResourceOptions};
 use crate::compile::defaults;
@@ -28,7 +29,6 @@ use crate::resources::events::{Rule, Target};
 use crate::resources::iam::{InstanceProfile, ManagedPolicy, Role};
 use crate::resources::sqs::{Queue, QueuePolicy};
 use crate::spec::compute::{Taint, TaintEffect};
-use crate::spec::karpenter::{Karpenter, NodePool};
 use crate::synth::SynthError;
 
 /// The tag Karpenter's EC2NodeClass selects subnets and security groups by.
@@ -68,6 +68,12 @@ pub const INSTANCE_PROFILE_OUTPUT: &str = "KarpenterNodeInstanceProfileName";
 /// The placeholder of the EC2NodeClass's instance profile, `${...}` around this name, that
 /// [`SCRIPT_FILE`] fills from [`INSTANCE_PROFILE_OUTPUT`].
 pub(crate) const INSTANCE_PROFILE_VAR: &str = "KARPENTER_NODE_INSTANCE_PROFILE";
+
+/// The interruption queue's name for a cluster: `<cluster>-karpenter`. The Helm values
+/// carry it as a literal, so it is fixed at synthesis.
+pub(crate) fn queue_name(cluster: &str) -> String {
+    format!("{cluster}-karpenter")
+}
 
 fn invalid(stack: &str, message: impl Into<String>) -> SynthError {
     SynthError::Render { stack: stack.to_owned(), message: message.into() }
@@ -168,7 +174,7 @@ pub(crate) fn render(
     )?;
 
     // Interruption queue and the rules that feed it.
-    let queue_name = Karpenter::queue_name(name);
+    let queue_name = queue_name(name);
     // Encrypted at rest with SQS-owned keys (SSE-SQS), as Karpenter's template. checkov's
     // CKV_AWS_27 only recognizes SSE-KMS; the AWS managed key `alias/aws/sqs` cannot be used
     // with EventBridge (its key policy cannot grant events.amazonaws.com), and a customer
@@ -291,7 +297,7 @@ pub(crate) fn render(
 
     let mut values = helm_values(name, karpenter);
     super::eniconfig::karpenter_settings(bp, &mut values);
-    if bp.karpenter_isolated_vpc {
+    if karpenter.isolated_vpc {
         // No internet: only the AWS services with VPC endpoints are reachable, and the
         // pricing API has none (Karpenter getting-started guide, "Private Clusters";
         // settings reference, ISOLATED_VPC).
@@ -300,7 +306,7 @@ pub(crate) fn render(
     let node_class = node_class(ctx, karpenter);
     check_consistency(ctx, net, &values, &node_class)?;
     let compute = ctx.stack_name(Part::Compute);
-    let header = values_header(&compute, bp.karpenter_isolated_vpc);
+    let header = values_header(&compute, karpenter.isolated_vpc);
     let mut files = vec![
         (VALUES_FILE.to_owned(), manifest_yaml(&header, &[values])?),
         (NODE_CLASS_FILE.to_owned(), manifest_yaml(&node_class_header(&compute), &[node_class])?),
@@ -487,7 +493,7 @@ pub(crate) fn helm_values(cluster: &str, karpenter: &Karpenter) -> Value {
     json!({
         "settings": {
             "clusterName": cluster,
-            "interruptionQueue": Karpenter::queue_name(cluster),
+            "interruptionQueue": queue_name(cluster),
         },
         "serviceAccount": {"create": true, "name": karpenter.service_account},
         "controller": {
@@ -606,12 +612,11 @@ pub(crate) fn node_pool(pool: &NodePool) -> Value {
     template["spec"] = template_spec;
 
     let mut disruption = json!({
-        "consolidationPolicy": pool.disruption.consolidation_policy.as_str(),
-        "consolidateAfter": pool.disruption.consolidate_after,
+        "consolidationPolicy": pool.consolidation_policy.as_str(),
+        "consolidateAfter": pool.consolidate_after,
     });
-    if !pool.disruption.budgets.is_empty() {
+    if !pool.budgets.is_empty() {
         let budgets: Vec<Value> = pool
-            .disruption
             .budgets
             .iter()
             .map(|b| {
@@ -632,10 +637,10 @@ pub(crate) fn node_pool(pool: &NodePool) -> Value {
     }
     let mut spec = json!({"template": template, "disruption": disruption});
     let mut limits = serde_json::Map::new();
-    if let Some(cpu) = &pool.limits.cpu {
+    if let Some(cpu) = &pool.cpu_limit {
         limits.insert("cpu".into(), Value::from(cpu.as_str()));
     }
-    if let Some(memory) = &pool.limits.memory {
+    if let Some(memory) = &pool.memory_limit {
         limits.insert("memory".into(), Value::from(memory.as_str()));
     }
     if !limits.is_empty() {

@@ -19,7 +19,7 @@
 //! profile they still use.
 
 use super::karpenter::{INSTANCE_PROFILE_OUTPUT, INSTANCE_PROFILE_VAR, NODE_CLASS_NAME};
-use crate::spec::karpenter::Karpenter;
+use crate::blueprint::karpenter::Karpenter;
 
 /// How long the uninstall waits for Karpenter to drain and terminate the nodes of the
 /// NodePools.

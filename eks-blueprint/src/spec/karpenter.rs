@@ -7,8 +7,9 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::is_default;
+
 use super::compute::Taint;
-use crate::compile::defaults;
 
 /// Karpenter for the cluster (`compute.karpenter`): the controller's IAM role through EKS
 /// Pod Identity, the node role with its instance profile and access entry (no fixed IAM
@@ -21,86 +22,67 @@ use crate::compile::defaults;
 ///
 /// The controller itself must run on capacity Karpenter does not manage: give the blueprint
 /// a managed node group. Karpenter and the Cluster Autoscaler exclude each other.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Karpenter {
     /// The namespace the Karpenter Helm chart is installed in. Default: `kube-system`.
-    pub namespace: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     /// The controller's service account, which gets the controller role through EKS Pod
     /// Identity. Default: `karpenter`.
-    pub service_account: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
     /// The EC2NodeClass AMI alias, `al2023@<version>`: `al2023@latest` follows new
     /// EKS-optimized AMIs (nodes drift to them), `al2023@v20250101` pins one. Default:
     /// `al2023@latest`.
-    pub ami_alias: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ami_alias: Option<String>,
     /// The NodePools. Default: one NodePool `default` with the NodePool defaults (On-Demand
     /// and Spot, categories c/m/r, generation > 5, amd64, 1000 vCPUs).
-    pub node_pools: Vec<NodePool>,
-}
-
-impl Default for Karpenter {
-    fn default() -> Self {
-        Karpenter {
-            namespace: defaults::KARPENTER_NAMESPACE.to_owned(),
-            service_account: defaults::KARPENTER_SERVICE_ACCOUNT.to_owned(),
-            ami_alias: defaults::KARPENTER_AMI_ALIAS.to_owned(),
-            node_pools: vec![NodePool::builder(defaults::KARPENTER_NODE_POOL).build()],
-        }
-    }
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_pools: Option<Vec<NodePool>>,
 }
 
 /// A Karpenter NodePool (`karpenter.sh/v1`): which instances Karpenter may launch for
 /// pending pods, and how it may disrupt them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct NodePool {
     /// The NodePool name: a DNS label (lowercase letters, digits and `-`), unique.
     pub name: String,
     /// Capacity types (`on-demand`, `spot`). Default: `[on-demand, spot]`.
-    #[serde(default = "default_capacity_types")]
-    pub capacity_types: Vec<CapacityType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_types: Option<Vec<CapacityType>>,
     /// Instance categories (`c`, `m`, `r`, `t`, `g`, ...); an empty list allows all.
     /// Default: `[c, m, r]`.
-    #[serde(default = "default_instance_categories")]
-    pub instance_categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_categories: Option<Vec<String>>,
     /// Only instance generations greater than this (`m5` is generation 5); `null` allows
     /// all. Default: 5.
-    #[serde(default = "default_generation")]
-    pub instance_generation_greater_than: Option<u32>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub instance_generation_greater_than: Option<Option<u32>>,
     /// CPU architectures (`amd64`, `arm64`). Default: `[amd64]`.
-    #[serde(default = "default_architectures")]
-    pub architectures: Vec<Architecture>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architectures: Option<Vec<Architecture>>,
     /// Taints of the nodes. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taints: Vec<Taint>,
     /// Kubernetes labels of the nodes. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub labels: IndexMap<String, String>,
     /// The most resources the NodePool may launch in total. Default: 1000 vCPUs, no
     /// memory limit.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub limits: Limits,
     /// How Karpenter may remove and replace nodes. Default: consolidate empty or
     /// underutilized nodes after 1 minute, Karpenter's budget of 10% of nodes at a time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub disruption: Disruption,
     /// Priority among NodePools, 1 to 100 (higher first). Default: none (treated as 0).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<u32>,
-}
-
-fn default_capacity_types() -> Vec<CapacityType> {
-    vec![CapacityType::OnDemand, CapacityType::Spot]
-}
-fn default_instance_categories() -> Vec<String> {
-    defaults::KARPENTER_INSTANCE_CATEGORIES.iter().map(|c| (*c).to_owned()).collect()
-}
-#[allow(clippy::unnecessary_wraps)]
-fn default_generation() -> Option<u32> {
-    Some(defaults::KARPENTER_INSTANCE_GENERATION_GREATER_THAN)
-}
-fn default_architectures() -> Vec<Architecture> {
-    vec![Architecture::Amd64]
 }
 
 /// A Karpenter capacity type (the `karpenter.sh/capacity-type` label).
@@ -143,20 +125,24 @@ impl Architecture {
     }
 }
 
-/// Resource limits of a NodePool, as Kubernetes quantities (`1000`, `4000Gi`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Resource limits of a NodePool, as Kubernetes quantities (`1000`, `4000Gi`). A field
+/// left out takes its default; `null` is no limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Limits {
     /// Total vCPUs; `null` for no limit. Default: 1000.
-    pub cpu: Option<IntOrString>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Option<IntOrString>>,
     /// Total memory (`4000Gi`); `null` for no limit. Default: none.
-    pub memory: Option<IntOrString>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Option<IntOrString>>,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { cpu: Some(IntOrString(defaults::KARPENTER_CPU_LIMIT.to_owned())), memory: None }
-    }
+/// A field that may be `null` on purpose: `Some(None)` is `null` as written, `None` (the
+/// key left out, through `#[serde(default)]`) is the default.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A value written as a number or a string in the blueprint (`1000` or `"1000"`), kept as
@@ -209,36 +195,29 @@ impl<'de> Deserialize<'de> for IntOrString {
 }
 
 /// How Karpenter may disrupt a NodePool's nodes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Disruption {
     /// Which nodes consolidation may remove. Default: `WhenEmptyOrUnderutilized`.
-    pub consolidation_policy: ConsolidationPolicy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consolidation_policy: Option<ConsolidationPolicy>,
     /// How long a node must be consolidatable before Karpenter acts (`30s`, `5m`, `1h`,
     /// `Never`). Default: `1m`.
-    pub consolidate_after: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consolidate_after: Option<String>,
     /// Disruption budgets: how many nodes may be disrupted at once, when. Default: none
     /// (Karpenter's default, 10% of the NodePool's nodes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub budgets: Vec<Budget>,
 }
 
-impl Default for Disruption {
-    fn default() -> Self {
-        Disruption {
-            consolidation_policy: ConsolidationPolicy::default(),
-            consolidate_after: defaults::KARPENTER_CONSOLIDATE_AFTER.to_owned(),
-            budgets: Vec::new(),
-        }
-    }
-}
-
 /// Which nodes consolidation may remove.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConsolidationPolicy {
     /// Only nodes without workload pods.
     WhenEmpty,
     /// Empty nodes, and nodes whose pods fit elsewhere or on a cheaper node. Default.
-    #[default]
     WhenEmptyOrUnderutilized,
 }
 
@@ -256,20 +235,21 @@ impl ConsolidationPolicy {
 /// during the given schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Budget {
     /// A count (`0`, `2`) or a percentage (`10%`) of the NodePool's nodes.
     pub nodes: IntOrString,
     /// The disruption reasons it applies to (`Underutilized`, `Empty`, `Drifted`).
     /// Default: all.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<DisruptionReason>,
     /// When the budget starts being active, as a cron expression (UTC) or `@daily` etc.;
     /// needs `duration`. Default: always active.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
     /// How long the budget is active after each schedule hit (`8h`, `30m`, `1h30m`);
     /// needs `schedule`. Default: always active.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
 }
 
@@ -318,34 +298,25 @@ impl DisruptionReason {
 impl Karpenter {
     /// A builder with the defaults.
     pub fn builder() -> KarpenterBuilder {
-        KarpenterBuilder { karpenter: Karpenter { node_pools: Vec::new(), ..Karpenter::default() } }
-    }
-
-    /// The interruption queue's name for a cluster: `<cluster>-karpenter`. The Helm values
-    /// carry it as a literal, so it is fixed at synthesis.
-    pub fn queue_name(cluster: &str) -> String {
-        format!("{cluster}-karpenter")
+        KarpenterBuilder { karpenter: Karpenter::default() }
     }
 }
 
 impl NodePool {
     /// A builder with the defaults.
     pub fn builder(name: impl Into<String>) -> NodePoolBuilder {
-        NodePoolBuilder(
-            NodePool {
-                name: name.into(),
-                capacity_types: Vec::new(),
-                instance_categories: Vec::new(),
-                instance_generation_greater_than: default_generation(),
-                architectures: Vec::new(),
-                taints: Vec::new(),
-                labels: IndexMap::new(),
-                limits: Limits::default(),
-                disruption: Disruption::default(),
-                weight: None,
-            },
-            false,
-        )
+        NodePoolBuilder(NodePool {
+            name: name.into(),
+            capacity_types: None,
+            instance_categories: None,
+            instance_generation_greater_than: None,
+            architectures: None,
+            taints: Vec::new(),
+            labels: IndexMap::new(),
+            limits: Limits::default(),
+            disruption: Disruption::default(),
+            weight: None,
+        })
     }
 }
 
@@ -358,32 +329,33 @@ pub struct KarpenterBuilder {
 impl KarpenterBuilder {
     /// The namespace of the Helm release. Default: `kube-system`.
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.karpenter.namespace = namespace.into();
+        self.karpenter.namespace = Some(namespace.into());
         self
     }
 
     /// The controller's service account. Default: `karpenter`.
     pub fn service_account(mut self, name: impl Into<String>) -> Self {
-        self.karpenter.service_account = name.into();
+        self.karpenter.service_account = Some(name.into());
         self
     }
 
     /// The EC2NodeClass AMI alias. Default: `al2023@latest`.
     pub fn ami_alias(mut self, alias: impl Into<String>) -> Self {
-        self.karpenter.ami_alias = alias.into();
+        self.karpenter.ami_alias = Some(alias.into());
         self
     }
 
     /// Adds a NodePool (appends). Default: one NodePool `default` when none is added.
     pub fn node_pool(mut self, pool: impl Into<NodePool>) -> Self {
-        self.karpenter.node_pools.push(pool.into());
+        self.karpenter.node_pools.get_or_insert_with(Vec::new).push(pool.into());
         self
     }
 
     /// The Karpenter settings. Validation happens in [`crate::BlueprintBuilder::build`].
     pub fn build(mut self) -> Karpenter {
-        if self.karpenter.node_pools.is_empty() {
-            self.karpenter.node_pools = Karpenter::default().node_pools;
+        // No NodePool added: the default one, as if none had been asked for.
+        if self.karpenter.node_pools.as_ref().is_some_and(Vec::is_empty) {
+            self.karpenter.node_pools = None;
         }
         self.karpenter
     }
@@ -397,32 +369,31 @@ impl From<KarpenterBuilder> for Karpenter {
 
 /// Builds a [`NodePool`]; every setter documents its default.
 #[derive(Debug, Clone)]
-pub struct NodePoolBuilder(NodePool, bool);
+pub struct NodePoolBuilder(NodePool);
 
 impl NodePoolBuilder {
     /// Adds capacity types (appends). Default: On-Demand and Spot when none is given.
     pub fn capacity_types(mut self, types: impl IntoIterator<Item = CapacityType>) -> Self {
-        self.0.capacity_types.extend(types);
+        self.0.capacity_types.get_or_insert_with(Vec::new).extend(types);
         self
     }
 
     /// Adds instance categories (appends); calling it with an empty list allows every
     /// category. Default: c, m and r when it is not called.
     pub fn instance_categories<S: Into<String>>(mut self, categories: impl IntoIterator<Item = S>) -> Self {
-        self.0.instance_categories.extend(categories.into_iter().map(Into::into));
-        self.1 = true;
+        self.0.instance_categories.get_or_insert_with(Vec::new).extend(categories.into_iter().map(Into::into));
         self
     }
 
     /// Only instance generations greater than `generation`; `None` allows all. Default: 5.
     pub fn instance_generation_greater_than(mut self, generation: Option<u32>) -> Self {
-        self.0.instance_generation_greater_than = generation;
+        self.0.instance_generation_greater_than = Some(generation);
         self
     }
 
     /// Adds architectures (appends). Default: amd64 when none is given.
     pub fn architectures(mut self, architectures: impl IntoIterator<Item = Architecture>) -> Self {
-        self.0.architectures.extend(architectures);
+        self.0.architectures.get_or_insert_with(Vec::new).extend(architectures);
         self
     }
 
@@ -440,25 +411,25 @@ impl NodePoolBuilder {
 
     /// The total vCPU limit; `None` for none. Default: 1000.
     pub fn cpu_limit(mut self, cpu: Option<&str>) -> Self {
-        self.0.limits.cpu = cpu.map(IntOrString::from);
+        self.0.limits.cpu = Some(cpu.map(IntOrString::from));
         self
     }
 
     /// The total memory limit (`4000Gi`); `None` for none. Default: none.
     pub fn memory_limit(mut self, memory: Option<&str>) -> Self {
-        self.0.limits.memory = memory.map(IntOrString::from);
+        self.0.limits.memory = Some(memory.map(IntOrString::from));
         self
     }
 
     /// Which nodes consolidation may remove. Default: `WhenEmptyOrUnderutilized`.
     pub fn consolidation_policy(mut self, policy: ConsolidationPolicy) -> Self {
-        self.0.disruption.consolidation_policy = policy;
+        self.0.disruption.consolidation_policy = Some(policy);
         self
     }
 
     /// How long before consolidating (`30s`, `5m`, `Never`). Default: `1m`.
     pub fn consolidate_after(mut self, after: impl Into<String>) -> Self {
-        self.0.disruption.consolidate_after = after.into();
+        self.0.disruption.consolidate_after = Some(after.into());
         self
     }
 
@@ -476,14 +447,13 @@ impl NodePoolBuilder {
 
     /// The NodePool. Validation happens in [`crate::BlueprintBuilder::build`].
     pub fn build(mut self) -> NodePool {
-        if self.0.capacity_types.is_empty() {
-            self.0.capacity_types = default_capacity_types();
+        // None given: the defaults, as if none had been asked for (an empty list of
+        // instance categories, asked for, allows every category).
+        if self.0.capacity_types.as_ref().is_some_and(Vec::is_empty) {
+            self.0.capacity_types = None;
         }
-        if !self.1 {
-            self.0.instance_categories = default_instance_categories();
-        }
-        if self.0.architectures.is_empty() {
-            self.0.architectures = default_architectures();
+        if self.0.architectures.as_ref().is_some_and(Vec::is_empty) {
+            self.0.architectures = None;
         }
         self.0
     }
