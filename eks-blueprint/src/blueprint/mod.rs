@@ -5,13 +5,13 @@
 pub mod addons;
 pub mod cluster;
 pub mod compute;
+pub mod identity;
 pub mod karpenter;
 pub mod network;
 
 use indexmap::IndexMap;
 
 use crate::spec::cluster::{KubernetesVersion, RemovalPolicy};
-use crate::spec::identity::WorkloadIdentity;
 use crate::spec::network::VpcEndpointService;
 use crate::spec::{BlueprintSpec, CrossStackReferences, StackLayout};
 use network::AddressPlan;
@@ -36,7 +36,7 @@ pub struct Blueprint {
     pub(crate) network: network::Network,
     pub(crate) cluster: cluster::Cluster,
     pub(crate) compute: compute::Compute,
-    pub(crate) identities: Vec<WorkloadIdentity>,
+    pub(crate) identities: Vec<identity::Identity>,
     /// The EKS add-ons installed.
     pub(crate) addons: addons::Addons,
     /// Best-practice findings, without the suppressed rules.

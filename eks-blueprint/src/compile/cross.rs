@@ -3,6 +3,7 @@
 //! custom networking with the rest of the blueprint.
 
 use crate::blueprint::cluster::Cluster;
+use crate::blueprint::identity::Identity;
 use crate::cidr::Ipv4Cidr;
 use crate::compile::codes;
 use crate::compile::compute::Defaulted as ComputeDefaulted;
@@ -10,7 +11,7 @@ use crate::compile::network::Defaulted as NetworkDefaulted;
 use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
 use crate::spec::cluster::{ClusterSpec, IpFamily, RemovalPolicy};
-use crate::spec::identity::{IdentityMode, WorkloadIdentity};
+use crate::spec::identity::IdentityMode;
 use crate::spec::network::NatGateways;
 use crate::spec::StackLayout;
 
@@ -136,7 +137,7 @@ pub(crate) fn karpenter(bp: &Defaulted, errors: &mut ValidationErrors) {
 /// A profile whose selector also has labels moves only the pods with those labels to Fargate;
 /// that cannot be known here, and the docs say to use IRSA for them.
 pub(crate) fn pod_identity_on_fargate(
-    identities: &[WorkloadIdentity],
+    identities: &[Identity],
     compute: &ComputeDefaulted,
     errors: &mut ValidationErrors,
 ) {

@@ -3,6 +3,7 @@
 
 use crate::spec::cluster::{AuthenticationMode, IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
 use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, Subnets};
+use crate::spec::identity::{IdentityMode, StatementEffect};
 use crate::spec::karpenter::{Architecture, CapacityType as KarpenterCapacityType, ConsolidationPolicy};
 use crate::spec::network::{AvailabilityZones, NatGateways, TrafficType};
 use crate::spec::{CrossStackReferences, StackLayout};
@@ -192,6 +193,15 @@ pub const IMDS_HOP_LIMIT: i64 = 1;
 
 /// Most taints on one managed node group (EKS quota).
 pub const MAX_TAINTS: usize = 50;
+
+/// How a workload identity's pods get credentials: EKS Pod Identity, which needs no OIDC
+/// provider and no service account annotation, and whose roles work in any cluster (EKS
+/// user guide, <https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html>).
+pub const IDENTITY_MODE: IdentityMode = IdentityMode::PodIdentity;
+
+/// The effect of a policy statement written without one: `Allow` (statements grant; a
+/// `Deny` is written out).
+pub const STATEMENT_EFFECT: StatementEffect = StatementEffect::Allow;
 
 /// Most managed policies attached to one IAM role: 20, IAM's maximum for the
 /// "managed policies per role" quota, whose default is 10
@@ -383,6 +393,18 @@ mod values {
     impl Default for ConsolidationPolicy {
         fn default() -> Self {
             KARPENTER_CONSOLIDATION_POLICY
+        }
+    }
+
+    impl Default for IdentityMode {
+        fn default() -> Self {
+            IDENTITY_MODE
+        }
+    }
+
+    impl Default for StatementEffect {
+        fn default() -> Self {
+            STATEMENT_EFFECT
         }
     }
 

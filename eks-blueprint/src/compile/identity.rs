@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::blueprint::identity::{Identity, ManagedPolicy, Statement};
 use crate::compile::codes;
 use crate::compile::common::{is_dns_label, is_dns_subdomain};
 use crate::compile::defaults;
@@ -39,10 +40,10 @@ impl<'a> ManagedPolicyRef<'a> {
 
 /// Checks the `identities` list: each identity, unique names (as logical ids) and unique
 /// (namespace, service account) pairs.
-pub(crate) fn validate(identities: &[WorkloadIdentity], errors: &mut ValidationErrors) {
-    for (i, identity) in identities.iter().enumerate() {
+pub(crate) fn validate(identities: &[WorkloadIdentity], resolved: &[Identity], errors: &mut ValidationErrors) {
+    for (i, (identity, resolved)) in identities.iter().zip(resolved).enumerate() {
         let path = format!("identities[{i}]");
-        self::identity(&path, identity, errors);
+        self::identity(&path, identity, resolved, errors);
         let id = pascal_case(&identity.name);
         if let Some(other) = identities[..i].iter().find(|o| pascal_case(&o.name) == id) {
             errors.push(
@@ -71,7 +72,7 @@ pub(crate) fn validate(identities: &[WorkloadIdentity], errors: &mut ValidationE
 }
 
 /// Checks one identity.
-fn identity(path: &str, identity: &WorkloadIdentity, errors: &mut ValidationErrors) {
+fn identity(path: &str, identity: &WorkloadIdentity, resolved: &Identity, errors: &mut ValidationErrors) {
     let name_ok = !identity.name.is_empty()
         && identity.name.len() <= defaults::MAX_IDENTITY_NAME_LEN
         && identity.name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -143,7 +144,7 @@ fn identity(path: &str, identity: &WorkloadIdentity, errors: &mut ValidationErro
         statement(&format!("{path}.statements[{k}]"), st, errors);
     }
     if !identity.statements.is_empty() {
-        let size = inline_policy_json(&identity.statements).to_string().len();
+        let size = inline_policy_json(&resolved.statements).to_string().len();
         if size > defaults::MAX_ROLE_INLINE_POLICY_CHARS {
             errors.push(
                 format!("{path}.statements"),
@@ -155,7 +156,7 @@ fn identity(path: &str, identity: &WorkloadIdentity, errors: &mut ValidationErro
             );
         }
     }
-    let allows = identity.statements.iter().any(|s| s.effect == StatementEffect::Allow);
+    let allows = resolved.statements.iter().any(|s| s.effect == StatementEffect::Allow);
     if identity.managed_policies.is_empty() && !allows {
         errors.push(
             path,
@@ -168,6 +169,43 @@ fn identity(path: &str, identity: &WorkloadIdentity, errors: &mut ValidationErro
     }
 }
 
+/// Applies the identities' defaults, and reads their managed policies (a name that is not
+/// one, which validation refuses, is kept as written).
+pub(crate) fn resolve(identities: &[WorkloadIdentity]) -> Vec<Identity> {
+    identities
+        .iter()
+        .map(|identity| Identity {
+            name: identity.name.clone(),
+            id: pascal_case(&identity.name),
+            namespace: identity.namespace.clone(),
+            service_account: identity.service_account.clone(),
+            mode: identity.mode.unwrap_or(defaults::IDENTITY_MODE),
+            managed_policies: identity
+                .managed_policies
+                .iter()
+                .map(|policy| match ManagedPolicyRef::parse(policy) {
+                    Ok(ManagedPolicyRef::AwsManaged(name)) => ManagedPolicy::AwsManaged(name.to_owned()),
+                    _ => ManagedPolicy::Arn(policy.clone()),
+                })
+                .collect(),
+            statements: identity
+                .statements
+                .iter()
+                .map(|st| Statement {
+                    effect: st.effect.unwrap_or(defaults::STATEMENT_EFFECT),
+                    actions: st.actions.clone(),
+                    resources: st.resources.clone(),
+                    conditions: st
+                        .conditions
+                        .iter()
+                        .map(|(op, keys)| (op.clone(), keys.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()))
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// The version of the IAM policy language every document uses
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html>).
 const IAM_POLICY_VERSION: &str = "2012-10-17";
@@ -175,7 +213,7 @@ const IAM_POLICY_VERSION: &str = "2012-10-17";
 /// The JSON text of the inline policy IAM receives for `statements` (as the role's
 /// `PolicyDocument` renders it: `Version`, then each statement's `Effect`, `Action`,
 /// `Resource` and `Condition`, a single value as a scalar), for its size.
-pub(crate) fn inline_policy_json(statements: &[PolicyStatement]) -> Value {
+pub(crate) fn inline_policy_json(statements: &[Statement]) -> Value {
     fn one_or_many(mut items: Vec<Value>) -> Value {
         if items.len() == 1 {
             items.remove(0)
@@ -202,7 +240,7 @@ pub(crate) fn inline_policy_json(statements: &[PolicyStatement]) -> Value {
             let mut conditions = Map::new();
             for (operator, keys) in &st.conditions {
                 for (key, values) in keys {
-                    let value = match values.0.as_slice() {
+                    let value = match values.as_slice() {
                         [one] => Value::from(one.as_str()),
                         many => Value::Array(many.iter().map(|v| Value::from(v.as_str())).collect()),
                     };
@@ -451,7 +489,7 @@ pub(crate) fn check_policy_variables(path: &str, value: &str, errors: &mut Valid
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::identity::{ConditionValues, IdentityMode};
+    use crate::spec::identity::IdentityMode;
     use crate::{Blueprint, Error};
 
     const BASE: &str = "name: demo\ncluster:\n  access:\n    bootstrapClusterCreatorAdminPermissions: true\n";
@@ -484,12 +522,12 @@ mod tests {
         .unwrap();
         let id = &bp.identities[0];
         assert_eq!(id.mode, IdentityMode::PodIdentity);
-        assert_eq!(id.managed_policies, ["AmazonS3ReadOnlyAccess"]);
+        assert_eq!(id.managed_policies, [ManagedPolicy::AwsManaged("AmazonS3ReadOnlyAccess".into())]);
         let st = &id.statements[0];
         assert_eq!(st.effect, StatementEffect::Allow);
-        assert_eq!(st.conditions["Bool"]["aws:SecureTransport"], ConditionValues(vec!["true".into()]));
-        assert_eq!(st.conditions["NumericLessThan"]["s3:max-keys"], ConditionValues(vec!["10".into()]));
-        assert_eq!(st.conditions["StringLike"]["s3:prefix"], ConditionValues(vec!["a/*".into(), "b/*".into()]));
+        assert_eq!(st.conditions["Bool"]["aws:SecureTransport"], ["true"]);
+        assert_eq!(st.conditions["NumericLessThan"]["s3:max-keys"], ["10"]);
+        assert_eq!(st.conditions["StringLike"]["s3:prefix"], ["a/*", "b/*"]);
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub(crate) struct Defaulted<'a> {
     pub(crate) network: network::Defaulted<'a>,
     pub(crate) cluster: crate::blueprint::cluster::Cluster,
     pub(crate) compute: compute::Defaulted,
+    pub(crate) identities: Vec<crate::blueprint::identity::Identity>,
 }
 
 impl<'a> Defaulted<'a> {
@@ -65,6 +66,7 @@ impl<'a> Defaulted<'a> {
             network: network::defaulted(&spec.network),
             cluster: cluster::resolve(&spec.cluster, spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY)),
             compute: compute::defaulted(&spec.compute, network::nat_free(&spec.network)),
+            identities: identity::resolve(&spec.identities),
         }
     }
 }
@@ -117,7 +119,7 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         network,
         cluster: bp.cluster.clone(),
         compute,
-        identities: spec.identities.clone(),
+        identities: bp.identities.clone(),
         addons,
         findings: findings.clone(),
         spec,
@@ -197,7 +199,7 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cross::cluster_network(&bp.cluster, &bp.network, errors);
     cross::node_reachability(&bp.cluster, &bp.network, errors);
     compute::validate(&bp.spec.compute, &bp.compute, bp.kubernetes_version.as_str(), errors);
-    identity::validate(&bp.identities, errors);
+    identity::validate(&bp.spec.identities, &bp.identities, errors);
     cross::pod_identity_on_fargate(&bp.identities, &bp.compute, errors);
     cross::service_cidr_required(bp, errors);
     cross::karpenter(bp, errors);

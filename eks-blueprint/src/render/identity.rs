@@ -15,14 +15,14 @@
 
 use super::cluster::ClusterRefs;
 use super::{Context, Part};
+use crate::blueprint;
+use crate::blueprint::identity::{Identity, ManagedPolicy};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
-use crate::cfn::logical_id::logical_id;
 use crate::cfn::{Expr, Handle, Output, Pseudo};
 use crate::compile::defaults::IRSA_AUDIENCE;
-use crate::compile::identity::ManagedPolicyRef;
 use crate::resources::eks::{Cluster, PodIdentityAssociation};
 use crate::resources::iam::{OIDCProvider, Policy, Role};
-use crate::spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
+use crate::spec::identity::{IdentityMode, StatementEffect};
 use crate::synth::SynthError;
 
 /// The logical id of the cluster's IAM OIDC provider (in the cluster stack).
@@ -199,11 +199,11 @@ pub(crate) fn irsa_trust(
     .substituted([(ISSUER_HOST_VAR, issuer_host)])
 }
 
-/// The managed policy ARN of a validated `managedPolicies` entry.
-fn managed_policy_arn(policy: &str) -> Expr {
-    match ManagedPolicyRef::parse(policy) {
-        Ok(ManagedPolicyRef::AwsManaged(name)) => Expr::aws_managed_policy(name),
-        _ => Expr::from(policy),
+/// The ARN of a managed policy.
+fn managed_policy_arn(policy: &ManagedPolicy) -> Expr {
+    match policy {
+        ManagedPolicy::AwsManaged(name) => Expr::aws_managed_policy(name),
+        ManagedPolicy::Arn(arn) => Expr::from(arn.as_str()),
     }
 }
 
@@ -233,7 +233,7 @@ pub(crate) fn render(ctx: &mut Context, cluster: &ClusterRefs) -> Result<(), Syn
 
 /// The statement as a typed IAM statement. Resources and condition values are literal
 /// strings (no `Fn::Sub`), so IAM policy variables pass through.
-fn statement(statement: &PolicyStatement) -> Statement {
+fn statement(statement: &blueprint::identity::Statement) -> Statement {
     let mut out = match statement.effect {
         StatementEffect::Allow => Statement::allow(statement.actions.iter().cloned()),
         StatementEffect::Deny => Statement::deny(statement.actions.iter().cloned()),
@@ -243,7 +243,7 @@ fn statement(statement: &PolicyStatement) -> Statement {
     }
     for (operator, keys) in &statement.conditions {
         for (key, values) in keys {
-            let value = match values.0.as_slice() {
+            let value = match values.as_slice() {
                 [one] => Expr::from(one.as_str()),
                 many => Expr::str_list(many.iter().cloned()),
             };
@@ -253,13 +253,13 @@ fn statement(statement: &PolicyStatement) -> Statement {
     out
 }
 
-fn identity_role(identity: &WorkloadIdentity, cluster_name: &str) -> WorkloadRole {
+fn identity_role(identity: &Identity, cluster_name: &str) -> WorkloadRole {
     let how = match identity.mode {
         IdentityMode::PodIdentity => "EKS Pod Identity",
         IdentityMode::Irsa => "IRSA",
     };
     WorkloadRole {
-        id_prefix: logical_id("Identity", &identity.name),
+        id_prefix: format!("Identity{}", identity.id),
         description: format!(
             "Workload identity {} of EKS cluster {cluster_name}: service account {}/{}, through {how}",
             identity.name, identity.namespace, identity.service_account
@@ -267,7 +267,7 @@ fn identity_role(identity: &WorkloadIdentity, cluster_name: &str) -> WorkloadRol
         namespace: identity.namespace.clone(),
         service_account: identity.service_account.clone(),
         mode: identity.mode,
-        managed_policy_arns: identity.managed_policies.iter().map(|p| managed_policy_arn(p)).collect(),
+        managed_policy_arns: identity.managed_policies.iter().map(managed_policy_arn).collect(),
         statements: identity.statements.iter().map(statement).collect(),
         associate: true,
     }
@@ -302,6 +302,20 @@ mod tests {
         }
         assert!(!text.contains("${"), "unsubstituted variable left in {text}");
         (serde_json::from_str(&text).unwrap(), vars.clone())
+    }
+
+    /// Validation measures an inline policy without the CloudFormation layer
+    /// (`compile::identity::inline_policy_json`): it must be the document the role gets.
+    #[test]
+    fn the_measured_inline_policy_is_the_rendered_one() {
+        let bp = Blueprint::from_yaml(&format!(
+            "{BASE}identities:\n  - name: a\n    namespace: b\n    serviceAccount: c\n    statements:\n      - actions: [s3:GetObject]\n        resources: ['arn:aws:s3:::b/*']\n      - effect: Deny\n        actions: [s3:DeleteObject, s3:PutObject]\n        resources: ['arn:aws:s3:::b/x', '*']\n        conditions: {{Bool: {{aws:SecureTransport: false}}, StringLike: {{s3:prefix: [a/*, b/*], aws:PrincipalTag/team: '${{aws:username}}'}}}}\n"
+        ))
+        .unwrap();
+        let statements = &bp.identities[0].statements;
+        let rendered = PolicyDocument::new(statements.iter().map(statement)).to_json();
+        assert_eq!(crate::compile::identity::inline_policy_json(statements), rendered);
+        assert_eq!(crate::compile::identity::inline_policy_json(&[]), PolicyDocument::new([]).to_json());
     }
 
     #[test]

@@ -483,7 +483,7 @@ pub struct AccessPolicyAssociation {
 /// In the blueprint file: `ClusterAdmin`, `Admin`, `Edit`, `View`, another name of
 /// [`crate::compile::data::access_policies::ACCESS_POLICIES`] (`AmazonEKSAdminViewPolicy`), or `{unlisted: <name>}` for a policy
 /// newer than that list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub enum AccessPolicy {
     /// `AmazonEKSClusterAdminPolicy`: cluster-admin.
     ClusterAdmin,
@@ -502,6 +502,26 @@ pub enum AccessPolicy {
     /// names.
     #[serde(untagged)]
     Other(String),
+}
+
+/// Written as the file spells it: a name, or `{unlisted: <name>}` (a map, not a YAML tag, so
+/// that it reads back).
+impl Serialize for AccessPolicy {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            AccessPolicy::ClusterAdmin => s.serialize_str("ClusterAdmin"),
+            AccessPolicy::Admin => s.serialize_str("Admin"),
+            AccessPolicy::Edit => s.serialize_str("Edit"),
+            AccessPolicy::View => s.serialize_str("View"),
+            AccessPolicy::Unlisted(name) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("unlisted", name)?;
+                map.end()
+            }
+            AccessPolicy::Other(name) => s.serialize_str(name),
+        }
+    }
 }
 
 impl AccessPolicy {

@@ -2,11 +2,12 @@
 //! reason (`suppress: [{rule, reason}]`). The rules themselves are in
 //! [`crate::compile::checks`].
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Turns a rule off for the whole blueprint (`suppress: [{rule, reason}]`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Suppression {
     /// The rule id, e.g. `EKSB-COMPUTE-001`.
     pub rule: String,

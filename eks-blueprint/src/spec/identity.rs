@@ -21,11 +21,12 @@ use std::fmt;
 
 use indexmap::IndexMap;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 /// An IAM role for the pods that run as one Kubernetes service account.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct WorkloadIdentity {
     /// The identity's name: 1 to 64 letters, digits, `-` and `_`, starting with a letter or
     /// digit, unique in the blueprint. It names the IAM role's logical id
@@ -41,28 +42,27 @@ pub struct WorkloadIdentity {
     /// pods on Fargate, which EKS Pod Identity does not support: `podIdentity` is refused
     /// for a namespace a Fargate profile selects without labels, or when Fargate is the only
     /// compute.
-    #[serde(default)]
-    pub mode: IdentityMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<IdentityMode>,
     /// Managed policies to attach: an AWS managed policy name such as
     /// `AmazonS3ReadOnlyAccess` (or `service-role/<name>`), which becomes
     /// `arn:${AWS::Partition}:iam::aws:policy/<name>`, or a full policy ARN, used as is.
     /// Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub managed_policies: Vec<String>,
     /// Statements of the role's inline policy. Default: none. An identity needs at least one
     /// managed policy or one `Allow` statement.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub statements: Vec<PolicyStatement>,
 }
 
 /// How a pod gets the credentials of its service account's role.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum IdentityMode {
     /// EKS Pod Identity: a role trusting `pods.eks.amazonaws.com` and an
     /// `AWS::EKS::PodIdentityAssociation`; needs the `eks-pod-identity-agent` add-on (always
     /// installed) and EC2 Linux nodes. Default.
-    #[default]
     PodIdentity,
     /// IAM roles for service accounts: a role trusting the cluster's IAM OIDC provider for
     /// one service account; the service account needs the annotation
@@ -81,12 +81,13 @@ impl IdentityMode {
 }
 
 /// One statement of an identity's inline IAM policy.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PolicyStatement {
     /// `Allow` or `Deny`. Default: `Allow`.
-    #[serde(default)]
-    pub effect: StatementEffect,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<StatementEffect>,
     /// Actions as `service:Action`, wildcards allowed in the action (`s3:Get*`); a bare `*`
     /// is refused (grant named actions).
     pub actions: Vec<String>,
@@ -96,15 +97,14 @@ pub struct PolicyStatement {
     pub resources: Vec<String>,
     /// Conditions: operator (`StringEquals`, `ArnLike`, `ForAnyValue:StringLike`, ...) ->
     /// condition key -> a value or a list of values. Default: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub conditions: IndexMap<String, IndexMap<String, ConditionValues>>,
 }
 
 /// `Allow` or `Deny`, spelled as in IAM.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StatementEffect {
     /// `Allow`. Default.
-    #[default]
     Allow,
     /// `Deny`.
     Deny,
@@ -114,6 +114,15 @@ pub enum StatementEffect {
 /// boolean, kept as written) or a list of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionValues(pub Vec<String>);
+
+impl Serialize for ConditionValues {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => s.serialize_str(one),
+            many => many.serialize(s),
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for ConditionValues {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -192,7 +201,7 @@ impl WorkloadIdentity {
             name: name.into(),
             namespace: namespace.into(),
             service_account: service_account.into(),
-            mode: IdentityMode::default(),
+            mode: None,
             managed_policies: Vec::new(),
             statements: Vec::new(),
         })
@@ -206,7 +215,7 @@ impl PolicyStatement {
         resources: impl IntoIterator<Item = R>,
     ) -> Self {
         PolicyStatement {
-            effect: StatementEffect::Allow,
+            effect: Some(StatementEffect::Allow),
             actions: actions.into_iter().map(Into::into).collect(),
             resources: resources.into_iter().map(Into::into).collect(),
             conditions: IndexMap::new(),
@@ -218,7 +227,7 @@ impl PolicyStatement {
         actions: impl IntoIterator<Item = A>,
         resources: impl IntoIterator<Item = R>,
     ) -> Self {
-        PolicyStatement { effect: StatementEffect::Deny, ..PolicyStatement::allow(actions, resources) }
+        PolicyStatement { effect: Some(StatementEffect::Deny), ..PolicyStatement::allow(actions, resources) }
     }
 
     /// Adds a condition: `operator` (e.g. `StringEquals`) on `key` with `values` (appends).
@@ -243,7 +252,7 @@ pub struct WorkloadIdentityBuilder(WorkloadIdentity);
 impl WorkloadIdentityBuilder {
     /// How pods get the credentials. Default: [`IdentityMode::PodIdentity`].
     pub fn mode(mut self, mode: IdentityMode) -> Self {
-        self.0.mode = mode;
+        self.0.mode = Some(mode);
         self
     }
 

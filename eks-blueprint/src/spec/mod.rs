@@ -50,7 +50,7 @@ pub enum CrossStackReferences {
 ///
 /// Every field left out (`None`, empty) takes its default at compile, so the spec says only
 /// what was written.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BlueprintSpec {
@@ -79,10 +79,10 @@ pub struct BlueprintSpec {
     #[serde(default, skip_serializing_if = "is_default")]
     pub network: Network,
     /// The control plane.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub cluster: ClusterSpec,
     /// Node groups.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub compute: Compute,
     /// Workload identities: an IAM role per Kubernetes service account, through EKS Pod
     /// Identity or IRSA. Default: none.
