@@ -8,6 +8,7 @@ pub mod compute;
 pub mod identity;
 pub mod karpenter;
 pub mod network;
+pub(crate) mod stacks;
 
 use indexmap::IndexMap;
 
@@ -39,6 +40,8 @@ pub struct Blueprint {
     pub(crate) identities: Vec<identity::Identity>,
     /// The EKS add-ons installed.
     pub(crate) addons: addons::Addons,
+    /// The stack of each part of the platform.
+    pub(crate) stacks: stacks::Stacks,
     /// Best-practice findings, without the suppressed rules.
     pub(crate) findings: Vec<Finding>,
 }
@@ -58,6 +61,7 @@ impl PartialEq for Blueprint {
             compute,
             identities,
             addons,
+            stacks,
             findings,
         } = self;
         *name == other.name
@@ -71,6 +75,7 @@ impl PartialEq for Blueprint {
             && *compute == other.compute
             && *identities == other.identities
             && *addons == other.addons
+            && *stacks == other.stacks
             && *findings == other.findings
     }
 }

@@ -328,7 +328,7 @@ pub(crate) fn findings(bp: &Defaulted) -> Vec<Finding> {
     if let Some(karpenter) = &bp.compute.karpenter {
         all.extend(karpenter_findings(karpenter));
     }
-    all.retain(|f| !bp.suppress.iter().any(|s| s.rule == f.rule_id));
+    all.retain(|f| !bp.spec.suppress.iter().any(|s| s.rule == f.rule_id));
     all
 }
 

@@ -26,10 +26,12 @@ pub(crate) mod network;
 mod nodegroups;
 pub(crate) mod tags;
 
-use std::ops::Deref;
 use std::path::Path;
 
+use indexmap::IndexMap;
+
 use crate::blueprint::network::{AddressPlan, Network, NewVpc};
+use crate::blueprint::stacks::Stacks;
 use crate::blueprint::{Blueprint, Finding};
 use crate::error::{Error, ValidationErrors};
 use crate::source::{Source, SourceFormat};
@@ -40,10 +42,12 @@ use crate::spec::{BlueprintBuilder, BlueprintSpec, CrossStackReferences, StackLa
 pub const MAX_NAME_LEN: usize = 100;
 
 /// A spec with every default applied: the one defaults pass ([`defaults`] names each
-/// default). Validation, the checks and the resolved blueprint read it; the sections it
-/// does not list yet are read as written, through `Deref`.
+/// default). Validation, the checks and the resolved blueprint read it; `spec` is what was
+/// written, for the rules about what was set.
 pub(crate) struct Defaulted<'a> {
     pub(crate) spec: &'a BlueprintSpec,
+    pub(crate) name: &'a str,
+    pub(crate) tags: &'a IndexMap<String, String>,
     pub(crate) kubernetes_version: KubernetesVersion,
     pub(crate) stack_layout: StackLayout,
     pub(crate) cross_stack_references: CrossStackReferences,
@@ -59,6 +63,8 @@ impl<'a> Defaulted<'a> {
     pub(crate) fn of(spec: &'a BlueprintSpec) -> Self {
         Defaulted {
             spec,
+            name: &spec.name,
+            tags: &spec.tags,
             kubernetes_version: spec.kubernetes_version.clone().unwrap_or_default(),
             stack_layout: spec.stack_layout.unwrap_or(defaults::STACK_LAYOUT),
             cross_stack_references: spec.cross_stack_references.unwrap_or(defaults::CROSS_STACK_REFERENCES),
@@ -68,14 +74,6 @@ impl<'a> Defaulted<'a> {
             compute: compute::defaulted(&spec.compute, network::nat_free(&spec.network)),
             identities: identity::resolve(&spec.identities),
         }
-    }
-}
-
-impl Deref for Defaulted<'_> {
-    type Target = BlueprintSpec;
-
-    fn deref(&self) -> &BlueprintSpec {
-        self.spec
     }
 }
 
@@ -121,6 +119,7 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         compute,
         identities: bp.identities.clone(),
         addons,
+        stacks: Stacks::new(&spec.name, bp.stack_layout == StackLayout::Single),
         findings: findings.clone(),
         spec,
     };
@@ -192,7 +191,7 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
         );
     }
     cluster::version(&bp.kubernetes_version, errors);
-    tags::check("tags", &bp.tags, tags::BLUEPRINT_TAGS, errors);
+    tags::check("tags", bp.tags, tags::BLUEPRINT_TAGS, errors);
     let address_plan = network::validate(&bp.network, errors);
     cluster::validate(&bp.spec.cluster, &bp.cluster, errors);
     cross::removal(&bp.spec.cluster, bp.removal_policy, errors);
@@ -209,6 +208,6 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cross::ipv6(bp, errors);
     cross::custom_networking(bp, errors);
     tags::check_counts(bp, errors);
-    checks::validate_suppressions(&bp.suppress, errors);
+    checks::validate_suppressions(&bp.spec.suppress, errors);
     address_plan
 }

@@ -233,7 +233,7 @@ fn subnet_tags(cluster: &str, kind: &str) -> Vec<String> {
 /// blueprint's tags on their own (path `tags`), and with each node group's or Fargate
 /// profile's own (the group's path).
 pub(crate) fn check_counts(bp: &Defaulted, errors: &mut ValidationErrors) {
-    let name = bp.name.as_str();
+    let name = bp.name;
     let blueprint: Vec<String> = bp.tags.keys().cloned().collect();
     let on = |what: &str, added: Vec<String>| Landing { what: what.to_owned(), added, user: blueprint.clone() };
 

@@ -15,6 +15,7 @@ mod network;
 
 use indexmap::IndexMap;
 
+pub(crate) use crate::blueprint::stacks::Part;
 use crate::blueprint::Blueprint;
 use crate::cfn::{Expr, ResourceOptions, Stack};
 use crate::compile::codes;
@@ -24,37 +25,15 @@ use crate::spec::cluster::RemovalPolicy;
 use crate::spec::{CrossStackReferences, StackLayout};
 use crate::synth::{self, App, Assembly, Format, References, SynthError};
 
-/// The lifecycle a resource belongs to, which decides its stack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// Once per account and Region, independent of any cluster: the GuardDuty detector, ECR
-    /// registry scanning. Always its own stack, `<name>-account`, in every layout.
-    Account,
-    /// VPC, subnets, gateways, flow logs.
-    Network,
-    /// Control plane, KMS key, IAM, access entries, node-independent add-ons.
-    Cluster,
-    /// Node groups and add-ons that need nodes.
-    Compute,
-}
-
-impl Part {
-    fn suffix(self) -> &'static str {
-        match self {
-            Part::Account => "account",
-            Part::Network => "network",
-            Part::Cluster => "cluster",
-            Part::Compute => "compute",
+/// What a part's stack holds: the stack's description.
+fn description(part: Part) -> &'static str {
+    match part {
+        Part::Account => {
+            "account- and Region-wide settings (GuardDuty detector, ECR registry scanning), kept apart from any cluster"
         }
-    }
-
-    fn description(self) -> &'static str {
-        match self {
-            Part::Account => "account- and Region-wide settings (GuardDuty detector, ECR registry scanning), kept apart from any cluster",
-            Part::Network => "VPC, subnets, NAT and flow logs",
-            Part::Cluster => "EKS control plane, secrets encryption key, IAM roles, access entries and core add-ons",
-            Part::Compute => "EKS managed node groups and add-ons that run on nodes",
-        }
+        Part::Network => "VPC, subnets, NAT and flow logs",
+        Part::Cluster => "EKS control plane, secrets encryption key, IAM roles, access entries and core add-ons",
+        Part::Compute => "EKS managed node groups and add-ons that run on nodes",
     }
 }
 
@@ -83,25 +62,18 @@ impl<'a> Context<'a> {
         self.origin = origin;
     }
 
-    /// The stack name of a part. The account part is `<name>-account` in every layout: its
-    /// lifecycle is the account's, not the cluster's.
+    /// The stack name of a part (decided by compile, [`Stacks`](crate::blueprint::stacks::Stacks)).
     pub fn stack_name(&self, part: Part) -> String {
-        match (self.bp.stack_layout, part) {
-            (StackLayout::PerLifecycle, _) | (StackLayout::Single, Part::Account) => {
-                format!("{}-{}", self.bp.name, part.suffix())
-            }
-            (StackLayout::Single, _) => self.bp.name.clone(),
-        }
+        self.bp.stacks.name(part).to_owned()
     }
 
     /// The stack of a part, created on first use.
     pub fn stack(&mut self, part: Part) -> &mut Stack {
         let name = self.stack_name(part);
-        let description = match (self.bp.stack_layout, part) {
-            (StackLayout::PerLifecycle, _) | (StackLayout::Single, Part::Account) => {
-                format!("eks-blueprint {}: {}", self.bp.name, part.description())
-            }
-            (StackLayout::Single, _) => format!("eks-blueprint {}: network, EKS cluster and compute", self.bp.name),
+        let description = if self.bp.stacks.own(part) {
+            format!("eks-blueprint {}: {}", self.bp.name, description(part))
+        } else {
+            format!("eks-blueprint {}: network, EKS cluster and compute", self.bp.name)
         };
         let origin = self.origin.clone();
         let stack = self.stacks.entry(name.clone()).or_insert_with(|| Stack::new(name, description));
