@@ -2,13 +2,12 @@
 //! log group, the EKS cluster, access entries, and the add-ons that run without nodes.
 
 use super::network::NetworkRefs;
-use super::{Context, Part};
-use crate::cfn::iam::{PolicyDocument, Statement};
-use crate::cfn::{Expr, Handle, Output, ResourceOptions};
+use super::{iam, ids, Context, Part};
+use crate::cfn::iam::PolicyDocument;
+use crate::cfn::{Expr, Handle, Output};
 use crate::resources::eks::{
-    AccessConfig, AccessEntry, AccessPolicy, AccessScope, Addon, AddonPodIdentityAssociation, Cluster, ClusterLogging,
-    EncryptionConfig, KubernetesNetworkConfig, Logging, LoggingTypeConfig, Provider, ResourcesVpcConfig, UpgradePolicy,
-    ZonalShiftConfig,
+    AccessConfig, AccessEntry, AccessPolicy, AccessScope, Addon, Cluster, ClusterLogging, EncryptionConfig,
+    KubernetesNetworkConfig, Logging, LoggingTypeConfig, Provider, ResourcesVpcConfig, UpgradePolicy, ZonalShiftConfig,
 };
 use crate::resources::iam::Role;
 use crate::resources::kms::{Alias, Key};
@@ -25,33 +24,30 @@ pub(crate) struct ClusterRefs {
     pub node_addons: Vec<Handle<Addon>>,
 }
 
-/// The namespace of the VPC CNI's `aws-node` DaemonSet, which the `vpc-cni` add-on installs.
-const VPC_CNI_NAMESPACE: &str = "kube-system";
-/// The service account of the VPC CNI's `aws-node` DaemonSet.
-const VPC_CNI_SERVICE_ACCOUNT: &str = "aws-node";
-
 /// Renders the cluster stack: the cluster, its role, keys and log group, access entries and
 /// the add-ons that need no nodes.
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs, SynthError> {
     let bp = ctx.bp;
     let spec = &bp.cluster;
-    let auto = super::compute::auto_mode(ctx)?;
+    let mut auto = super::auto_mode::pieces(bp, ctx.tags(&[]));
     let tags = ctx.tags(&[]);
     // The removal policy of the stateful resources (see `Context::stateful`).
     let stateful = ctx.stateful();
     let stack = ctx.stack(Part::Cluster);
+    // EKS Auto Mode's node role, which its ComputeConfig names.
+    if let Some(role) = auto.node_role.take() {
+        let role = stack.add("AutoModeNodeRole", role)?;
+        if let Some(config) = &mut auto.compute_config {
+            config.node_role_arn = Some(role.attr_arn());
+        }
+    }
 
     // Removed like the cluster: a retained cluster whose role was deleted with the stack
     // could no longer manage its network interfaces or logs.
     let role = stack.add_with(
         "ClusterRole",
         Role {
-            // sts:TagSession lets EKS tag the sessions it uses, as the EKS cluster IAM role
-            // documentation's trust policy shows.
-            assume_role_policy_document: PolicyDocument::trust_services(
-                &["eks.amazonaws.com"],
-                &["sts:AssumeRole", "sts:TagSession"],
-            ),
+            assume_role_policy_document: iam::cluster_trust(),
             description: Some(format!("EKS control plane of {}", bp.name)),
             managed_policy_arns: Some(
                 [vec![Expr::aws_managed_policy("AmazonEKSClusterPolicy")], auto.cluster_policies].concat(),
@@ -70,7 +66,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
                 Key {
                     description: Some(format!("Envelope encryption of Kubernetes secrets of EKS cluster {}", bp.name)),
                     enable_key_rotation: Some(true),
-                    key_policy: Some(PolicyDocument::new([super::account_administers_key()])),
+                    key_policy: Some(PolicyDocument::new([iam::account_administers_key()])),
                     tags: Some(tags.clone()),
                     ..Key::default()
                 },
@@ -95,10 +91,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             Key {
                 description: Some(format!("Encryption of the control-plane logs of EKS cluster {}", bp.name)),
                 enable_key_rotation: Some(true),
-                key_policy: Some(super::logs_key_policy(
-                    "CloudWatchLogsUsesKeyForControlPlaneLogGroup",
-                    &log_group_name,
-                )),
+                key_policy: Some(iam::logs_key_policy("CloudWatchLogsUsesKeyForControlPlaneLogGroup", &log_group_name)),
                 tags: Some(tags.clone()),
                 ..Key::default()
             },
@@ -196,7 +189,7 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             })
             .collect();
         stack.add(
-            &format!("AccessEntry{}", entry.id),
+            &ids::access_entry(&entry.id),
             AccessEntry {
                 access_policies: (!policies.is_empty()).then_some(policies),
                 cluster_name: cluster.reference(),
@@ -210,81 +203,14 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         stack.set_origin(section);
     }
 
-    // EKS Auto Mode nodes run the VPC CNI, kube-proxy and the Pod Identity agent
-    // themselves: when Auto Mode is the only compute, these add-ons are not installed.
-    let mut node_addons = Vec::new();
-    if bp.addons.pod_identity_agent {
-        // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
-        // cluster and are in place before the first node joins. CoreDNS (a Deployment) goes
-        // to the compute stack: it stays DEGRADED until nodes exist.
-        let pod_identity_agent = stack.add(
-            "AddonEksPodIdentityAgent",
-            Addon {
-                addon_name: "eks-pod-identity-agent".into(),
-                cluster_name: cluster.reference(),
-                resolve_conflicts: Some("OVERWRITE".into()),
-                tags: Some(tags.clone()),
-                ..Addon::default()
-            },
-        )?;
-        let cni_role = stack.add(
-            "VpcCniRole",
-            Role {
-                // Only the add-on's own service account of this cluster may assume it, like
-                // every other Pod Identity role.
-                assume_role_policy_document: super::identity::pod_identity_trust_for(
-                    &cluster,
-                    VPC_CNI_NAMESPACE,
-                    VPC_CNI_SERVICE_ACCOUNT,
-                ),
-                description: Some(format!("VPC CNI (aws-node) of EKS cluster {}, through EKS Pod Identity", bp.name)),
-                // AmazonEKS_CNI_Policy covers IPv4 only; an ipv6 cluster's CNI gets the policy
-                // of the EKS user guide "Create IAM policy for clusters that use the IPv6 family".
-                managed_policy_arns: (spec.ip_family == IpFamily::Ipv4)
-                    .then(|| vec![Expr::aws_managed_policy("AmazonEKS_CNI_Policy")]),
-                policies: (spec.ip_family == IpFamily::Ipv6).then(vpc_cni_ipv6_policy),
-                tags: Some(tags.clone()),
-                ..Role::default()
-            },
-        )?;
-        let vpc_cni = stack.add_with(
-            "AddonVpcCni",
-            Addon {
-                addon_name: "vpc-cni".into(),
-                cluster_name: cluster.reference(),
-                // The CNI's EC2 permissions go to its own service account, not to every node
-                // (EKS best practices: "Use IRSA/Pod Identity for the aws-node DaemonSet").
-                pod_identity_associations: Some(vec![AddonPodIdentityAssociation {
-                    role_arn: cni_role.attr_arn(),
-                    service_account: VPC_CNI_SERVICE_ACCOUNT.into(),
-                }]),
-                resolve_conflicts: Some("OVERWRITE".into()),
-                tags: Some(tags.clone()),
-                // With a pod CIDR: VPC CNI custom networking, one ENIConfig per zone chosen
-                // by the node's zone label. Node groups live in the compute stack, deployed
-                // after this one, so every node starts with the CNI configured.
-                configuration_values: super::eniconfig::vpc_cni_configuration(bp),
-                ..Addon::default()
-            },
-            ResourceOptions::new().depends_on(&pod_identity_agent),
-        )?;
-        let kube_proxy = stack.add(
-            "AddonKubeProxy",
-            Addon {
-                addon_name: "kube-proxy".into(),
-                cluster_name: cluster.reference(),
-                resolve_conflicts: Some("OVERWRITE".into()),
-                tags: Some(tags.clone()),
-                ..Addon::default()
-            },
-        )?;
-        node_addons = vec![vpc_cni, kube_proxy];
-    }
+    // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
+    // cluster and are in place before the first node joins.
+    let node_addons = super::addons::cluster_addons(stack, bp, &cluster, &tags)?;
 
     stack.add_output("ClusterName", Output::new(cluster.reference(), "The EKS cluster name"))?;
     stack.add_output("ClusterArn", Output::new(cluster.attr_arn(), "The EKS cluster ARN"))?;
     stack.add_output(
-        "ClusterSecurityGroupId",
+        ids::CLUSTER_SECURITY_GROUP_OUTPUT,
         Output::new(
             cluster.attr_cluster_security_group_id(),
             "The security group EKS created for the control plane and managed nodes",
@@ -302,33 +228,4 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         ),
     )?;
     Ok(ClusterRefs { cluster, node_addons })
-}
-
-/// The VPC CNI's permissions in an ipv6 cluster: the "IPv6 mode" policy of the VPC CNI
-/// documentation (<https://github.com/aws/amazon-vpc-cni-k8s/blob/master/docs/iam-policy.md>,
-/// which added `ec2:DescribeSecurityGroups` and `ec2:DescribeSubnets` to it in commit 00fe9f4,
-/// June 2026), a superset of the EKS user guide's "Create IAM policy for clusters that use
-/// the IPv6 family"
-/// (<https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html#cni-iam-role-create-ipv6-policy>).
-fn vpc_cni_ipv6_policy() -> Vec<crate::resources::iam::Policy> {
-    vec![crate::resources::iam::Policy {
-        policy_document: PolicyDocument::new([
-            // The guide grants this on "*"; its only resource type is the network interface,
-            // so it is scoped to this account's interfaces (least privilege).
-            Statement::allow(["ec2:AssignIpv6Addresses"])
-                .resource(Expr::sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*")),
-            Statement::allow([
-                "ec2:DescribeInstances",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeTags",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeInstanceTypes",
-            ])
-            .resource("*"),
-            Statement::allow(["ec2:CreateTags"])
-                .resource(Expr::sub("arn:${AWS::Partition}:ec2:*:*:network-interface/*")),
-        ]),
-        policy_name: "AmazonEKS_CNI_IPv6_Policy".into(),
-    }]
 }

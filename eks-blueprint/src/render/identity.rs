@@ -1,203 +1,15 @@
-//! Workload identity: an IAM role per Kubernetes service account, through EKS Pod Identity
-//! or IAM roles for service accounts (IRSA), and the cluster's IAM OIDC provider that IRSA
-//! needs.
-//!
-//! [`workload_role`] is the one way constructs give pods AWS permissions: the blueprint's
-//! `identities` use it, and so can add-ons, Karpenter or tenants.
-//!
-//! Everything is plain CloudFormation; no Lambda-backed custom resource. The one thing
-//! CloudFormation cannot express directly is an IRSA trust policy: its condition keys
-//! contain the cluster's issuer host (`oidc.eks.<region>.amazonaws.com/id/<id>:sub`), known
-//! only at deploy time, and a JSON key cannot be an intrinsic function. The trust policy
-//! is therefore rendered as one `Fn::Sub` JSON string (see
-//! [`PolicyDocument::substituted`]), with the host cut out of the issuer URL by
-//! `Fn::Select [1, Fn::Split ["//", url]]`.
+//! The blueprint's workload identities (`identities`): a role per service account, through
+//! [`super::iam::workload_role`], with an output of its ARN.
 
 use super::cluster::ClusterRefs;
-use super::{Context, Part};
+use super::iam::{workload_role, WorkloadRole};
+use super::{ids, Context, Part};
 use crate::blueprint;
 use crate::blueprint::identity::{Identity, ManagedPolicy};
-use crate::cfn::iam::{PolicyDocument, Principal, Statement};
-use crate::cfn::{Expr, Handle, Output, Pseudo};
-use crate::compile::defaults::IRSA_AUDIENCE;
-use crate::resources::eks::{Cluster, PodIdentityAssociation};
-use crate::resources::iam::{OIDCProvider, Policy, Role};
+use crate::cfn::iam::Statement;
+use crate::cfn::{Expr, Output};
 use crate::spec::identity::{IdentityMode, StatementEffect};
 use crate::synth::SynthError;
-
-/// The logical id of the cluster's IAM OIDC provider (in the cluster stack).
-pub(crate) const OIDC_PROVIDER_ID: &str = "OidcProvider";
-
-/// The `Fn::Sub` variable that holds the issuer host in an IRSA trust policy.
-const ISSUER_HOST_VAR: &str = "IssuerHost";
-
-/// The cluster's IAM OIDC provider, created in the cluster stack on the first call and
-/// returned as is on later calls.
-///
-/// Call it from any construct that needs IRSA (Fargate pods, tools that do not support EKS
-/// Pod Identity); a blueprint that never calls it has no OIDC provider.
-///
-/// No `ThumbprintList`: it is optional in the resource schema, and IAM verifies the
-/// issuer's TLS certificate against its trusted root CAs for EKS issuers.
-pub(crate) fn oidc_provider(ctx: &mut Context, cluster: &ClusterRefs) -> Result<Handle<OIDCProvider>, SynthError> {
-    let tags = ctx.tags(&[("Name", ctx.name_tag("irsa"))]);
-    let stack = ctx.stack(Part::Cluster);
-    if let Some(existing) = stack.handle::<OIDCProvider>(OIDC_PROVIDER_ID) {
-        return Ok(existing);
-    }
-    let provider = stack.add(
-        OIDC_PROVIDER_ID,
-        OIDCProvider {
-            client_id_list: Some(vec![IRSA_AUDIENCE.to_owned()]),
-            tags: Some(tags),
-            thumbprint_list: None,
-            url: Some(cluster.cluster.attr_open_id_connect_issuer_url()),
-        },
-    )?;
-    stack.add_output(
-        "OidcProviderArn",
-        Output::new(provider.attr_arn(), "The IAM OIDC provider of the cluster's service account issuer (IRSA)"),
-    )?;
-    Ok(provider)
-}
-
-/// A role for the pods of one service account: what [`workload_role`] creates.
-#[derive(Debug, Clone)]
-pub(crate) struct WorkloadRole {
-    /// The prefix of the logical ids: `<prefix>Role`, `<prefix>PodIdentityAssociation`.
-    /// Also the name of the inline policy.
-    pub id_prefix: String,
-    /// What the role is for (the role's `Description`, ASCII).
-    pub description: String,
-    /// The Kubernetes namespace.
-    pub namespace: String,
-    /// The Kubernetes service account.
-    pub service_account: String,
-    /// EKS Pod Identity or IRSA.
-    pub mode: IdentityMode,
-    /// Managed policy ARNs (use [`Expr::aws_managed_policy`] for AWS managed ones).
-    pub managed_policy_arns: Vec<Expr>,
-    /// Statements of the inline policy; none means no inline policy.
-    pub statements: Vec<Statement>,
-    /// For [`IdentityMode::PodIdentity`]: whether to create the
-    /// `AWS::EKS::PodIdentityAssociation`. `false` when the caller associates the role
-    /// itself, as an `AWS::EKS::Addon` does in its `PodIdentityAssociations`.
-    pub associate: bool,
-}
-
-/// Creates the IAM role of a workload identity in the stack of `part`, and returns it.
-///
-/// - [`IdentityMode::PodIdentity`]: the role trusts `pods.eks.amazonaws.com`
-///   (`sts:AssumeRole`, `sts:TagSession`), limited by the session tags EKS Pod Identity sets
-///   to this cluster, namespace and service account, so no other association can use it;
-///   plus `<prefix>PodIdentityAssociation` when `associate` is set.
-/// - [`IdentityMode::Irsa`]: the role trusts the cluster's IAM OIDC provider (created on
-///   first use, see [`oidc_provider`]) with `sts:AssumeRoleWithWebIdentity`, for tokens whose
-///   `sub` is `system:serviceaccount:<namespace>:<service account>` and whose `aud` is
-///   `sts.amazonaws.com`. The service account must be annotated with
-///   `eks.amazonaws.com/role-arn`.
-///
-/// Logical ids: `<prefix>Role` and `<prefix>PodIdentityAssociation`. References to the
-/// cluster from another stack become exports and imports at synthesis.
-pub(crate) fn workload_role(
-    ctx: &mut Context,
-    part: Part,
-    cluster: &ClusterRefs,
-    spec: &WorkloadRole,
-) -> Result<Handle<Role>, SynthError> {
-    let trust = match spec.mode {
-        IdentityMode::PodIdentity => pod_identity_trust_for(&cluster.cluster, &spec.namespace, &spec.service_account),
-        IdentityMode::Irsa => {
-            let provider = oidc_provider(ctx, cluster)?;
-            irsa_trust(&provider, cluster, &spec.namespace, &spec.service_account)
-        }
-    };
-    let tags = ctx.tags(&[]);
-    let tags = (!tags.is_empty()).then_some(tags);
-    let stack = ctx.stack(part);
-    let role = stack.add(
-        &format!("{}Role", spec.id_prefix),
-        Role {
-            assume_role_policy_document: trust,
-            description: Some(spec.description.clone()),
-            managed_policy_arns: (!spec.managed_policy_arns.is_empty()).then(|| spec.managed_policy_arns.clone()),
-            policies: (!spec.statements.is_empty()).then(|| {
-                vec![Policy {
-                    policy_document: PolicyDocument::new(spec.statements.iter().cloned()),
-                    policy_name: spec.id_prefix.clone(),
-                }]
-            }),
-            tags: tags.clone(),
-            ..Role::default()
-        },
-    )?;
-    if spec.mode == IdentityMode::PodIdentity && spec.associate {
-        stack.add(
-            &format!("{}PodIdentityAssociation", spec.id_prefix),
-            PodIdentityAssociation {
-                cluster_name: cluster.cluster.reference(),
-                namespace: spec.namespace.clone(),
-                role_arn: role.attr_arn(),
-                service_account: spec.service_account.clone(),
-                tags,
-            },
-        )?;
-    }
-    Ok(role)
-}
-
-/// The trust policy of every EKS Pod Identity role here (workload identities, the VPC CNI,
-/// the Karpenter controller): `pods.eks.amazonaws.com` may `sts:AssumeRole` and
-/// `sts:TagSession` (the EKS user guide's "Create IAM role with trust policy required by EKS
-/// Pod Identity", <https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html>), only
-///
-/// - on behalf of this account (`aws:SourceAccount`, the cross-service confused deputy
-///   guard, <https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>; the EKS
-///   best practices guide's Pod Identity trust policy guards with `aws:SourceOrgId`, a key
-///   of the same source-resource family), and
-/// - for pods of this cluster, namespace and service account: the session tags EKS Pod
-///   Identity adds to the request (`aws:RequestTag/eks-cluster-arn`,
-///   `kubernetes-namespace`, `kubernetes-service-account`, listed in "Define permissions
-///   for EKS Pod Identities to assume roles based on tags",
-///   <https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html>), so no other
-///   association, in this cluster or another, can use the role.
-///
-/// No `aws:SourceArn`: the user guide does not say which ARN EKS Pod Identity sends, and the
-/// session tags already name the cluster.
-pub(crate) fn pod_identity_trust_for(
-    cluster: &Handle<Cluster>,
-    namespace: &str,
-    service_account: &str,
-) -> PolicyDocument {
-    PolicyDocument::new([Statement::allow(["sts:AssumeRole", "sts:TagSession"])
-        .sid("AllowEksAuthToAssumeRoleForPodIdentity")
-        .principal(Principal::Service(vec!["pods.eks.amazonaws.com".to_owned()]))
-        .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId)
-        .condition("StringEquals", "aws:RequestTag/eks-cluster-arn", cluster.attr_arn())
-        .condition("StringEquals", "aws:RequestTag/kubernetes-namespace", namespace)
-        .condition("StringEquals", "aws:RequestTag/kubernetes-service-account", service_account)])
-}
-
-/// The IRSA trust policy for one service account, as an `Fn::Sub` JSON string
-/// (<https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html>).
-pub(crate) fn irsa_trust(
-    provider: &Handle<OIDCProvider>,
-    cluster: &ClusterRefs,
-    namespace: &str,
-    service_account: &str,
-) -> PolicyDocument {
-    // `https://oidc.eks.<region>.amazonaws.com/id/<id>` -> `oidc.eks.<region>.amazonaws.com/id/<id>`
-    let issuer_host = Expr::select(1, Expr::split("//", cluster.cluster.attr_open_id_connect_issuer_url()));
-    PolicyDocument::new([Statement::allow(["sts:AssumeRoleWithWebIdentity"])
-        .principal(Principal::Federated(provider.attr_arn()))
-        .condition(
-            "StringEquals",
-            format!("${{{ISSUER_HOST_VAR}}}:sub"),
-            format!("system:serviceaccount:{namespace}:{service_account}"),
-        )
-        .condition("StringEquals", format!("${{{ISSUER_HOST_VAR}}}:aud"), IRSA_AUDIENCE)])
-    .substituted([(ISSUER_HOST_VAR, issuer_host)])
-}
 
 /// The ARN of a managed policy.
 fn managed_policy_arn(policy: &ManagedPolicy) -> Expr {
@@ -259,7 +71,7 @@ fn identity_role(identity: &Identity, cluster_name: &str) -> WorkloadRole {
         IdentityMode::Irsa => "IRSA",
     };
     WorkloadRole {
-        id_prefix: format!("Identity{}", identity.id),
+        id_prefix: ids::identity(&identity.id),
         description: format!(
             "Workload identity {} of EKS cluster {cluster_name}: service account {}/{}, through {how}",
             identity.name, identity.namespace, identity.service_account
@@ -275,6 +87,9 @@ fn identity_role(identity: &Identity, cluster_name: &str) -> WorkloadRole {
 
 #[cfg(test)]
 mod tests {
+    use crate::cfn::iam::PolicyDocument;
+    use crate::render::iam::oidc_provider;
+    use crate::render::ids::OIDC_PROVIDER as OIDC_PROVIDER_ID;
     use serde_json::{json, Value};
 
     use super::*;

@@ -1,17 +1,27 @@
-//! Constructs: each part of the model renders its resources into its stack.
+//! Render: a validated [`Blueprint`] becomes an [`App`] of stacks, by feature. It never
+//! validates: what it needs is guaranteed by the blueprint's types or was computed by
+//! compile.
 //!
 //! Data flows one way: network -> cluster -> compute. A construct returns typed handles
 //! that later constructs use; a handle used in another stack becomes an export and an
-//! import at synthesis.
+//! import at synthesis. One home each: [`ids`] for logical ids, [`iam`] for IAM, [`labels`]
+//! for taints and labels, [`custom_networking`] for everything of a pod CIDR, [`manifests`]
+//! for the Kubernetes files.
 
 mod account;
+mod addons;
+mod auto_mode;
 mod cluster;
-mod compute;
-mod eniconfig;
+mod custom_networking;
+mod fargate;
+mod iam;
 mod identity;
+mod ids;
 mod karpenter;
-mod karpenter_script;
+mod labels;
+mod manifests;
 mod network;
+mod nodegroups;
 
 use indexmap::IndexMap;
 
@@ -164,7 +174,11 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     ctx.set_origin("identities");
     identity::render(&mut ctx, &cluster)?;
     ctx.set_origin("compute");
-    compute::render(&mut ctx, &net, &cluster)?;
+    // CoreDNS is a Deployment: it becomes ACTIVE only once something can run it, so it
+    // waits for every node group and Fargate profile.
+    let capacity = nodegroups::render(&mut ctx, &net, &cluster, ResourceOptions::new())?;
+    let capacity = fargate::render(&mut ctx, &cluster, &net, capacity)?;
+    addons::coredns(&mut ctx, &cluster, capacity)?;
     ctx.set_origin("karpenter");
     let karpenter_files = karpenter::render(&mut ctx, &net, &cluster)?;
     let mut app = App::new();
@@ -175,47 +189,11 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     for (path, content) in karpenter_files {
         app.add_file(path, content);
     }
-    for (path, content) in eniconfig::render(&ctx) {
+    for (path, content) in custom_networking::render(&ctx) {
         app.add_file(path, content);
     }
     for (_, stack) in ctx.stacks {
         app.add_stack(stack)?;
     }
     Ok(app)
-}
-
-/// The account administers a KMS key through IAM: the key policy statement every key here
-/// starts with (the AWS default key policy), so no principal outside the account gets `kms:*`.
-pub(crate) fn account_administers_key() -> crate::cfn::iam::Statement {
-    crate::cfn::iam::Statement::allow(["kms:*"])
-        .sid("AccountAdministersKeyThroughIam")
-        .principal(crate::cfn::iam::Principal::Aws(vec![Expr::arn("iam::${AWS::AccountId}:root")]))
-        .resource("*")
-}
-
-/// The key policy of a KMS key that encrypts CloudWatch Logs log groups, as "Encrypt log
-/// data in CloudWatch Logs using AWS KMS" gives it
-/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html>): the
-/// account administers the key, and the Regional logs principal may use it only for the log
-/// group named `log_group` in this account and Region (the encryption context CloudWatch Logs
-/// sends is the group's ARN), so no other log group of the account can be encrypted with it.
-pub(crate) fn logs_key_policy(sid: &str, log_group: &str) -> crate::cfn::iam::PolicyDocument {
-    crate::cfn::iam::PolicyDocument::new([
-        account_administers_key(),
-        crate::cfn::iam::Statement::allow([
-            "kms:Encrypt*",
-            "kms:Decrypt*",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:Describe*",
-        ])
-        .sid(sid)
-        .principal(crate::cfn::iam::Principal::ServiceExpr(vec![Expr::sub("logs.${AWS::Region}.amazonaws.com")]))
-        .resource("*")
-        .condition(
-            "ArnLike",
-            "kms:EncryptionContext:aws:logs:arn",
-            Expr::arn(&format!("logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group}")),
-        ),
-    ])
 }

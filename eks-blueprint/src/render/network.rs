@@ -2,10 +2,10 @@
 //! NAT gateways, routes, VPC endpoints, and VPC flow logs encrypted with a KMS key. With an
 //! existing VPC, no network stack: the ids are passed on as literals.
 
-use super::{Context, Part};
+use super::{iam, ids, Context, Part};
 use crate::blueprint::network::{AddressPlan, FlowLogs, Network, NewVpc};
-use crate::cfn::iam::{PolicyDocument, Principal, Statement};
-use crate::cfn::{Expr, Handle, Output, ResourceOptions};
+use crate::cfn::iam::{PolicyDocument, Statement};
+use crate::cfn::{Expr, Handle, ResourceOptions};
 use crate::resources::ec2::{
     EgressOnlyInternetGateway, FlowLog, InternetGateway, NatGateway, Route, RouteTable, SecurityGroup,
     SecurityGroupRule, Subnet, SubnetRouteTableAssociation, VPCCidrBlock, VPCEndpoint, VPCGatewayAttachment, EIP, VPC,
@@ -339,15 +339,7 @@ fn pod_subnets(
         )?;
         // Read by manifests/eniconfigs.sh to fill the ENIConfig of each zone: the zone is
         // the ENIConfig's name, the subnet its `spec.subnet`.
-        let ids = super::eniconfig::pod_subnet_outputs(n);
-        stack.add_output(
-            &ids.subnet_id,
-            Output::new(subnet.reference(), format!("Pod subnet {n} (VPC CNI custom networking)")),
-        )?;
-        stack.add_output(
-            &ids.zone,
-            Output::new(subnet.attr_availability_zone(), format!("Availability Zone of pod subnet {n}")),
-        )?;
+        super::custom_networking::pod_subnet_outputs(stack, n, &subnet)?;
     }
     Ok(())
 }
@@ -406,7 +398,7 @@ fn vpc_endpoints(
     }
     let mut security_group = None;
     for service in services {
-        let id = format!("VpcEndpoint{}", service.id_part());
+        let id = ids::vpc_endpoint(service);
         let tags = ctx.tags(&[("Name", ctx.name_tag(service.as_str()))]);
         let service_name = Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{}", service.as_str()));
         if service.is_gateway() {
@@ -530,7 +522,7 @@ fn flow_logs(ctx: &mut Context, settings: &FlowLogs, vpc: &Handle<VPC>) -> Resul
         Key {
             description: Some(description),
             enable_key_rotation: Some(true),
-            key_policy: Some(super::logs_key_policy("CloudWatchLogsUsesKeyForFlowLogGroup", &group_name)),
+            key_policy: Some(iam::logs_key_policy("CloudWatchLogsUsesKeyForFlowLogGroup", &group_name)),
             tags: Some(key_tags),
             ..Key::default()
         },
@@ -550,9 +542,7 @@ fn flow_logs(ctx: &mut Context, settings: &FlowLogs, vpc: &Handle<VPC>) -> Resul
     let role = stack.add(
         "FlowLogRole",
         Role {
-            assume_role_policy_document: PolicyDocument::new([Statement::allow(["sts:AssumeRole"])
-                .principal(Principal::Service(vec!["vpc-flow-logs.amazonaws.com".into()]))
-                .condition("StringEquals", "aws:SourceAccount", crate::cfn::Pseudo::AccountId)]),
+            assume_role_policy_document: iam::flow_logs_trust(),
             description: Some("Lets VPC Flow Logs publish to the flow log group".into()),
             policies: Some(vec![Policy {
                 policy_name: "PublishFlowLogs".into(),

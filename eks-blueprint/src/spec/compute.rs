@@ -221,22 +221,6 @@ impl AmiType {
             | AmiType::BottlerocketArm64NvidiaFips => None,
         }
     }
-
-    /// The EBS volumes of the AMI: `(device, sized)`. Amazon Linux has one root volume
-    /// `/dev/xvda`; Bottlerocket has an OS volume `/dev/xvda` and a data volume `/dev/xvdb`
-    /// that holds images and container storage, so the configured size applies to
-    /// `/dev/xvdb` (<https://github.com/bottlerocket-os/bottlerocket#default-volumes>).
-    pub fn volumes(&self) -> &'static [(&'static str, bool)] {
-        match self.os() {
-            OsFamily::Al2023 => &[("/dev/xvda", true)],
-            OsFamily::Bottlerocket => &[("/dev/xvda", false), ("/dev/xvdb", true)],
-        }
-    }
-
-    /// The root device name of the AMI.
-    pub fn root_device(&self) -> &'static str {
-        "/dev/xvda"
-    }
 }
 
 /// On-Demand or Spot capacity.
@@ -298,14 +282,6 @@ impl Taint {
     pub fn new(key: impl Into<String>, value: impl Into<String>, effect: TaintEffect) -> Self {
         Taint { key: key.into(), value: Some(value.into()), effect }
     }
-
-    /// The kubelet form: `key=value:Effect` (`key:Effect` without a value).
-    pub fn kubelet_form(&self) -> String {
-        match &self.value {
-            Some(v) => format!("{}={v}:{}", self.key, self.effect.as_str()),
-            None => format!("{}:{}", self.key, self.effect.as_str()),
-        }
-    }
 }
 
 /// A taint effect, spelled as in Kubernetes.
@@ -320,15 +296,6 @@ pub enum TaintEffect {
 }
 
 impl TaintEffect {
-    /// The name CloudFormation uses (`NO_SCHEDULE`, ...).
-    pub fn as_cfn(self) -> &'static str {
-        match self {
-            TaintEffect::NoSchedule => "NO_SCHEDULE",
-            TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
-            TaintEffect::NoExecute => "NO_EXECUTE",
-        }
-    }
-
     /// The name Kubernetes uses (`NoSchedule`, ...).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -276,16 +276,6 @@ impl VpcEndpointService {
         }
     }
 
-    /// The readable part of the endpoint's logical id: `VpcEndpoint<this>`.
-    pub fn id_part(&self) -> String {
-        match self {
-            VpcEndpointService::ElasticLoadBalancing => "ElasticLoadBalancing".into(),
-            VpcEndpointService::SsmMessages => "SsmMessages".into(),
-            VpcEndpointService::Ec2Messages => "Ec2Messages".into(),
-            other => crate::text::pascal_case(other.as_str()),
-        }
-    }
-
     /// Whether the service is reached through a gateway endpoint (route tables) rather
     /// than an interface endpoint (network interfaces).
     pub fn is_gateway(&self) -> bool {

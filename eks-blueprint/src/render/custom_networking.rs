@@ -1,5 +1,7 @@
-//! VPC CNI custom networking for `network.podCidr`: the `vpc-cni` add-on's configuration, and
-//! the `ENIConfig` objects (one per zone) that point the CNI at the pod subnets.
+//! VPC CNI custom networking for `network.podCidr`, everything of it but the pod subnets
+//! themselves (network.rs): the `vpc-cni` add-on's configuration, the outputs of the pod
+//! subnets, the `ENIConfig` objects (one per zone) that point the CNI at them with the
+//! script that applies them, and Karpenter's reserved network interface.
 //!
 //! From the EKS user guide "Deploy Pods in alternate subnets with custom networking"
 //! (<https://docs.aws.amazon.com/eks/latest/userguide/cni-custom-network.html>): with
@@ -18,33 +20,37 @@
 
 use serde_json::json;
 
-use super::{Context, Part};
+use super::{ids, Context, Part};
 use crate::blueprint::Blueprint;
+use crate::cfn::{Handle, Output, Stack};
+use crate::resources::ec2::Subnet;
 use crate::spec::network::AvailabilityZones;
+use crate::synth::SynthError;
+
+/// The network stack's outputs of pod subnet `n` (1-based), which
+/// `manifests/eniconfigs.sh` reads: the ENIConfig of each zone is named after the zone, and
+/// points at the subnet.
+pub(crate) fn pod_subnet_outputs(stack: &mut Stack, n: usize, subnet: &Handle<Subnet>) -> Result<(), SynthError> {
+    let (subnet_output, zone_output) = ids::pod_subnet_outputs(n);
+    stack.add_output(
+        &subnet_output,
+        Output::new(subnet.reference(), format!("Pod subnet {n} (VPC CNI custom networking)")),
+    )?;
+    stack.add_output(
+        &zone_output,
+        Output::new(subnet.attr_availability_zone(), format!("Availability Zone of pod subnet {n}")),
+    )?;
+    Ok(())
+}
 
 /// The `ENIConfig` template, relative to the assembly.
 pub(crate) const MANIFEST_PATH: &str = "manifests/eniconfigs.yaml";
 /// The script that fills and applies it.
 pub(crate) const SCRIPT_PATH: &str = "manifests/eniconfigs.sh";
-/// The cluster stack's output with the cluster security group id.
-pub(crate) const CLUSTER_SECURITY_GROUP_OUTPUT: &str = "ClusterSecurityGroupId";
 /// The node label whose value names a node's `ENIConfig`: the zone, set on every node.
 pub(crate) const ENI_CONFIG_LABEL: &str = "topology.kubernetes.io/zone";
 /// The apiVersion of `ENIConfig` (the CRD the VPC CNI installs).
 const ENICONFIG_API_VERSION: &str = "crd.k8s.amazonaws.com/v1alpha1";
-
-/// The network stack's output ids for pod subnet `n` (1-based).
-pub(crate) struct PodSubnetOutputs {
-    /// `PodSubnet<n>Id`: the subnet id.
-    pub subnet_id: String,
-    /// `PodSubnet<n>Zone`: its Availability Zone name.
-    pub zone: String,
-}
-
-/// The output ids of pod subnet `n` (1-based).
-pub(crate) fn pod_subnet_outputs(n: usize) -> PodSubnetOutputs {
-    PodSubnetOutputs { subnet_id: format!("PodSubnet{n}Id"), zone: format!("PodSubnet{n}Zone") }
-}
 
 /// Whether custom networking applies ([`Blueprint::custom_networking`]).
 fn enabled(bp: &Blueprint) -> bool {
@@ -54,8 +60,8 @@ fn enabled(bp: &Blueprint) -> bool {
 /// The `ConfigurationValues` of the `vpc-cni` add-on: its `env` map (keys of the add-on's
 /// configuration schema, `aws eks describe-addon-configuration --addon-name vpc-cni`), or
 /// none without a pod CIDR.
-pub(crate) fn vpc_cni_configuration(bp: &Blueprint) -> Option<String> {
-    enabled(bp).then(|| {
+pub(crate) fn vpc_cni_configuration(custom_networking: bool) -> Option<String> {
+    custom_networking.then(|| {
         json!({
             "env": {
                 "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": "true",
@@ -123,7 +129,7 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, String)> {
         }
     };
 
-    let mut manifest = format!(
+    let manifest = format!(
         "# ENIConfigs of EKS cluster {name}: VPC CNI custom networking puts the pods of a node in\n\
          # the pod subnet of the node's zone (ENI_CONFIG_LABEL_DEF={ENI_CONFIG_LABEL}).\n\
          # A template: fill the ${{...}} placeholders from the stack outputs and apply it with\n\
@@ -141,7 +147,7 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, String)> {
             })
         })
         .collect();
-    manifest.push_str(&crate::yaml::documents(&documents));
+    let manifest = super::manifests::yaml(&manifest, &documents);
 
     let mut script = format!(
         "#!/bin/sh\n\
@@ -173,16 +179,17 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, String)> {
          \x20 printf '%s\\n' \"$value\"\n\
          }}\n\
          \n\
-         {SECURITY_GROUP_VAR}=$(output \"$CLUSTER_STACK\" {CLUSTER_SECURITY_GROUP_OUTPUT})\n",
+         {SECURITY_GROUP_VAR}=$(output \"$CLUSTER_STACK\" {security_group_output})\n",
         name = bp.name,
+        security_group_output = ids::CLUSTER_SECURITY_GROUP_OUTPUT,
     );
     let mut substitutions = vec![SECURITY_GROUP_VAR.to_owned()];
     for n in 1..=zones {
-        let outputs = pod_subnet_outputs(n);
-        script.push_str(&format!("{}=$(output \"$NETWORK_STACK\" {})\n", subnet_var(n), outputs.subnet_id));
+        let (subnet_output, zone_output) = ids::pod_subnet_outputs(n);
+        script.push_str(&format!("{}=$(output \"$NETWORK_STACK\" {subnet_output})\n", subnet_var(n)));
         substitutions.push(subnet_var(n));
         if names.is_none() {
-            script.push_str(&format!("{}=$(output \"$NETWORK_STACK\" {})\n", zone_var(n), outputs.zone));
+            script.push_str(&format!("{}=$(output \"$NETWORK_STACK\" {zone_output})\n", zone_var(n)));
             substitutions.push(zone_var(n));
         }
     }

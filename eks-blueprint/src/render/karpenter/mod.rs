@@ -14,35 +14,29 @@
 //! for its node groups): control plane, managed nodes and Karpenter nodes reach each other
 //! on every port, as within the cluster security group.
 
+mod manifests;
+mod script;
+
+use manifests::INSTANCE_PROFILE_VAR;
+
 use serde_json::{json, Value};
 
 use super::cluster::ClusterRefs;
+use super::iam::{self, NodeRole};
 use super::network::NetworkRefs;
-use super::{Context, Part};
-use crate::blueprint::karpenter::{Karpenter, NodePool};
+use super::{ids, Context, Part};
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, Pseudo, ResourceOptions};
 use crate::compile::defaults;
 use crate::resources::ec2::{SecurityGroup, SecurityGroupIngress, SecurityGroupRule};
-use crate::resources::eks::{AccessEntry, PodIdentityAssociation};
+use crate::resources::eks::PodIdentityAssociation;
 use crate::resources::events::{Rule, Target};
 use crate::resources::iam::{InstanceProfile, ManagedPolicy, Role};
 use crate::resources::sqs::{Queue, QueuePolicy};
-use crate::spec::compute::{Taint, TaintEffect};
 use crate::synth::SynthError;
 
 /// The tag Karpenter's EC2NodeClass selects subnets and security groups by.
 pub const DISCOVERY_TAG: &str = "karpenter.sh/discovery";
-
-/// The AWS managed policies of the Karpenter node role, as Karpenter's getting-started
-/// template, minus `AmazonEKS_CNI_Policy`: the VPC CNI gets it through Pod Identity.
-/// `AmazonSSMManagedInstanceCore` lets operators reach nodes through Session Manager
-/// instead of SSH.
-pub const NODE_POLICIES: [&str; 3] =
-    ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"];
-
-/// The name of the EC2NodeClass every NodePool uses.
-pub const NODE_CLASS_NAME: &str = "default";
 
 /// The EventBridge rules that feed the interruption queue: logical id suffix, source,
 /// detail type (as Karpenter's getting-started template).
@@ -53,21 +47,6 @@ pub const INTERRUPTION_RULES: [(&str, &str, &str); 5] = [
     ("InstanceStateChangeRule", "aws.ec2", "EC2 Instance State-change Notification"),
     ("CapacityReservationInterruptionRule", "aws.ec2", "EC2 Capacity Reservation Instance Interruption Warning"),
 ];
-
-/// Manifest paths in the assembly.
-pub const VALUES_FILE: &str = "manifests/karpenter-values.yaml";
-/// The EC2NodeClass manifest.
-pub const NODE_CLASS_FILE: &str = "manifests/karpenter-nodeclass.yaml";
-/// The NodePools manifest.
-pub const NODE_POOLS_FILE: &str = "manifests/karpenter-nodepools.yaml";
-/// The script that installs Karpenter and applies its manifests, or removes them before the
-/// compute stack is deleted.
-pub const SCRIPT_FILE: &str = "manifests/karpenter.sh";
-/// The compute stack's output with the name of the instance profile of Karpenter's nodes.
-pub const INSTANCE_PROFILE_OUTPUT: &str = "KarpenterNodeInstanceProfileName";
-/// The placeholder of the EC2NodeClass's instance profile, `${...}` around this name, that
-/// [`SCRIPT_FILE`] fills from [`INSTANCE_PROFILE_OUTPUT`].
-pub(crate) const INSTANCE_PROFILE_VAR: &str = "KARPENTER_NODE_INSTANCE_PROFILE";
 
 /// The interruption queue's name for a cluster: `<cluster>-karpenter`. The Helm values
 /// carry it as a literal, so it is fixed at synthesis.
@@ -104,30 +83,10 @@ pub(crate) fn render(
     // named, so the same blueprint deploys in several Regions of one account. The
     // EC2NodeClass names the instance profile, read from this stack's output when
     // `manifests/karpenter.sh` applies it (see the module documentation).
-    let node_role = stack.add(
-        "KarpenterNodeRole",
-        Role {
-            assume_role_policy_document: PolicyDocument::trust_services(&["ec2.amazonaws.com"], &["sts:AssumeRole"]),
-            description: Some(format!("Nodes Karpenter launches for EKS cluster {name}")),
-            managed_policy_arns: Some(NODE_POLICIES.iter().map(|p| Expr::aws_managed_policy(p)).collect()),
-            tags: Some(tags.clone()),
-            ..Role::default()
-        },
-    )?;
+    let node_role = stack.add("KarpenterNodeRole", NodeRole::Karpenter.role(name, tags.clone()))?;
     let instance_profile =
         stack.add("KarpenterNodeInstanceProfile", InstanceProfile { roles: vec![node_role.reference()] })?;
-    stack.add(
-        "KarpenterNodeAccessEntry",
-        AccessEntry {
-            access_policies: None,
-            cluster_name: cluster.cluster.reference(),
-            kubernetes_groups: None,
-            principal_arn: node_role.attr_arn(),
-            tags: Some(tags.clone()),
-            entry_type: Some("EC2_LINUX".into()),
-            username: None,
-        },
-    )?;
+    stack.add("KarpenterNodeAccessEntry", iam::node_access_entry(&cluster.cluster, &node_role, tags.clone()))?;
 
     // Node security group: see the module documentation.
     let cluster_sg = cluster.cluster.attr_cluster_security_group_id();
@@ -243,7 +202,7 @@ pub(crate) fn render(
         Role {
             // Only the chart's service account in the release namespace (both from
             // `compute.karpenter`, written into the Helm values below) of this cluster.
-            assume_role_policy_document: super::identity::pod_identity_trust_for(
+            assume_role_policy_document: iam::pod_identity_trust_for(
                 &cluster.cluster,
                 &karpenter.namespace,
                 &karpenter.service_account,
@@ -284,7 +243,7 @@ pub(crate) fn render(
     )?;
     stack.add_output("KarpenterNodeRoleName", Output::new(node_role.reference(), "The role of Karpenter's nodes"))?;
     stack.add_output(
-        INSTANCE_PROFILE_OUTPUT,
+        ids::KARPENTER_INSTANCE_PROFILE_OUTPUT,
         Output::new(
             instance_profile.reference(),
             "The instance profile of Karpenter's nodes (EC2NodeClass spec.instanceProfile)",
@@ -295,28 +254,18 @@ pub(crate) fn render(
         Output::new(controller_role.attr_arn(), "The Karpenter controller's role (EKS Pod Identity)"),
     )?;
 
-    let mut values = helm_values(name, karpenter);
-    super::eniconfig::karpenter_settings(bp, &mut values);
+    let mut values = manifests::helm_values(name, karpenter);
+    super::custom_networking::karpenter_settings(bp, &mut values);
     if karpenter.isolated_vpc {
         // No internet: only the AWS services with VPC endpoints are reachable, and the
         // pricing API has none (Karpenter getting-started guide, "Private Clusters";
         // settings reference, ISOLATED_VPC).
         values["settings"]["isolatedVPC"] = json!(true);
     }
-    let node_class = node_class(ctx, karpenter);
+    let node_class = manifests::node_class(ctx, karpenter);
     check_consistency(ctx, net, &values, &node_class)?;
     let compute = ctx.stack_name(Part::Compute);
-    let header = values_header(&compute, karpenter.isolated_vpc);
-    let mut files = vec![
-        (VALUES_FILE.to_owned(), manifest_yaml(&header, &[values])?),
-        (NODE_CLASS_FILE.to_owned(), manifest_yaml(&node_class_header(&compute), &[node_class])?),
-    ];
-    if !karpenter.node_pools.is_empty() {
-        let pools: Vec<Value> = karpenter.node_pools.iter().map(node_pool).collect();
-        files.push((NODE_POOLS_FILE.to_owned(), manifest_yaml(NODE_POOLS_HEADER, &pools)?));
-    }
-    files.push((SCRIPT_FILE.to_owned(), super::karpenter_script::script(name, &compute, karpenter)));
-    Ok(files)
+    Ok(manifests::files(name, &compute, karpenter, values, node_class))
 }
 
 /// One managed policy per concern, as Karpenter's template: (id, description, document).
@@ -451,217 +400,6 @@ fn controller_policies(
     ]
 }
 
-fn values_header(compute: &str, isolated: bool) -> String {
-    let mut header = format!(
-        "\
-# Helm values for the Karpenter chart, consistent with stack {compute} (interruption queue,
-# Pod Identity association for the service account). karpenter.sh installs the chart with
-# them after that stack, pinning the chart version and passing the stacks' Region
-# (controller.env AWS_REGION): nodes keep IMDS to themselves (hop limit 1), so the controller
-# cannot discover the Region there, and the templates do not fix one.
-#   AWS_REGION=<region> KARPENTER_VERSION=<1.x.y> sh manifests/karpenter.sh install
-"
-    );
-    if isolated {
-        header.push_str(
-            "\
-# No NAT: settings.isolatedVPC is on, and the controller's images must come from a registry
-# the VPC reaches. Copy them to Amazon ECR in the stacks' Region and set controller.image
-# (repository, tag, digest) here (Karpenter getting-started guide, \"Private Clusters\").
-",
-        );
-    }
-    header
-}
-
-fn node_class_header(compute: &str) -> String {
-    format!(
-        "\
-# Karpenter EC2NodeClass: a template. ${{{INSTANCE_PROFILE_VAR}}} is output
-# {INSTANCE_PROFILE_OUTPUT} of stack {compute}; karpenter.sh fills it and applies this
-# after the chart (sh manifests/karpenter.sh print shows the result).
-"
-    )
-}
-const NODE_POOLS_HEADER: &str = "\
-# Karpenter NodePools: karpenter.sh applies them after the EC2NodeClass.
-";
-
-/// The Helm values: cluster, queue and service account names, and controller resources as
-/// the getting-started guide sets them (requests equal to limits).
-pub(crate) fn helm_values(cluster: &str, karpenter: &Karpenter) -> Value {
-    json!({
-        "settings": {
-            "clusterName": cluster,
-            "interruptionQueue": queue_name(cluster),
-        },
-        "serviceAccount": {"create": true, "name": karpenter.service_account},
-        "controller": {
-            "resources": {
-                "requests": {"cpu": "1", "memory": "1Gi"},
-                "limits": {"cpu": "1", "memory": "1Gi"},
-            }
-        },
-    })
-}
-
-/// Tag keys the EC2NodeClass may not set (its CRD's rules): Karpenter sets them itself.
-fn is_restricted_node_tag(key: &str) -> bool {
-    key == "eks:eks-cluster-name"
-        || key.starts_with("kubernetes.io/cluster")
-        || ["karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"].contains(&key)
-}
-
-/// The EC2NodeClass: the node role, the AMI alias, subnets and security group by the
-/// discovery tag, IMDSv2 with hop limit 1, an encrypted gp3 root volume, and the
-/// blueprint's tags on instances.
-pub(crate) fn node_class(ctx: &Context, karpenter: &Karpenter) -> Value {
-    let name = ctx.bp.name.as_str();
-    let selector = json!([{"tags": {DISCOVERY_TAG: name}}]);
-    let tags: serde_json::Map<String, Value> = ctx
-        .bp
-        .tags
-        .iter()
-        .filter(|(k, _)| !is_restricted_node_tag(k))
-        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-        .collect();
-    let mut spec = json!({
-        // The instance profile of the compute stack, by name: a CloudFormation-generated
-        // name known after deployment, filled in by `manifests/karpenter.sh`. Not `role`:
-        // Karpenter would then create an instance profile through the IAM API, which a VPC
-        // without NAT cannot reach (Karpenter docs, NodeClasses, `spec.instanceProfile`),
-        // and whose leftovers keep the role from being deleted with the stack.
-        "instanceProfile": format!("${{{INSTANCE_PROFILE_VAR}}}"),
-        "amiSelectorTerms": [{"alias": karpenter.ami_alias}],
-        "subnetSelectorTerms": selector,
-        "securityGroupSelectorTerms": selector,
-        "metadataOptions": {
-            "httpEndpoint": "enabled",
-            "httpProtocolIPv6": "disabled",
-            "httpPutResponseHopLimit": defaults::IMDS_HOP_LIMIT,
-            "httpTokens": "required",
-        },
-        "blockDeviceMappings": [{
-            "deviceName": "/dev/xvda",
-            "rootVolume": true,
-            "ebs": {
-                "volumeSize": format!("{}Gi", defaults::KARPENTER_ROOT_VOLUME_GIB),
-                "volumeType": defaults::ROOT_VOLUME_TYPE,
-                "encrypted": true,
-                "deleteOnTermination": true,
-            },
-        }],
-    });
-    if !tags.is_empty() {
-        spec["tags"] = Value::Object(tags);
-    }
-    json!({
-        "apiVersion": "karpenter.k8s.aws/v1",
-        "kind": "EC2NodeClass",
-        "metadata": {"name": NODE_CLASS_NAME},
-        "spec": spec,
-    })
-}
-
-fn taint_effect(effect: TaintEffect) -> &'static str {
-    match effect {
-        TaintEffect::NoSchedule => "NoSchedule",
-        TaintEffect::PreferNoSchedule => "PreferNoSchedule",
-        TaintEffect::NoExecute => "NoExecute",
-    }
-}
-
-fn taint(t: &Taint) -> Value {
-    let mut v = json!({"key": t.key, "effect": taint_effect(t.effect)});
-    if let Some(value) = &t.value {
-        v["value"] = Value::from(value.as_str());
-    }
-    v
-}
-
-/// A NodePool (`karpenter.sh/v1`).
-pub(crate) fn node_pool(pool: &NodePool) -> Value {
-    let mut requirements = vec![
-        json!({"key": "kubernetes.io/arch", "operator": "In",
-               "values": pool.architectures.iter().map(|a| a.as_str()).collect::<Vec<_>>()}),
-        json!({"key": "kubernetes.io/os", "operator": "In", "values": ["linux"]}),
-        json!({"key": "karpenter.sh/capacity-type", "operator": "In",
-               "values": pool.capacity_types.iter().map(|c| c.as_str()).collect::<Vec<_>>()}),
-    ];
-    if !pool.instance_categories.is_empty() {
-        requirements.push(
-            json!({"key": "karpenter.k8s.aws/instance-category", "operator": "In", "values": pool.instance_categories}),
-        );
-    }
-    if let Some(generation) = pool.instance_generation_greater_than {
-        requirements.push(
-            json!({"key": "karpenter.k8s.aws/instance-generation", "operator": "Gt", "values": [generation.to_string()]}),
-        );
-    }
-    let mut template_spec = json!({
-        "nodeClassRef": {"group": "karpenter.k8s.aws", "kind": "EC2NodeClass", "name": NODE_CLASS_NAME},
-        "requirements": requirements,
-    });
-    if !pool.taints.is_empty() {
-        template_spec["taints"] = Value::Array(pool.taints.iter().map(taint).collect());
-    }
-    let mut template = json!({});
-    if !pool.labels.is_empty() {
-        template["metadata"] = json!({"labels": pool.labels});
-    }
-    template["spec"] = template_spec;
-
-    let mut disruption = json!({
-        "consolidationPolicy": pool.consolidation_policy.as_str(),
-        "consolidateAfter": pool.consolidate_after,
-    });
-    if !pool.budgets.is_empty() {
-        let budgets: Vec<Value> = pool
-            .budgets
-            .iter()
-            .map(|b| {
-                let mut v = json!({"nodes": b.nodes.as_str()});
-                if !b.reasons.is_empty() {
-                    v["reasons"] = json!(b.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>());
-                }
-                if let Some(s) = &b.schedule {
-                    v["schedule"] = Value::from(s.as_str());
-                }
-                if let Some(d) = &b.duration {
-                    v["duration"] = Value::from(d.as_str());
-                }
-                v
-            })
-            .collect();
-        disruption["budgets"] = Value::Array(budgets);
-    }
-    let mut spec = json!({"template": template, "disruption": disruption});
-    let mut limits = serde_json::Map::new();
-    if let Some(cpu) = &pool.cpu_limit {
-        limits.insert("cpu".into(), Value::from(cpu.as_str()));
-    }
-    if let Some(memory) = &pool.memory_limit {
-        limits.insert("memory".into(), Value::from(memory.as_str()));
-    }
-    if !limits.is_empty() {
-        spec["limits"] = Value::Object(limits);
-    }
-    if let Some(w) = pool.weight {
-        spec["weight"] = Value::from(w);
-    }
-    json!({
-        "apiVersion": "karpenter.sh/v1",
-        "kind": "NodePool",
-        "metadata": {"name": pool.name},
-        "spec": spec,
-    })
-}
-
-/// YAML documents separated by `---`, after a comment header.
-fn manifest_yaml(header: &str, docs: &[Value]) -> Result<String, SynthError> {
-    Ok(format!("{header}{}", crate::yaml::documents(docs)))
-}
-
 /// The string value of tag `key` in a resource's `Tags`, if it is a literal.
 fn tag_value<'a>(properties: &'a Value, key: &str) -> Option<&'a str> {
     properties.get("Tags")?.as_array()?.iter().find(|t| t["Key"] == key).and_then(|t| t["Value"].as_str())
@@ -695,7 +433,7 @@ fn check_consistency(
     // The EC2NodeClass's instance profile is the placeholder the script fills from the
     // stack's output, and that output is the instance profile holding the node role.
     let placeholder = json!(format!("${{{INSTANCE_PROFILE_VAR}}}"));
-    let output = compute.template().outputs.get(INSTANCE_PROFILE_OUTPUT).map(|o| o.value.clone());
+    let output = compute.template().outputs.get(ids::KARPENTER_INSTANCE_PROFILE_OUTPUT).map(|o| o.value.clone());
     let profile_roles = property("KarpenterNodeInstanceProfile", "Roles");
     let consistent = node_class["spec"]["instanceProfile"] == placeholder
         && matches!(&output, Some(Expr::Ref(t)) if t.logical_id == "KarpenterNodeInstanceProfile")
@@ -708,8 +446,9 @@ fn check_consistency(
         return Err(invalid(
             &compute_name,
             format!(
-                "the EC2NodeClass's instanceProfile {} is not output {INSTANCE_PROFILE_OUTPUT}, the instance profile of KarpenterNodeRole",
-                node_class["spec"]["instanceProfile"]
+                "the EC2NodeClass's instanceProfile {} is not output {}, the instance profile of KarpenterNodeRole",
+                node_class["spec"]["instanceProfile"],
+                ids::KARPENTER_INSTANCE_PROFILE_OUTPUT
             ),
         ));
     }
@@ -776,6 +515,7 @@ fn selector_tags(terms: &Value) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    use super::manifests::{helm_values, node_class, NODE_CLASS_FILE, NODE_POOLS_FILE, SCRIPT_FILE, VALUES_FILE};
     use indexmap::IndexMap;
     use serde::Deserialize;
     use serde_json::{json, Value};
@@ -785,10 +525,10 @@ mod tests {
     use crate::Blueprint;
     use crate::Format;
 
-    const EXAMPLE: &str = include_str!("../../../examples/karpenter.yaml");
-    const NODE_POOL_CRD: &str = include_str!("../../tests/fixtures/karpenter-crds/karpenter.sh_nodepools.yaml");
+    const EXAMPLE: &str = include_str!("../../../../examples/karpenter.yaml");
+    const NODE_POOL_CRD: &str = include_str!("../../../tests/fixtures/karpenter-crds/karpenter.sh_nodepools.yaml");
     const NODE_CLASS_CRD: &str =
-        include_str!("../../tests/fixtures/karpenter-crds/karpenter.k8s.aws_ec2nodeclasses.yaml");
+        include_str!("../../../tests/fixtures/karpenter-crds/karpenter.k8s.aws_ec2nodeclasses.yaml");
 
     const MINIMAL: &str = "
 name: demo

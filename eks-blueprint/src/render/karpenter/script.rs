@@ -18,8 +18,9 @@
 //! first would orphan the instances, and fail on the node security group and the instance
 //! profile they still use.
 
-use super::karpenter::{INSTANCE_PROFILE_OUTPUT, INSTANCE_PROFILE_VAR, NODE_CLASS_NAME};
+use super::manifests::{INSTANCE_PROFILE_VAR, NODE_CLASS_NAME};
 use crate::blueprint::karpenter::Karpenter;
+use crate::render::ids::KARPENTER_INSTANCE_PROFILE_OUTPUT as INSTANCE_PROFILE_OUTPUT;
 
 /// How long the uninstall waits for Karpenter to drain and terminate the nodes of the
 /// NodePools.
