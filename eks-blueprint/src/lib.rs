@@ -25,11 +25,13 @@
 //! # }
 //! ```
 //!
-//! Layers, each depending only on the ones above it: [`cfn`] (CloudFormation core),
-//! [`resources`] (typed L1 resources), [`spec`] (what the user writes: the blueprint file's
-//! types and the builders), [`compile`] (defaults, validation, findings, derived data),
-//! render (the validated blueprint rendered into stacks), [`synth`] (cross-stack
-//! references, deploy order, the output directory).
+//! Layers, data flowing one way: [`spec`] (what the user writes: the blueprint file's types
+//! and the builders) -> [`compile`] (defaults applied once, validation collecting every error,
+//! findings, derived data) -> [`blueprint`] (the validated, resolved [`Blueprint`]) -> render
+//! (the blueprint rendered into stacks, by feature) -> [`cfn`] (CloudFormation core),
+//! [`resources`] (typed L1 resources) and [`synth`] (cross-stack references, deploy order, the
+//! output directory). `spec`, `compile` and `blueprint` never import `cfn`, `resources`,
+//! `synth` or render; [`text`] and [`cidr`] are leaves any layer may use.
 
 pub mod blueprint;
 pub mod cfn;

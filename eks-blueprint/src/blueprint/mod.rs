@@ -9,6 +9,7 @@ pub mod identity;
 pub mod karpenter;
 pub mod network;
 pub(crate) mod stacks;
+pub(crate) mod tags;
 
 use indexmap::IndexMap;
 

@@ -25,6 +25,7 @@
 use indexmap::IndexMap;
 use unicode_general_category::{get_general_category, GeneralCategory};
 
+use crate::blueprint::tags::{self as added, SubnetKind};
 use crate::compile::codes;
 use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
@@ -181,14 +182,10 @@ fn reserved(s: &str) -> bool {
 /// `eks:eks-cluster-name` tag is one the EC2NodeClass CRD refuses in `spec.tags` because
 /// Karpenter sets it).
 pub(crate) fn karpenter_instance_tags(cluster: &str) -> Vec<String> {
-    vec![
-        "Name".into(),
-        "karpenter.sh/nodeclaim".into(),
-        "karpenter.sh/nodepool".into(),
-        "karpenter.k8s.aws/ec2nodeclass".into(),
-        format!("kubernetes.io/cluster/{cluster}"),
-        "eks:eks-cluster-name".into(),
-    ]
+    let mut keys = vec![added::NAME.to_owned()];
+    keys.extend(added::KARPENTER_OWNED.map(str::to_owned));
+    keys.extend([added::cluster(cluster), added::EKS_CLUSTER_NAME.to_owned()]);
+    keys
 }
 
 /// Where tags land and how many eks-blueprint adds there, for the count check.
@@ -216,19 +213,6 @@ impl Landing {
     }
 }
 
-/// The tags eks-blueprint adds to a subnet (`kind` `public`, `private` or `pods`), as the
-/// network constructs write them.
-fn subnet_tags(cluster: &str, kind: &str) -> Vec<String> {
-    let cluster_tag = format!("kubernetes.io/cluster/{cluster}");
-    match kind {
-        "public" => vec!["Name".into(), "kubernetes.io/role/elb".into(), cluster_tag],
-        "private" => {
-            vec!["Name".into(), "kubernetes.io/role/internal-elb".into(), cluster_tag, "karpenter.sh/discovery".into()]
-        }
-        _ => vec!["Name".into(), cluster_tag],
-    }
-}
-
 /// Checks the 50-tag limit on every resource, counting the tags eks-blueprint adds: the
 /// blueprint's tags on their own (path `tags`), and with each node group's or Fargate
 /// profile's own (the group's path).
@@ -240,28 +224,23 @@ pub(crate) fn check_counts(bp: &Defaulted, errors: &mut ValidationErrors) {
     // Everything the blueprint's tags reach, with the most tags eks-blueprint adds there.
     let mut landings = vec![on("IAM roles, KMS keys, log groups and EKS resources", Vec::new())];
     if bp.network.existing.is_none() {
-        landings.push(on("the public subnets", subnet_tags(name, "public")));
-        landings.push(on("the private subnets", subnet_tags(name, "private")));
+        landings.push(on("the public subnets", added::subnet(name, SubnetKind::Public)));
+        landings.push(on("the private subnets", added::subnet(name, SubnetKind::Private)));
         if bp.network.pod_cidr.is_some() {
-            landings.push(on("the pod subnets", subnet_tags(name, "pods")));
+            landings.push(on("the pod subnets", added::subnet(name, SubnetKind::Pods)));
         }
     }
     if bp.compute.has_node_groups() {
-        landings.push(on("node instances and volumes (launch templates)", vec!["Name".into()]));
+        landings.push(on("node instances and volumes (launch templates)", vec![added::NAME.into()]));
     }
     if bp.compute.karpenter.is_some() {
-        let cluster_tag = format!("kubernetes.io/cluster/{name}");
         landings.push(on(
             "the Karpenter node security group",
-            vec!["Name".into(), "karpenter.sh/discovery".into(), cluster_tag],
+            vec![added::NAME.into(), added::KARPENTER_DISCOVERY.into(), added::cluster(name)],
         ));
         // The EC2NodeClass leaves out the keys Karpenter owns; Karpenter adds its own.
         let owned = karpenter_instance_tags(name);
-        let user: Vec<String> = blueprint
-            .iter()
-            .filter(|k| k.as_str() == "Name" || !(owned.contains(k) || k.starts_with("kubernetes.io/cluster")))
-            .cloned()
-            .collect();
+        let user: Vec<String> = blueprint.iter().filter(|k| added::node_class_may_set(k)).cloned().collect();
         landings.push(Landing { what: "instances Karpenter launches".into(), added: owned, user });
     }
     if let Some(worst) = landings.iter().max_by_key(|l| l.total()).filter(|l| l.total() > MAX_TAGS) {

@@ -4,6 +4,7 @@
 
 use super::{iam, ids, Context, Part};
 use crate::blueprint::network::{AddressPlan, FlowLogs, Network, NewVpc};
+use crate::blueprint::tags;
 use crate::cfn::iam::{PolicyDocument, Statement};
 use crate::cfn::{Expr, Handle, ResourceOptions};
 use crate::resources::ec2::{
@@ -83,7 +84,7 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
         }
     };
     let plan = &spec.plan;
-    let cluster_tag = format!("kubernetes.io/cluster/{}", bp.name);
+    let cluster_tag = tags::cluster(&bp.name);
     let zone = |i: usize| Placement::of(&spec.availability_zones, i);
 
     let vpc_tags = ctx.tags(&[("Name", ctx.name_tag("vpc"))]);
@@ -159,15 +160,15 @@ pub(crate) fn render(ctx: &mut Context) -> Result<NetworkRefs, SynthError> {
         let n = i + 1;
         let public_tags = ctx.tags(&[
             ("Name", ctx.name_tag(&format!("public-{n}"))),
-            ("kubernetes.io/role/elb", Expr::from("1")),
+            (tags::PUBLIC_ELB_ROLE, Expr::from("1")),
             (&cluster_tag, Expr::from("shared")),
         ]);
         let private_tags = ctx.tags(&[
             ("Name", ctx.name_tag(&format!("private-{n}"))),
-            ("kubernetes.io/role/internal-elb", Expr::from("1")),
+            (tags::INTERNAL_ELB_ROLE, Expr::from("1")),
             (&cluster_tag, Expr::from("shared")),
             // Lets Karpenter's EC2NodeClass find the node subnets by tag.
-            ("karpenter.sh/discovery", Expr::from(bp.name.as_str())),
+            (tags::KARPENTER_DISCOVERY, Expr::from(bp.name.as_str())),
         ]);
         let stack = ctx.stack(Part::Network);
         let public = stack.add_with(
@@ -307,7 +308,7 @@ fn pod_subnets(
 ) -> Result<(), SynthError> {
     let plan = &spec.plan;
     let Some(pod_cidr) = plan.pod_cidr else { return Ok(()) };
-    let cluster_tag = format!("kubernetes.io/cluster/{}", ctx.bp.name);
+    let cluster_tag = tags::cluster(&ctx.bp.name);
     let stack = ctx.stack(Part::Network);
     let block = stack.add(
         "PodCidrBlock",

@@ -267,6 +267,7 @@ impl Subnets {
 /// A Kubernetes taint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Taint {
     /// The key.
     pub key: String,
@@ -281,6 +282,11 @@ impl Taint {
     /// A taint.
     pub fn new(key: impl Into<String>, value: impl Into<String>, effect: TaintEffect) -> Self {
         Taint { key: key.into(), value: Some(value.into()), effect }
+    }
+
+    /// A taint with a key and no value.
+    pub fn key_only(key: impl Into<String>, effect: TaintEffect) -> Self {
+        Taint { key: key.into(), value: None, effect }
     }
 }
 

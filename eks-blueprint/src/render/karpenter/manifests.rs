@@ -3,8 +3,9 @@
 
 use serde_json::{json, Value};
 
-use super::{queue_name, DISCOVERY_TAG};
+use super::queue_name;
 use crate::blueprint::karpenter::{Karpenter, NodePool};
+use crate::blueprint::tags::{self, KARPENTER_DISCOVERY};
 use crate::compile::defaults;
 use crate::render::ids::KARPENTER_INSTANCE_PROFILE_OUTPUT as INSTANCE_PROFILE_OUTPUT;
 use crate::render::{labels, manifests, Context};
@@ -102,24 +103,17 @@ pub(crate) fn helm_values(cluster: &str, karpenter: &Karpenter) -> Value {
     })
 }
 
-/// Tag keys the EC2NodeClass may not set (its CRD's rules): Karpenter sets them itself.
-fn is_restricted_node_tag(key: &str) -> bool {
-    key == "eks:eks-cluster-name"
-        || key.starts_with("kubernetes.io/cluster")
-        || ["karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"].contains(&key)
-}
-
 /// The EC2NodeClass: the node role, the AMI alias, subnets and security group by the
 /// discovery tag, IMDSv2 with hop limit 1, an encrypted gp3 root volume, and the
 /// blueprint's tags on instances.
 pub(crate) fn node_class(ctx: &Context, karpenter: &Karpenter) -> Value {
     let name = ctx.bp.name.as_str();
-    let selector = json!([{"tags": {DISCOVERY_TAG: name}}]);
+    let selector = json!([{"tags": {KARPENTER_DISCOVERY: name}}]);
     let tags: serde_json::Map<String, Value> = ctx
         .bp
         .tags
         .iter()
-        .filter(|(k, _)| !is_restricted_node_tag(k))
+        .filter(|(k, _)| tags::node_class_may_set(k))
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
     let mut spec = json!({

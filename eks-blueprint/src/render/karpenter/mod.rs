@@ -25,6 +25,7 @@ use super::cluster::ClusterRefs;
 use super::iam::{self, NodeRole};
 use super::network::NetworkRefs;
 use super::{ids, Context, Part};
+use crate::blueprint::tags;
 use crate::cfn::iam::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Handle, Output, Pseudo, ResourceOptions};
 use crate::compile::defaults;
@@ -34,9 +35,6 @@ use crate::resources::events::{Rule, Target};
 use crate::resources::iam::{InstanceProfile, ManagedPolicy, Role};
 use crate::resources::sqs::{Queue, QueuePolicy};
 use crate::synth::SynthError;
-
-/// The tag Karpenter's EC2NodeClass selects subnets and security groups by.
-pub const DISCOVERY_TAG: &str = "karpenter.sh/discovery";
 
 /// The EventBridge rules that feed the interruption queue: logical id suffix, source,
 /// detail type (as Karpenter's getting-started template).
@@ -71,11 +69,11 @@ pub(crate) fn render(
     let name = bp.name.as_str();
     let tags = ctx.tags(&[]);
     let sg_tags = ctx.tags(&[
-        ("Name", ctx.name_tag("karpenter-node")),
-        (DISCOVERY_TAG, Expr::from(name)),
+        (tags::NAME, ctx.name_tag("karpenter-node")),
+        (tags::KARPENTER_DISCOVERY, Expr::from(name)),
         // The AWS Load Balancer Controller opens node ports on the one security group of an
         // ENI that carries this tag; the cluster security group carries it on managed nodes.
-        (&format!("kubernetes.io/cluster/{name}"), Expr::from("owned")),
+        (&tags::cluster(name), Expr::from("owned")),
     ]);
     let stack = ctx.stack(Part::Compute);
 

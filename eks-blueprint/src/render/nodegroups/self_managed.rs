@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::{after_node_addons, launch_template, user_data};
 use crate::blueprint::compute::SelfManagedNodeGroup;
+use crate::blueprint::tags;
 use crate::blueprint::Blueprint;
 use crate::cfn::{Expr, Handle, Parameter, ResourceOptions};
 use crate::render::cluster::ClusterRefs;
@@ -64,8 +65,7 @@ pub(crate) fn render(
         .into_iter()
         .map(|Tag { key, value }| TagProperty { key, propagate_at_launch: true, value })
         .collect();
-    let mut extra: Vec<(String, String, bool)> =
-        vec![(format!("kubernetes.io/cluster/{}", bp.name), "owned".into(), true)];
+    let mut extra: Vec<(String, String, bool)> = vec![(tags::cluster(&bp.name), "owned".into(), true)];
     extra.extend(base.tags.iter().map(|(k, v)| (k.clone(), v.clone(), true)));
     if bp.compute.cluster_autoscaler {
         extra.extend(autoscaler_tags(bp).into_iter().map(|(k, v)| (k, v, false)));
