@@ -176,7 +176,7 @@ pub enum Error {
     /// The blueprint is well-formed but invalid.
     #[error("invalid blueprint:\n{0}")]
     Invalid(ValidationErrors),
-    /// Synthesis failed (a bug in the model layer or a CloudFormation quota).
+    /// Synthesis failed (a bug in rendering or a CloudFormation quota).
     #[error(transparent)]
     Synth(#[from] SynthError),
     /// Writing the output directory failed or was refused.

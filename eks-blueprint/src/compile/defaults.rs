@@ -1,5 +1,7 @@
-//! Every default of the model, named, with its source. Builders and the blueprint file
-//! both read these, so a default is never applied in one path only.
+//! Every default, named, with its source. A spec leaves a defaulted field `None`; compile's
+//! one defaults pass fills it from here, whether the spec came from a file or the builders,
+//! so a default is never applied in one path only. The fixed values render writes (volume
+//! type, metadata hop limit, ...) are named here too.
 
 use crate::spec::cluster::{AuthenticationMode, IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
 use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, Subnets};

@@ -437,7 +437,7 @@ impl ManagedNodeGroup {
     }
 }
 
-/// The setters managed and self-managed node group builders share (the two model structs
+/// The setters managed and self-managed node group builders share (the two spec structs
 /// name these fields alike).
 macro_rules! node_group_setters {
     () => {
