@@ -52,7 +52,7 @@ pub fn synth(args: &SynthArgs) -> Result<(), Error> {
     print_findings(&blueprint);
     let assembly = blueprint.synth(args.format.into())?;
     assembly.write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))?;
-    println!("Synthesized {} to {}", blueprint.name, args.output.display());
+    println!("Synthesized {} to {}", blueprint.name(), args.output.display());
     for stack in assembly.stacks() {
         let resources = stack.template.get("Resources").and_then(|r| r.as_object()).map_or(0, |r| r.len());
         let deps: Vec<&str> = stack.dependencies.keys().map(String::as_str).collect();

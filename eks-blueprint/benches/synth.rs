@@ -21,7 +21,7 @@ fn reference_text() -> String {
 fn bench(c: &mut Criterion) {
     let text = reference_text();
     c.bench_function("parse+validate reference.yaml", |b| {
-        b.iter(|| Blueprint::from_yaml(std::hint::black_box(&text)).map(|bp| bp.name.len()).unwrap_or_default())
+        b.iter(|| Blueprint::from_yaml(std::hint::black_box(&text)).map(|bp| bp.name().len()).unwrap_or_default())
     });
     let blueprint = Blueprint::from_yaml(&text).ok();
     c.bench_function("synth reference (json)", |b| {

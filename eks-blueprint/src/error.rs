@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::compile::codes::Code;
 use crate::source::Position;
 use crate::synth::{OutputError, SynthError};
 
@@ -88,7 +89,8 @@ pub fn cap_message(message: &str) -> Cow<'_, str> {
 pub struct ValidationError {
     /// The field path, as in the blueprint file (`network.cidr`).
     pub path: String,
-    /// A stable code (`invalid-cidr`, `size-order`, ...), for tooling.
+    /// A stable code (`invalid-cidr`, `size-order`, ...), for tooling: one of
+    /// [`crate::compile::codes::ALL`].
     pub code: &'static str,
     /// The reason, quoting the value and saying what would be accepted.
     pub message: String,
@@ -105,8 +107,10 @@ impl fmt::Display for ValidationError {
 pub struct ValidationErrors(pub Vec<ValidationError>);
 
 impl ValidationErrors {
-    /// Records a problem; values quoted in the message are capped ([`cap_message`]).
-    pub fn push(&mut self, path: impl Into<String>, code: &'static str, message: impl Into<String>) {
+    /// Records a problem under a registered code ([`crate::compile::codes`]); values quoted in
+    /// the message are capped ([`cap_message`]).
+    pub fn push(&mut self, path: impl Into<String>, code: Code, message: impl Into<String>) {
+        let code = code.as_str();
         let message = message.into();
         let message = match cap_message(&message) {
             Cow::Borrowed(_) => message,
@@ -172,7 +176,7 @@ pub enum Error {
     /// The blueprint is well-formed but invalid.
     #[error("invalid blueprint:\n{0}")]
     Invalid(ValidationErrors),
-    /// Synthesis failed (a bug in the model layer or a CloudFormation quota).
+    /// Synthesis failed (a bug in rendering or a CloudFormation quota).
     #[error(transparent)]
     Synth(#[from] SynthError),
     /// Writing the output directory failed or was refused.
@@ -229,12 +233,13 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compile::codes;
 
     #[test]
     fn long_quoted_values_are_capped() {
         let name = "a".repeat(1_000_000);
         let mut errors = ValidationErrors::default();
-        errors.push("name", "invalid-name", format!("`{name}` is not a valid name"));
+        errors.push("name", codes::INVALID_NAME, format!("`{name}` is not a valid name"));
         let expected = format!("`{}… (999800 more characters)` is not a valid name", "a".repeat(200));
         assert_eq!(errors.0[0].message, expected);
         // Capping again (Display) leaves it as it is.

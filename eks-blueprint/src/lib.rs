@@ -25,70 +25,43 @@
 //! # }
 //! ```
 //!
-//! Layers, each depending only on the ones above it: [`cfn`] (CloudFormation core),
-//! [`resources`] (typed L1 resources), [`model`] (the platform model and its builders),
-//! constructs (the model rendered into stacks), [`synth`] (cross-stack references, deploy
-//! order, the output directory, and [`synth::diff`]: what deploying a new output over an old
-//! one would replace).
+//! Layers, data flowing one way: [`spec`] (what the user writes: the blueprint file's types
+//! and the builders) -> [`compile`] (defaults applied once, validation collecting every error,
+//! findings, derived data) -> [`blueprint`] (the validated, resolved [`Blueprint`]) -> render
+//! (the blueprint rendered into stacks, by feature) -> [`cfn`] (CloudFormation core),
+//! [`resources`] (typed L1 resources) and [`synth`] (cross-stack references, deploy order, the
+//! output directory, and [`synth::diff`]: what deploying a new output over an old one would
+//! replace). `spec`, `compile` and `blueprint` never import `cfn`, `resources`,
+//! `synth` or render; [`text`] and [`cidr`] are leaves any layer may use.
 
+pub mod blueprint;
 pub mod cfn;
-mod constructs;
+pub mod cidr;
+pub mod compile;
 pub mod error;
-pub mod model;
+mod render;
 pub mod resources;
 pub mod source;
+pub mod spec;
 pub mod synth;
+pub mod text;
 pub mod yaml;
 
+pub use blueprint::{Blueprint, Finding};
 pub use error::{Error, ValidationError, ValidationErrors};
-pub use model::cluster::{
+pub use source::{Position, Source, SourceFormat, SourceMap};
+pub use spec::cluster::{
     AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, EndpointAccess, KubernetesVersion, LogType,
     RemovalPolicy,
 };
-pub use model::compute::{
+pub use spec::compute::{
     AmiType, AutoMode, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup, NodePool,
     SelfManagedNodeGroup, SpotAllocationStrategy, Subnets, Taint, TaintEffect, UpdateConfig,
 };
-pub use model::findings::{Finding, Suppression};
-pub use model::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
-pub use model::karpenter::{Karpenter, NodePool as KarpenterNodePool};
-pub use model::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
-pub use model::network::{NatGateways, Network};
-pub use model::{Blueprint, BlueprintBuilder, CrossStackReferences, StackLayout};
-pub use source::{Position, Source, SourceFormat, SourceMap};
+pub use spec::findings::Suppression;
+pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
+pub use spec::karpenter::{Karpenter, NodePool as KarpenterNodePool};
+pub use spec::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
+pub use spec::network::{NatGateways, Network};
+pub use spec::{BlueprintBuilder, BlueprintSpec, CrossStackReferences, StackLayout};
 pub use synth::{App, Assembly, Format};
-
-impl Blueprint {
-    /// The app of stacks this blueprint renders to, before synthesis.
-    pub fn app(&self) -> Result<App, Error> {
-        Ok(constructs::render(self)?)
-    }
-
-    /// Synthesizes the blueprint: templates in deploy order and the manifest, in memory.
-    ///
-    /// A stack past a CloudFormation quota is an invalid blueprint (code `stack-quota`)
-    /// whose path is the field to change: the list that contributes most to the stack.
-    pub fn synth(&self, format: Format) -> Result<Assembly, Error> {
-        self.app()?.synth(format).map_err(|e| self.quota_error(e))
-    }
-
-    /// A quota error as a validation error on the blueprint field that caused it.
-    fn quota_error(&self, error: synth::SynthError) -> Error {
-        let synth::SynthError::Quota { sources, stack, .. } = &error else { return error.into() };
-        let Some(top) = sources.iter().find(|s| s.is_list()).or_else(|| sources.iter().find(|s| !s.field.is_empty()))
-        else {
-            return error.into();
-        };
-        let mut fix = if top.is_list() {
-            format!("fewer entries in {} bring it under the limit", top.field)
-        } else {
-            format!("a smaller {} brings it under the limit", top.field)
-        };
-        if self.stack_layout == StackLayout::Single && *stack == self.name {
-            fix.push_str(", or `stackLayout: perLifecycle` spreads the platform over several stacks");
-        }
-        let mut errors = ValidationErrors::default();
-        errors.push(top.field.clone(), "stack-quota", format!("{error}; {fix}"));
-        Error::Invalid(errors)
-    }
-}

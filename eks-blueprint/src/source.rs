@@ -362,7 +362,7 @@ impl<'a> Structure<'a> {
         if let Some(first) = keys.get(&key) {
             self.duplicates.push(
                 child_key(path, &key),
-                "duplicate-key",
+                crate::compile::codes::DUPLICATE_KEY,
                 format!("duplicate key `{key}`, first at {first}, again at {position}; keep one"),
             );
         } else {

@@ -93,13 +93,13 @@ fn one_stack_layout_still_keeps_the_account_stack_apart() {
 
 #[test]
 fn existing_detector_from_the_builder_equals_the_file() {
-    use eks_blueprint::model::cluster::GuardDuty;
+    use eks_blueprint::spec::cluster::GuardDuty;
     use eks_blueprint::ClusterSpec;
     let built = Blueprint::builder("demo")
         .cluster(
             ClusterSpec::builder()
                 .bootstrap_cluster_creator_admin_permissions(true)
-                .guard_duty(GuardDuty { existing_detector: true, ..GuardDuty::default() }),
+                .guard_duty(GuardDuty::default().existing_detector(true)),
         )
         .build()
         .unwrap();

@@ -5,7 +5,8 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::model::compute::Arch;
+use eks_blueprint::compile::data::instance_types::arch_of;
+use eks_blueprint::spec::compute::Arch;
 use eks_blueprint::{
     AccessEntrySpec, AccessPolicy, AmiType, AutoMode, Blueprint, CapacityType, ClusterSpec, Error, FargateProfile,
     FargateSelector, Format, ManagedNodeGroup, NodePool, SelfManagedNodeGroup, Taint, TaintEffect,
@@ -48,10 +49,10 @@ fn instance_architecture_follows_the_graviton_naming_rule() {
     for t in
         ["m7g.large", "c7gn.xlarge", "r8g.medium", "t4g.small", "g5g.xlarge", "im4gn.large", "x2gd.large", "a1.large"]
     {
-        assert_eq!(Arch::of_instance_type(t), Arch::Arm64, "{t}");
+        assert_eq!(arch_of(t), Arch::Arm64, "{t}");
     }
     for t in ["m7i.large", "c6a.large", "g5.xlarge", "p5.48xlarge", "inf2.xlarge", "t3.micro", "m5.large"] {
-        assert_eq!(Arch::of_instance_type(t), Arch::X86_64, "{t}");
+        assert_eq!(arch_of(t), Arch::X86_64, "{t}");
     }
 }
 
@@ -102,7 +103,7 @@ fn every_ami_type_is_spelled_as_in_the_schema() {
             "compute:\n  managedNodeGroups:\n    - name: g\n      amiType: {ami}\n      instanceTypes: {types}\n"
         )))
         .unwrap();
-        assert_eq!(bp.compute.managed_node_groups[0].ami_type.as_str(), ami);
+        assert_eq!(bp.spec().compute.managed_node_groups[0].ami_type.map(|t| t.as_str()), Some(ami));
         let t = template(&bp, "demo-compute");
         assert_eq!(resource(&t, "NodegroupG")["Properties"]["AmiType"], ami);
     }
@@ -542,12 +543,12 @@ fn builder_and_file_fill_the_same_model() {
                 .max_pods(20),
         )
         .fargate_profile(FargateProfile::builder("f").selector(FargateSelector::new("batch")))
-        .auto_mode(AutoMode { enabled: true, node_pools: None })
+        .auto_mode(AutoMode::enabled())
         .suppress("EKSB-COMPUTE-002", "break-glass access")
         .build()
         .unwrap();
-    assert_eq!(file.compute, built.compute);
-    assert_eq!(file.suppress, built.suppress);
+    assert_eq!(file.spec().compute, built.spec().compute);
+    assert_eq!(file.spec().suppress, built.spec().suppress);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::model::cluster::{GuardDuty, IpFamily, UpgradePolicy};
+use eks_blueprint::spec::cluster::{GuardDuty, IpFamily, UpgradePolicy};
 use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Error, Format};
 use serde_json::{json, Value};
 
@@ -21,14 +21,14 @@ fn cluster_stack(yaml: &str) -> Value {
 
 fn cluster_stack_of(bp: &Blueprint) -> Value {
     let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
-    assembly.stack(&format!("{}-cluster", bp.name)).unwrap().template.clone()
+    assembly.stack(&format!("{}-cluster", bp.name())).unwrap().template.clone()
 }
 
 /// The account stack, where account- and Region-wide resources live.
 fn account_stack(yaml: &str) -> Value {
     let bp = Blueprint::from_yaml(yaml).unwrap_or_else(|e| panic!("{e}"));
     let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
-    assembly.stack(&format!("{}-account", bp.name)).unwrap().template.clone()
+    assembly.stack(&format!("{}-account", bp.name())).unwrap().template.clone()
 }
 
 fn errors(yaml: &str) -> Vec<String> {
@@ -521,7 +521,7 @@ fn the_builder_fills_the_same_model_as_the_file() {
                 .secrets_key_arn("arn:aws:kms:eu-west-1:123456789012:key/abcd")
                 .service_ipv4_cidr("172.20.0.0/16")
                 .security_group_ids(["sg-12345678"])
-                .guard_duty(GuardDuty { runtime_monitoring: false, ..GuardDuty::default() })
+                .guard_duty(GuardDuty::default().runtime_monitoring(false))
                 .ecr_enhanced_scanning(true),
         )
         .build()

@@ -256,9 +256,12 @@ fn the_example_is_deployable_as_its_header_says() {
     let bp = Blueprint::from_path(&path).unwrap();
     // kubectl reaches the endpoint from the operator's network between the stacks.
     assert!(bp.findings().is_empty(), "{:?}", bp.findings());
-    let endpoint = &bp.cluster.endpoint;
-    assert!(endpoint.private && endpoint.public);
-    assert!(!endpoint.public_access_cidrs.is_empty() && !endpoint.public_access_cidrs.iter().any(|c| c == "0.0.0.0/0"));
+    let assembly = bp.synth(Format::Json).unwrap();
+    let endpoint =
+        &assembly.stack("pods-cluster").unwrap().template["Resources"]["Cluster"]["Properties"]["ResourcesVpcConfig"];
+    assert_eq!((&endpoint["EndpointPrivateAccess"], &endpoint["EndpointPublicAccess"]), (&json!(true), &json!(true)));
+    let cidrs = endpoint["PublicAccessCidrs"].as_array().unwrap();
+    assert!(!cidrs.is_empty() && !cidrs.iter().any(|c| c == "0.0.0.0/0"));
     // The header's deploy steps run in the only order that works.
     let text = std::fs::read_to_string(&path).unwrap();
     let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("no `{needle}` in the header"));

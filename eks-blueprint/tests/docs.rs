@@ -1,5 +1,5 @@
 //! The documentation's blueprint examples use the model's real keys: each ```yaml block of
-//! the README and docs/ that describes a blueprint deserializes into the model (keys spelled
+//! the README and docs/ that describes a blueprint deserializes into the spec (keys spelled
 //! and nested as the parser expects, values of the documented kinds). Validation is not run:
 //! the blocks show every option at once, with placeholder values.
 
@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use eks_blueprint::Blueprint;
+use eks_blueprint::BlueprintSpec;
 
 /// The ```yaml blocks of a file, in order.
 fn yaml_blocks(file: &str) -> Vec<String> {
@@ -35,7 +35,7 @@ fn yaml_blocks(file: &str) -> Vec<String> {
 fn parses_as_a_blueprint(file: &str, index: usize) {
     let block = &yaml_blocks(file)[index];
     let text = if block.starts_with("name:") { block.clone() } else { format!("name: demo\n{block}") };
-    if let Err(e) = serde_yaml::from_str::<Blueprint>(&text) {
+    if let Err(e) = serde_yaml::from_str::<BlueprintSpec>(&text) {
         panic!("{file}, yaml block {index}: {e}\n{text}");
     }
 }

@@ -57,7 +57,7 @@ fn expected(deletion: &str, replace: &str) -> Vec<(String, String, Value, Value)
 #[test]
 fn retain_is_the_default_and_a_failed_first_create_leaves_nothing_behind() {
     let bp = blueprint("");
-    assert_eq!(bp.removal_policy, RemovalPolicy::Retain);
+    assert_eq!(bp.removal_policy(), RemovalPolicy::Retain);
     // Exactly the stateful resources, each RetainExceptOnCreate (UpdateReplacePolicy cannot
     // take that value: a replaced resource is retained).
     assert_eq!(policies(&bp), expected("RetainExceptOnCreate", "Retain"));
@@ -84,7 +84,9 @@ fn destroy_with_deletion_protection_is_refused() {
     );
     // With retain, deletion protection can be turned off.
     let bp = Blueprint::from_yaml(&format!("name: demo\n{ADMIN}  deletionProtection: false\n")).unwrap();
-    assert!(!bp.cluster.effective_deletion_protection(bp.removal_policy));
+    let cluster =
+        bp.synth(Format::Json).unwrap().stack("demo-cluster").unwrap().template["Resources"]["Cluster"].clone();
+    assert_eq!(cluster["Properties"]["DeletionProtection"], json!(false));
 }
 
 #[test]
@@ -109,7 +111,7 @@ fn the_builder_and_the_file_make_the_same_model() {
 }
 
 fn findings(bp: &Blueprint) -> Vec<(&'static str, String)> {
-    bp.findings().into_iter().map(|f| (f.rule_id, f.path)).collect()
+    bp.findings().iter().map(|f| (f.rule_id, f.path.clone())).collect()
 }
 
 #[test]
@@ -136,7 +138,7 @@ fn a_single_stack_that_retains_its_cluster_cannot_be_deleted_and_says_so() {
 fn the_sandbox_example_is_deletable() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/single-stack.yaml");
     let bp = Blueprint::from_path(path).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(bp.removal_policy, RemovalPolicy::Destroy);
+    assert_eq!(bp.removal_policy(), RemovalPolicy::Destroy);
     let stacks = templates(&bp);
     let names: Vec<&str> = stacks.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["sandbox"]);

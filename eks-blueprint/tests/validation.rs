@@ -6,7 +6,7 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::model::cluster::VERSIONS_AS_OF;
+use eks_blueprint::compile::data::versions::{self as calendar, VERSIONS_AS_OF};
 use eks_blueprint::{
     AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Error, Format, KubernetesVersion, ManagedNodeGroup,
     SelfManagedNodeGroup,
@@ -143,7 +143,7 @@ fn the_builder_has_the_same_escape_hatch() {
         )
         .build()
         .unwrap();
-    assert!(bp.compute.self_managed_node_groups[0].allow_unlisted_instance_types);
+    assert_eq!(bp.spec().compute.self_managed_node_groups[0].allow_unlisted_instance_types, Some(true));
 }
 
 #[test]
@@ -224,7 +224,7 @@ fn versions_past_extended_support_are_refused_with_the_date() {
 #[test]
 fn the_escape_hatch_takes_only_versions_newer_than_the_known_ones() {
     let bp = Blueprint::from_yaml(&yaml("kubernetesVersion: \"1.37\"\n")).unwrap();
-    assert_eq!(bp.kubernetes_version, KubernetesVersion::Other("1.37".into()));
+    assert_eq!(*bp.kubernetes_version(), KubernetesVersion::Other("1.37".into()));
     let t = template(&bp, "demo-cluster");
     assert_eq!(t["Resources"]["Cluster"]["Properties"]["Version"], json!("1.37"));
     // Every supported version renders as itself.
@@ -238,21 +238,21 @@ fn the_escape_hatch_takes_only_versions_newer_than_the_known_ones() {
         .kubernetes_version(KubernetesVersion::Other("1.33".into()))
         .build()
         .unwrap();
-    assert_eq!(bp.kubernetes_version.as_str(), "1.33");
+    assert_eq!(bp.kubernetes_version().as_str(), "1.33");
 }
 
 #[test]
 fn the_calendar_covers_every_known_version_oldest_first() {
-    let calendar: Vec<&str> = KubernetesVersion::CALENDAR.iter().map(|s| s.version).collect();
+    let calendar: Vec<&str> = calendar::CALENDAR.iter().map(|s| s.version).collect();
     for v in KubernetesVersion::KNOWN {
         assert!(calendar.contains(&v.as_str()), "{v}");
-        let support = v.support().unwrap();
+        let support = calendar::support(&v).unwrap();
         assert!(support.end_of_extended_support.is_none_or(|d| d > VERSIONS_AS_OF), "{v} is retired");
     }
     assert!(calendar.windows(2).all(|w| w[0] < w[1]));
     // The default is supported, in standard support.
     let default = KubernetesVersion::default();
-    assert!(default.support().unwrap().end_of_standard_support.unwrap() > VERSIONS_AS_OF);
+    assert!(calendar::support(&default).unwrap().end_of_standard_support.unwrap() > VERSIONS_AS_OF);
 }
 
 // ---------------------------------------------------------------- access policies
@@ -345,7 +345,10 @@ fn listed_policy_names_render_their_arn() {
 #[test]
 fn unlisted_policies_are_deliberate_and_still_checked() {
     let bp = Blueprint::from_yaml(&entry("[{policy: {unlisted: AmazonEKSFuturePolicy}}]")).unwrap();
-    assert_eq!(bp.cluster.access.entries[0].policies[0].policy, AccessPolicy::Unlisted("AmazonEKSFuturePolicy".into()));
+    assert_eq!(
+        bp.spec().cluster.access.entries[0].policies[0].policy,
+        AccessPolicy::Unlisted("AmazonEKSFuturePolicy".into())
+    );
     let t = template(&bp, "demo-cluster");
     assert_eq!(
         t["Resources"]["AccessEntryRoleAdmin"]["Properties"]["AccessPolicies"][0]["PolicyArn"],

@@ -6,20 +6,7 @@
 /// The longest logical id CloudFormation accepts.
 pub const MAX_LOGICAL_ID_LEN: usize = 255;
 
-/// Turns a name such as `system-nodes_v2` into PascalCase alphanumerics: `SystemNodesV2`.
-///
-/// Every run of characters other than ASCII letters and digits is a word break.
-pub fn pascal_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars);
-        }
-    }
-    out
-}
+pub use crate::text::pascal_case;
 
 /// A logical id from a prefix and a model name: `("Nodegroup", "system")` -> `NodegroupSystem`.
 pub fn logical_id(prefix: &str, name: &str) -> String {

@@ -1,0 +1,160 @@
+//! The validated blueprint: what [`crate::compile`] makes of a [`BlueprintSpec`], and the
+//! only thing synthesis renders. Its fields are private: it cannot be deserialized, built
+//! field by field, or changed after compile, so it cannot become invalid.
+
+pub mod addons;
+pub mod cluster;
+pub mod compute;
+pub mod identity;
+pub mod karpenter;
+pub mod network;
+pub(crate) mod stacks;
+pub(crate) mod tags;
+
+use indexmap::IndexMap;
+
+use crate::spec::cluster::{KubernetesVersion, RemovalPolicy};
+use crate::spec::network::VpcEndpointService;
+use crate::spec::{BlueprintSpec, CrossStackReferences, StackLayout};
+use network::AddressPlan;
+
+/// A validated EKS platform, ready to synthesize: make one with [`Blueprint::builder`],
+/// [`Blueprint::from_path`] (or `from_yaml`, `from_json`, `from_source`), or
+/// [`BlueprintSpec::compile`]; all of them validate, apply the defaults once and compute
+/// what rendering needs (the address plan, the findings, ...).
+///
+/// Two blueprints are equal when they describe the same platform, whatever their specs
+/// spelled out: a value left to its default equals the same value written.
+#[derive(Debug, Clone)]
+pub struct Blueprint {
+    /// The spec it was compiled from.
+    pub(crate) spec: BlueprintSpec,
+    pub(crate) name: String,
+    pub(crate) kubernetes_version: KubernetesVersion,
+    pub(crate) stack_layout: StackLayout,
+    pub(crate) cross_stack_references: CrossStackReferences,
+    pub(crate) removal_policy: RemovalPolicy,
+    pub(crate) tags: IndexMap<String, String>,
+    pub(crate) network: network::Network,
+    pub(crate) cluster: cluster::Cluster,
+    pub(crate) compute: compute::Compute,
+    pub(crate) identities: Vec<identity::Identity>,
+    /// The EKS add-ons installed.
+    pub(crate) addons: addons::Addons,
+    /// The stack of each part of the platform.
+    pub(crate) stacks: stacks::Stacks,
+    /// Best-practice findings, without the suppressed rules.
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl PartialEq for Blueprint {
+    fn eq(&self, other: &Self) -> bool {
+        let Blueprint {
+            spec: _,
+            name,
+            kubernetes_version,
+            stack_layout,
+            cross_stack_references,
+            removal_policy,
+            tags,
+            network,
+            cluster,
+            compute,
+            identities,
+            addons,
+            stacks,
+            findings,
+        } = self;
+        *name == other.name
+            && *kubernetes_version == other.kubernetes_version
+            && *stack_layout == other.stack_layout
+            && *cross_stack_references == other.cross_stack_references
+            && *removal_policy == other.removal_policy
+            && *tags == other.tags
+            && *network == other.network
+            && *cluster == other.cluster
+            && *compute == other.compute
+            && *identities == other.identities
+            && *addons == other.addons
+            && *stacks == other.stacks
+            && *findings == other.findings
+    }
+}
+
+impl Blueprint {
+    /// The blueprint's name: the cluster's, and the prefix of its stacks.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The spec this blueprint was compiled from, as written.
+    pub fn spec(&self) -> &BlueprintSpec {
+        &self.spec
+    }
+
+    /// The Kubernetes version.
+    pub fn kubernetes_version(&self) -> &KubernetesVersion {
+        &self.kubernetes_version
+    }
+
+    /// How the platform is split into stacks.
+    pub fn stack_layout(&self) -> StackLayout {
+        self.stack_layout
+    }
+
+    /// What deleting a stack does to the stateful resources.
+    pub fn removal_policy(&self) -> RemovalPolicy {
+        self.removal_policy
+    }
+
+    /// Best-practice findings (warnings with rule ids), without the suppressed rules.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The address plan of the VPC the blueprint creates; `None` with an existing VPC.
+    pub fn address_plan(&self) -> Option<&AddressPlan> {
+        self.network.new_vpc().map(|vpc| &vpc.plan)
+    }
+
+    /// The VPC endpoints the network stack creates: `network.vpcEndpoints`, then those
+    /// Karpenter needs in a VPC without NAT that the list lacks, so that it can launch nodes
+    /// there.
+    pub fn vpc_endpoints(&self) -> &[VpcEndpointService] {
+        self.network.new_vpc().map_or(&[], |vpc| &vpc.vpc_endpoints)
+    }
+
+    /// Whether VPC CNI custom networking applies: a pod CIDR in a VPC of the blueprint, and
+    /// the `vpc-cni` add-on of the cluster stack (EKS Auto Mode nodes, when they are the only
+    /// compute, run their own CNI and take pod subnets from their NodeClass instead).
+    pub fn custom_networking(&self) -> bool {
+        self.network.new_vpc().is_some_and(|vpc| vpc.custom_networking)
+    }
+}
+
+/// A best-practice finding: the rule, the field path and what to do.
+///
+/// Displayed as `warning[EKSB-COMPUTE-001]: compute.managedNodeGroups[1].instanceTypes: ...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The stable rule id, e.g. `EKSB-COMPUTE-001`.
+    pub rule_id: &'static str,
+    /// The field path, as in the blueprint file.
+    pub path: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding; values quoted in the message are capped ([`crate::error::cap_message`]).
+    pub fn new(rule_id: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = crate::error::cap_message(&message.into()).into_owned();
+        Finding { rule_id, path: path.into(), message }
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "warning[{}]: {}: {}", self.rule_id, self.path, self.message)
+    }
+}
