@@ -25,8 +25,9 @@ pub const VERSIONS_AS_OF: &str = "2026-12-02";
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html>, "Amazon
 /// EKS Kubernetes release calendar"; 1.29 to 1.34 from awsdocs/amazon-eks-user-guide
 /// `latest/ug/versioning/kubernetes-versions.adoc`, 1.35 from the same page as cited by
-/// [`crate::compile::defaults::KUBERNETES_VERSION`] plus 12 months of extended support; 1.36's
-/// dates were not published in the sources available on [`VERSIONS_AS_OF`]).
+/// [`crate::compile::defaults::KUBERNETES_VERSION`] plus 12 months of extended support; 1.36
+/// (on EKS since 2026-06-02) from the page's rows as quoted in `data/kubernetes-versions.csv`,
+/// see `data/SOURCES.md`).
 pub const CALENDAR: &[VersionSupport] = &[
     VersionSupport {
         version: "1.29",
@@ -63,7 +64,11 @@ pub const CALENDAR: &[VersionSupport] = &[
         end_of_standard_support: Some("2027-03-27"),
         end_of_extended_support: Some("2028-03-27"),
     },
-    VersionSupport { version: "1.36", end_of_standard_support: None, end_of_extended_support: None },
+    VersionSupport {
+        version: "1.36",
+        end_of_standard_support: Some("2027-08-02"),
+        end_of_extended_support: Some("2028-08-02"),
+    },
 ];
 
 /// The version's support dates, if the calendar lists it.
