@@ -11,9 +11,12 @@ SCRIPTS="$REPO/scripts"
 # Pinned tool versions (override from the environment to try another version).
 CFN_LINT_VERSION="${CFN_LINT_VERSION:-1.58.0}"
 CDK_VERSION="${CDK_VERSION:-2.1148.1}"
+CHECKOV_VERSION="${CHECKOV_VERSION:-3.3.30}"
 
 PYTHON="${PYTHON:-python3}"
 VENV="$REPO/.venv"
+# checkov pins its own dependency versions, which clash with cfn-lint's: a venv of its own.
+CHECKOV_VENV="$REPO/.venv-checkov"
 CDK_PREFIX="$REPO/.tools/cdk"
 CDK_BIN="$CDK_PREFIX/node_modules/.bin/cdk"
 
@@ -101,4 +104,20 @@ cdk_offline() {
   ) || rc=$?
   rm -rf "$scratch"
   return "$rc"
+}
+
+# Create <repo>/.venv-checkov with checkov==$CHECKOV_VERSION unless it is already there.
+ensure_checkov() {
+  if ! [[ -x "$CHECKOV_VENV/bin/python" ]] || ! "$CHECKOV_VENV/bin/python" -c '' 2>/dev/null; then
+    info "creating $CHECKOV_VENV"
+    "$PYTHON" -m venv --clear "$CHECKOV_VENV" \
+      || die "$PYTHON -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
+  fi
+  local have
+  have="$("$CHECKOV_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("checkov"))' 2>/dev/null || true)"
+  if [[ "$have" != "$CHECKOV_VERSION" ]]; then
+    info "installing checkov==$CHECKOV_VERSION into .venv-checkov${have:+ (had $have)}"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 \
+      "$CHECKOV_VENV/bin/python" -m pip install --quiet "checkov==$CHECKOV_VERSION"
+  fi
 }
