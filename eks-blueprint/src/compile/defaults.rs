@@ -6,7 +6,7 @@
 use crate::spec::cluster::{AuthenticationMode, IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
 use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, Subnets};
 use crate::spec::identity::{IdentityMode, StatementEffect};
-use crate::spec::karpenter::{Architecture, CapacityType as KarpenterCapacityType, ConsolidationPolicy};
+use crate::spec::karpenter::{Architecture, ConsolidationPolicy, KarpenterCapacityType};
 use crate::spec::network::{AvailabilityZones, NatGateways, TrafficType};
 use crate::spec::{CrossStackReferences, StackLayout};
 

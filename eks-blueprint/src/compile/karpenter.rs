@@ -278,7 +278,7 @@ fn is_schedule(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::compile::checks::category_and_generation;
-    use crate::spec::karpenter::{Architecture, CapacityType, ConsolidationPolicy};
+    use crate::spec::karpenter::{Architecture, ConsolidationPolicy, KarpenterCapacityType};
     use crate::{Blueprint, Error};
 
     const BASE: &str = "
@@ -322,7 +322,7 @@ compute:
         assert_eq!(k.node_pools.len(), 1);
         let pool = &k.node_pools[0];
         assert_eq!(pool.name, "default");
-        assert_eq!(pool.capacity_types, vec![CapacityType::OnDemand, CapacityType::Spot]);
+        assert_eq!(pool.capacity_types, vec![KarpenterCapacityType::OnDemand, KarpenterCapacityType::Spot]);
         assert_eq!(pool.instance_categories, vec!["c", "m", "r"]);
         assert_eq!(pool.instance_generation_greater_than, Some(5));
         assert_eq!(pool.architectures, vec![Architecture::Amd64]);

@@ -54,7 +54,7 @@ pub struct NodePool {
     pub name: String,
     /// Capacity types (`on-demand`, `spot`). Default: `[on-demand, spot]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity_types: Option<Vec<CapacityType>>,
+    pub capacity_types: Option<Vec<KarpenterCapacityType>>,
     /// Instance categories (`c`, `m`, `r`, `t`, `g`, ...); an empty list allows all.
     /// Default: `[c, m, r]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,19 +88,19 @@ pub struct NodePool {
 /// A Karpenter capacity type (the `karpenter.sh/capacity-type` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum CapacityType {
+pub enum KarpenterCapacityType {
     /// `on-demand`
     OnDemand,
     /// `spot`
     Spot,
 }
 
-impl CapacityType {
+impl KarpenterCapacityType {
     /// The label value.
     pub fn as_str(self) -> &'static str {
         match self {
-            CapacityType::OnDemand => "on-demand",
-            CapacityType::Spot => "spot",
+            KarpenterCapacityType::OnDemand => "on-demand",
+            KarpenterCapacityType::Spot => "spot",
         }
     }
 }
@@ -373,7 +373,7 @@ pub struct NodePoolBuilder(NodePool);
 
 impl NodePoolBuilder {
     /// Adds capacity types (appends). Default: On-Demand and Spot when none is given.
-    pub fn capacity_types(mut self, types: impl IntoIterator<Item = CapacityType>) -> Self {
+    pub fn capacity_types(mut self, types: impl IntoIterator<Item = KarpenterCapacityType>) -> Self {
         self.0.capacity_types.get_or_insert_with(Vec::new).extend(types);
         self
     }
