@@ -60,7 +60,7 @@ pub use spec::compute::{
 };
 pub use spec::findings::Suppression;
 pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
-pub use spec::karpenter::{Karpenter, KarpenterCapacityType, NodePool as KarpenterNodePool};
+pub use spec::karpenter::{Karpenter, KarpenterBuilder, KarpenterCapacityType, KarpenterNodePool, KarpenterNodePoolBuilder};
 pub use spec::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
 pub use spec::network::{NatGateways, Network};
 pub use spec::{BlueprintBuilder, BlueprintSpec, CrossStackReferences, StackLayout};
