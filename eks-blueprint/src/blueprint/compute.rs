@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 
 use super::karpenter::Karpenter;
 use crate::spec::compute::{
-    AmiType, CapacityType, FargateSelector, Kubelet, NodePool, SpotAllocationStrategy, Subnets, Taint,
+    AmiType, AutoModeNodePool, CapacityType, FargateSelector, Kubelet, SpotAllocationStrategy, Subnets, Taint,
 };
 
 /// Everything that runs pods.
@@ -120,5 +120,5 @@ pub(crate) struct FargateProfile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AutoMode {
     /// The built-in node pools.
-    pub(crate) node_pools: Vec<NodePool>,
+    pub(crate) node_pools: Vec<AutoModeNodePool>,
 }

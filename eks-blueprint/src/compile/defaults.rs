@@ -275,8 +275,8 @@ pub const FARGATE_MAX_SELECTORS: usize = 5;
 /// The built-in EKS Auto Mode node pools: both `general-purpose` and `system`, as the EKS
 /// console creates them
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html>).
-pub const AUTO_MODE_NODE_POOLS: [crate::spec::compute::NodePool; 2] =
-    [crate::spec::compute::NodePool::GeneralPurpose, crate::spec::compute::NodePool::System];
+pub const AUTO_MODE_NODE_POOLS: [crate::spec::compute::AutoModeNodePool; 2] =
+    [crate::spec::compute::AutoModeNodePool::GeneralPurpose, crate::spec::compute::AutoModeNodePool::System];
 
 /// The service CIDR EKS assigns when the VPC is not in `10.0.0.0/8` and the cluster does
 /// not set one (<https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html>).

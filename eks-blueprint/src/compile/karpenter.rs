@@ -343,7 +343,9 @@ compute:
             .build()
             .unwrap();
         assert_eq!(built, from_file);
-        let pool = node_pool_defaults(&spec::KarpenterNodePool::builder("x").instance_categories(Vec::<String>::new()).build());
+        let pool = node_pool_defaults(
+            &spec::KarpenterNodePool::builder("x").instance_categories(Vec::<String>::new()).build(),
+        );
         assert!(pool.instance_categories.is_empty(), "an explicit empty list allows every category");
     }
 

@@ -804,19 +804,19 @@ impl From<FargateProfileBuilder> for FargateProfile {
 /// A built-in node pool of EKS Auto Mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum NodePool {
+pub enum AutoModeNodePool {
     /// `general-purpose`: On-Demand C, M and R instances of generation 5 or later.
     GeneralPurpose,
     /// `system`: nodes tainted `CriticalAddonsOnly` for critical add-ons.
     System,
 }
 
-impl NodePool {
+impl AutoModeNodePool {
     /// The name EKS uses.
     pub fn as_str(self) -> &'static str {
         match self {
-            NodePool::GeneralPurpose => "general-purpose",
-            NodePool::System => "system",
+            AutoModeNodePool::GeneralPurpose => "general-purpose",
+            AutoModeNodePool::System => "system",
         }
     }
 }
@@ -840,7 +840,7 @@ pub struct AutoMode {
     /// The built-in node pools. Default: `[general-purpose, system]`; `[]` for custom
     /// NodePools only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_pools: Option<Vec<NodePool>>,
+    pub node_pools: Option<Vec<AutoModeNodePool>>,
 }
 
 impl AutoMode {
@@ -850,7 +850,7 @@ impl AutoMode {
     }
 
     /// Sets the built-in node pools. Default: `[general-purpose, system]`.
-    pub fn node_pools(mut self, pools: impl IntoIterator<Item = NodePool>) -> Self {
+    pub fn node_pools(mut self, pools: impl IntoIterator<Item = AutoModeNodePool>) -> Self {
         self.node_pools = Some(pools.into_iter().collect());
         self
     }
