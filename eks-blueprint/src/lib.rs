@@ -56,7 +56,7 @@ pub use spec::cluster::{
 };
 pub use spec::compute::{
     AmiType, AutoMode, AutoModeNodePool, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup,
-    SelfManagedNodeGroup, SpotAllocationStrategy, Subnets, Taint, TaintEffect, UpdateConfig,
+    SelfManagedNodeGroup, SpotAllocationStrategy, SubnetType, Taint, TaintEffect, UpdateConfig,
 };
 pub use spec::findings::Suppression;
 pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};

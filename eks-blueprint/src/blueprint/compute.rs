@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 
 use super::karpenter::Karpenter;
 use crate::spec::compute::{
-    AmiType, AutoModeNodePool, CapacityType, FargateSelector, Kubelet, SpotAllocationStrategy, Subnets, Taint,
+    AmiType, AutoModeNodePool, CapacityType, FargateSelector, Kubelet, SpotAllocationStrategy, SubnetType, Taint,
 };
 
 /// Everything that runs pods.
@@ -52,7 +52,7 @@ pub(crate) struct NodeGroup {
     /// Kubernetes taints.
     pub(crate) taints: Vec<Taint>,
     /// Private or public subnets.
-    pub(crate) subnets: Subnets,
+    pub(crate) subnets: SubnetType,
     /// The group's own tags.
     pub(crate) tags: IndexMap<String, String>,
     /// One-minute CloudWatch metrics.

@@ -4,7 +4,7 @@
 //! type, metadata hop limit, ...) are named here too.
 
 use crate::spec::cluster::{AuthenticationMode, IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
-use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, Subnets};
+use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, SubnetType};
 use crate::spec::identity::{IdentityMode, StatementEffect};
 use crate::spec::karpenter::{Architecture, ConsolidationPolicy, KarpenterCapacityType};
 use crate::spec::network::{AvailabilityZones, NatGateways, TrafficType};
@@ -158,7 +158,7 @@ pub const SPOT_ALLOCATION_STRATEGY: SpotAllocationStrategy = SpotAllocationStrat
 
 /// The subnets of nodes and Fargate pods: the private ones, so nodes get no public IP
 /// address (EKS best practices).
-pub const NODE_SUBNETS: Subnets = Subnets::Private;
+pub const NODE_SUBNETS: SubnetType = SubnetType::Private;
 
 /// Instance types newer than the instance type table: refused, with the closest known
 /// names, unless a group opts in.
@@ -386,7 +386,7 @@ mod values {
         }
     }
 
-    impl Default for Subnets {
+    impl Default for SubnetType {
         fn default() -> Self {
             NODE_SUBNETS
         }
