@@ -66,4 +66,4 @@ pub use spec::karpenter::{
 pub use spec::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
 pub use spec::network::{NatGateways, Network};
 pub use spec::{BlueprintBuilder, BlueprintSpec, CrossStackReferences, StackLayout};
-pub use synth::{App, Assembly, Format};
+pub use synth::{App, Assembly, Format, SynthesizedStack};

@@ -15,7 +15,7 @@ mod graph;
 pub mod output;
 mod resolve;
 
-pub use assembly::{Assembly, Format, CLOUD_ASSEMBLY_VERSION};
+pub use assembly::{Assembly, Format, SynthesizedStack, CLOUD_ASSEMBLY_VERSION};
 pub use output::{OutputError, Refusal, WriteOptions, MARKER_FILE};
 pub use resolve::References;
 
