@@ -2,7 +2,7 @@
 //! only thing synthesis renders. Its fields are private: it cannot be deserialized, built
 //! field by field, or changed after compile, so it cannot become invalid.
 
-pub mod addons;
+pub(crate) mod addons;
 pub mod cluster;
 pub mod compute;
 pub mod identity;
