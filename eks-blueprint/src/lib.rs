@@ -4,7 +4,7 @@
 //! CloudFormation templates split into stacks by lifecycle, with cross-stack references
 //! resolved automatically.
 //!
-//! ```no_run
+//! ```
 //! use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Format, ManagedNodeGroup, Network};
 //!
 //! # fn main() -> Result<(), eks_blueprint::Error> {
@@ -20,7 +20,11 @@
 //!     .managed_node_group(ManagedNodeGroup::builder("general").instance_types(["m7i.large"]).min_size(2).max_size(6))
 //!     .build()?;
 //! let assembly = blueprint.synth(Format::Json)?;
-//! assembly.write_to("out")?; // replaces only an earlier output of eks-blueprint
+//! # let tmp = tempfile::tempdir()?;
+//! # let out = tmp.path().join("out");
+//! assembly.write_to(&out)?; // replaces only an earlier output of eks-blueprint
+//! assert!(out.join("manifest.json").is_file());
+//! assert!(out.join("demo-network.template.json").is_file());
 //! # Ok(())
 //! # }
 //! ```

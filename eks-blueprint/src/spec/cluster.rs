@@ -553,6 +553,30 @@ impl ClusterSpec {
 }
 
 /// Builds a [`ClusterSpec`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Format, LogType};
+/// use serde_json::json;
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(
+///         ClusterSpec::builder()
+///             .public_endpoint(["203.0.113.0/24"])
+///             .logging([LogType::Api, LogType::Audit])
+///             .access_entry(
+///                 AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin),
+///             ),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// let resources = &assembly.stack("demo-cluster").expect("a cluster stack").template["Resources"];
+/// let cluster = &resources["Cluster"]["Properties"];
+/// assert_eq!(cluster["ResourcesVpcConfig"]["EndpointPublicAccess"], true);
+/// assert_eq!(cluster["ResourcesVpcConfig"]["PublicAccessCidrs"], json!(["203.0.113.0/24"]));
+/// assert_eq!(cluster["Logging"]["ClusterLogging"]["EnabledTypes"], json!([{"Type": "api"}, {"Type": "audit"}]));
+/// assert_eq!(resources["AccessEntryRoleAdmin"]["Properties"]["PrincipalArn"], "arn:aws:iam::123456789012:role/Admin");
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct ClusterSpecBuilder(ClusterSpec);
 

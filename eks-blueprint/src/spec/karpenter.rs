@@ -321,6 +321,34 @@ impl KarpenterNodePool {
 }
 
 /// Builds a [`Karpenter`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, Karpenter, KarpenterCapacityType, KarpenterNodePool, ManagedNodeGroup};
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     // The controller runs on capacity Karpenter does not manage.
+///     .managed_node_group(ManagedNodeGroup::builder("system"))
+///     .karpenter(
+///         Karpenter::builder()
+///             .node_pool(KarpenterNodePool::builder("spot").capacity_types([KarpenterCapacityType::Spot]).weight(10)),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// // The AWS side in CloudFormation: the controller role, the node role, the interruption queue.
+/// for id in ["KarpenterControllerRole", "KarpenterNodeRole", "KarpenterInterruptionQueue"] {
+///     assert!(assembly.stacks().iter().any(|s| s.template["Resources"].get(id).is_some()), "{id}");
+/// }
+/// // The NodePools as a Kubernetes manifest.
+/// let pool: serde_json::Value = serde_yaml::from_str(&assembly.files()["manifests/karpenter-nodepools.yaml"])
+///     .expect("one NodePool");
+/// assert_eq!(pool["metadata"]["name"], "spot");
+/// assert_eq!(pool["spec"]["weight"], 10);
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct KarpenterBuilder {
     karpenter: Karpenter,

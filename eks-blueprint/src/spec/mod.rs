@@ -301,6 +301,28 @@ impl BlueprintBuilder {
     }
 
     /// Suppresses a finding rule, with the reason (appends). Default: none.
+    ///
+    /// ```
+    /// use eks_blueprint::{Blueprint, CapacityType, ManagedNodeGroup};
+    /// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+    /// # let admin = || ClusterSpec::builder()
+    /// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+    ///
+    /// // Spot with a single instance type: finding EKSB-COMPUTE-001 (Spot needs diversity).
+    /// let spot = || ManagedNodeGroup::builder("spot").capacity_type(CapacityType::Spot).instance_types(["m7i.large"]);
+    /// let blueprint = Blueprint::builder("demo").cluster(admin()).managed_node_group(spot()).build()?;
+    /// let finding = blueprint.findings().iter().find(|f| f.rule_id == "EKSB-COMPUTE-001").expect("the finding");
+    /// assert_eq!(finding.path, "compute.managedNodeGroups[0].instanceTypes");
+    ///
+    /// // Suppressed, with the reason: the blueprint has no such finding.
+    /// let blueprint = Blueprint::builder("demo")
+    ///     .cluster(admin())
+    ///     .managed_node_group(spot())
+    ///     .suppress("EKSB-COMPUTE-001", "interruptible batch jobs; any capacity will do")
+    ///     .build()?;
+    /// assert!(blueprint.findings().iter().all(|f| f.rule_id != "EKSB-COMPUTE-001"));
+    /// # Ok::<(), eks_blueprint::Error>(())
+    /// ```
     pub fn suppress(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
         self.0.suppress.push(Suppression::new(rule, reason));
         self

@@ -470,6 +470,25 @@ pub(crate) fn is_zone_id(id: &str) -> bool {
 }
 
 /// Builds a [`Network`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, NatGateways, Network};
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     .network(Network::builder().cidr("10.1.0.0/16").availability_zones(2).nat_gateways(NatGateways::Single))
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// let network = &assembly.stack("demo-network").expect("a network stack").template["Resources"];
+/// assert_eq!(network["Vpc"]["Properties"]["CidrBlock"], "10.1.0.0/16");
+/// // Two zones: two private subnets, and one NAT gateway for both.
+/// assert!(network.get("PrivateSubnet2").is_some() && network.get("PrivateSubnet3").is_none());
+/// assert!(network.get("NatGateway1").is_some() && network.get("NatGateway2").is_none());
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct NetworkBuilder(Network);
 
