@@ -45,6 +45,7 @@ pub struct Compute {
 
 /// The CPU architecture of an instance type or an AMI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Arch {
     /// x86_64 (Intel, AMD).
     X86_64,
@@ -83,6 +84,7 @@ impl Arch {
 
 /// The operating system family of an AMI type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OsFamily {
     /// Amazon Linux 2023, configured by `nodeadm` (`NodeConfig` YAML user data).
     Al2023,
@@ -94,6 +96,7 @@ pub enum OsFamily {
 ///
 /// Amazon Linux 2 (no AMIs from Kubernetes 1.33), Windows and `CUSTOM` are not offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum AmiType {
     /// Amazon Linux 2023, x86_64. Default.
     #[serde(rename = "AL2023_x86_64_STANDARD")]
@@ -226,6 +229,7 @@ impl AmiType {
 /// On-Demand or Spot capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum CapacityType {
     /// On-Demand. Default.
     OnDemand,
@@ -246,6 +250,7 @@ impl CapacityType {
 /// Which subnets of the blueprint's VPC nodes run in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum SubnetType {
     /// The private subnets (no public IP addresses). Default.
     Private,
@@ -572,6 +577,7 @@ macro_rules! node_group_setters {
 /// # Ok::<(), eks_blueprint::Error>(())
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct ManagedNodeGroupBuilder(ManagedNodeGroup);
 
 impl ManagedNodeGroupBuilder {
@@ -608,6 +614,7 @@ impl From<ManagedNodeGroupBuilder> for ManagedNodeGroup {
 /// How an Auto Scaling group picks Spot capacity pools.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum SpotAllocationStrategy {
     /// `price-capacity-optimized`: the pools least likely to be interrupted, then the
     /// cheapest among them (the EC2 Auto Scaling recommendation). Default.
@@ -747,6 +754,7 @@ impl SelfManagedNodeGroup {
 /// # Ok::<(), eks_blueprint::Error>(())
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct SelfManagedNodeGroupBuilder(SelfManagedNodeGroup);
 
 impl SelfManagedNodeGroupBuilder {
@@ -854,6 +862,7 @@ impl FargateProfile {
 /// # Ok::<(), eks_blueprint::Error>(())
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct FargateProfileBuilder(FargateProfile);
 
 impl FargateProfileBuilder {
@@ -884,6 +893,7 @@ impl From<FargateProfileBuilder> for FargateProfile {
 /// A built-in node pool of EKS Auto Mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum AutoModeNodePool {
     /// `general-purpose`: On-Demand C, M and R instances of generation 5 or later.
     GeneralPurpose,
@@ -950,7 +960,7 @@ impl AutoMode {
         AutoMode { enabled: Some(true), node_pools: None }
     }
 
-    /// Sets the built-in node pools. Default: `[general-purpose, system]`.
+    /// Sets the built-in node pools (replaces the list). Default: `[general-purpose, system]`.
     pub fn node_pools(mut self, pools: impl IntoIterator<Item = AutoModeNodePool>) -> Self {
         self.node_pools = Some(pools.into_iter().collect());
         self

@@ -59,6 +59,7 @@ pub struct WorkloadIdentity {
 /// How a pod gets the credentials of its service account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum IdentityMode {
     /// EKS Pod Identity: a role trusting `pods.eks.amazonaws.com` and an
     /// `AWS::EKS::PodIdentityAssociation`; needs the `eks-pod-identity-agent` add-on (always
@@ -273,6 +274,7 @@ impl PolicyStatement {
 /// # Ok::<(), eks_blueprint::Error>(())
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct WorkloadIdentityBuilder(WorkloadIdentity);
 
 impl WorkloadIdentityBuilder {

@@ -88,6 +88,7 @@ pub struct KarpenterNodePool {
 /// A Karpenter capacity type (the `karpenter.sh/capacity-type` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum KarpenterCapacityType {
     /// `on-demand`
     OnDemand,
@@ -108,6 +109,7 @@ impl KarpenterCapacityType {
 /// A CPU architecture (the `kubernetes.io/arch` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Architecture {
     /// `amd64` (x86_64).
     Amd64,
@@ -214,6 +216,7 @@ pub struct Disruption {
 
 /// Which nodes consolidation may remove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ConsolidationPolicy {
     /// Only nodes without workload pods.
     WhenEmpty,
@@ -275,6 +278,7 @@ impl Budget {
 
 /// A reason Karpenter disrupts a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum DisruptionReason {
     /// `Underutilized`
     Underutilized,
@@ -350,6 +354,7 @@ impl KarpenterNodePool {
 /// # Ok::<(), eks_blueprint::Error>(())
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct KarpenterBuilder {
     karpenter: Karpenter,
 }
@@ -397,6 +402,7 @@ impl From<KarpenterBuilder> for Karpenter {
 
 /// Builds a [`KarpenterNodePool`]; every setter documents its default.
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct KarpenterNodePoolBuilder(KarpenterNodePool);
 
 impl KarpenterNodePoolBuilder {
@@ -461,7 +467,7 @@ impl KarpenterNodePoolBuilder {
         self
     }
 
-    /// Adds a disruption budget. Default: none (Karpenter's 10%).
+    /// Adds a disruption budget (appends). Default: none (Karpenter's 10%).
     pub fn budget(mut self, budget: Budget) -> Self {
         self.0.disruption.budgets.push(budget);
         self
