@@ -14,6 +14,7 @@ pub mod codes;
 pub mod data;
 pub mod defaults;
 
+pub(crate) mod addons;
 pub(crate) mod cluster;
 mod common;
 mod compute;
@@ -104,7 +105,7 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
     }
     let mut findings = checks::findings(&bp);
     let service_cidr = derived::service_cidr(&bp);
-    let addons = derived::addons(&bp);
+    let addons = addons::resolve(&bp);
     let Some(compute) = compute::resolve(bp.compute.clone(), bp.kubernetes_version.as_str(), &service_cidr) else {
         // Validation refused what self-managed node groups need, and said why.
         return Err(errors);
@@ -209,7 +210,7 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     identity::validate(&bp.spec.identities, &bp.identities, errors);
     cross::pod_identity_on_fargate(&bp.identities, &bp.compute, errors);
     cross::service_cidr_required(bp, errors);
-    cross::karpenter(bp, errors);
+    addons::validate(bp, errors);
     if let Some(karpenter) = &bp.compute.karpenter {
         karpenter::validate(karpenter, errors);
     }
