@@ -174,7 +174,15 @@ impl Blueprint {
         &self.findings
     }
 
-    /// The address plan of the VPC the blueprint creates; `None` with an existing VPC.
+    /// The IP capacity plan: per node group, the addresses a node and the whole group can
+    /// take at worst; per subnet of the VPC the blueprint creates, its size, what else
+    /// takes addresses there and what node groups can (docs/scale.md, "IP capacity"). Empty
+    /// for an existing VPC and for ipv6 clusters.
+    pub fn capacity(&self) -> crate::compile::capacity::Capacity {
+        crate::compile::capacity::plan(self)
+    }
+
+    /// The address plan of the VPC the blueprint creates (`None` for an existing VPC).
     pub fn address_plan(&self) -> Option<&AddressPlan> {
         self.network.new_vpc().map(|vpc| &vpc.plan)
     }
