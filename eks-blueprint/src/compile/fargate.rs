@@ -6,7 +6,7 @@ use crate::compile::compute::Defaulted;
 use crate::compile::defaults;
 use crate::compile::{labels, nodegroups, tags};
 use crate::error::ValidationErrors;
-use crate::spec::compute::{FargateProfile, Subnets};
+use crate::spec::compute::{FargateProfile, SubnetType};
 
 /// Checks a Fargate profile.
 pub(crate) fn profile(path: &str, profile: &FargateProfile, errors: &mut ValidationErrors) {
@@ -41,7 +41,7 @@ pub(crate) fn profile(path: &str, profile: &FargateProfile, errors: &mut Validat
         |s| format!("the selector of namespace `{}`", s.namespace),
         errors,
     );
-    if profile.subnets.unwrap_or(defaults::NODE_SUBNETS) == Subnets::Public {
+    if profile.subnets.unwrap_or(defaults::NODE_SUBNETS) == SubnetType::Public {
         errors.push(
             format!("{path}.subnets"),
             codes::PUBLIC_SUBNETS,
