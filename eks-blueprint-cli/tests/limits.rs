@@ -24,7 +24,7 @@ fn a_stack_past_500_resources_exits_2_naming_the_field_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.starts_with(
-            "error: invalid blueprint:\ncompute.managedNodeGroups: stack `big-compute`: the number of resources is 502, \
+            "error: invalid blueprint:\ncompute.managedNodeGroups: stack `big-compute`: the number of resources is 501, \
              above CloudFormation's limit of 500; 500 come from compute.managedNodeGroups (250 entries)"
         ),
         "{stderr}"
