@@ -29,7 +29,7 @@ fn a_stack_past_500_resources_exits_2_naming_the_field_and_writes_nothing() {
     );
     assert!(
         stderr.contains(
-            "\nerror: invalid blueprint:\ncompute.managedNodeGroups: stack `big-compute`: the number of resources is 502, \
+            "\nerror: invalid blueprint:\ncompute.managedNodeGroups: stack `big-compute`: the number of resources is 501, \
              above CloudFormation's limit of 500; 500 come from compute.managedNodeGroups (250 entries)"
         ),
         "{stderr}"

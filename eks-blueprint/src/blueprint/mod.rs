@@ -28,6 +28,10 @@ use network::AddressPlan;
 ///
 /// # Only a validated blueprint exists
 ///
+/// (The error codes of these compile-fail examples are the ones rustc gives, checked by hand:
+/// stable rustdoc does not compare them, so each refusal is paired with the code that does
+/// compile.)
+///
 /// A `Blueprint` cannot be deserialized (`serde_yaml::from_str::<Blueprint>` does not
 /// compile; read a [`BlueprintSpec`] or use [`Blueprint::from_yaml`], which validates):
 ///
@@ -43,9 +47,11 @@ use network::AddressPlan;
 /// assert_eq!(spec.compile().unwrap().name(), "demo");
 /// ```
 ///
-/// It cannot be built field by field (its fields are private):
+/// It cannot be built field by field (its fields are private: "cannot construct
+/// `Blueprint` with struct literal syntax due to private fields"); [`Blueprint::builder`]
+/// and [`BlueprintSpec::compile`] are the ways in:
 ///
-/// ```compile_fail,E0451
+/// ```compile_fail
 /// let bp = eks_blueprint::Blueprint { name: "demo".to_owned() };
 /// ```
 ///
@@ -53,7 +59,7 @@ use network::AddressPlan;
 /// compiled from are behind a shared reference, so `min_size > max_size` cannot be written
 /// into it:
 ///
-/// ```compile_fail,E0594
+/// ```compile_fail,E0596
 /// use eks_blueprint::{Blueprint, ManagedNodeGroup};
 ///
 /// let bp = Blueprint::builder("demo")

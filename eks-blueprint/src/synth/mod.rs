@@ -13,10 +13,11 @@ mod assembly;
 pub mod diff;
 mod graph;
 pub mod output;
+pub mod plan;
 mod resolve;
 mod split;
 
-pub use assembly::{Assembly, Format, CLOUD_ASSEMBLY_VERSION};
+pub use assembly::{Assembly, Format, SynthesizedStack, CLOUD_ASSEMBLY_VERSION};
 pub use output::{OutputError, Refusal, WriteOptions, MARKER_FILE};
 pub use resolve::References;
 pub use split::{Placement, SOFT_CAPACITY_PERCENT};
@@ -34,6 +35,12 @@ pub const MAX_PARAMETERS: usize = 200;
 /// The largest template body, in bytes, CloudFormation accepts from S3 (CDK and
 /// `aws cloudformation deploy --s3-bucket` upload it there).
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+/// The largest template body, in bytes, CloudFormation accepts inline (the `TemplateBody`
+/// of `CreateStack` and `UpdateStack`, and so `aws cloudformation deploy` without
+/// `--s3-bucket`); a larger one is uploaded to S3 first, up to [`MAX_TEMPLATE_BYTES`].
+/// Source: AWS CloudFormation User Guide, "AWS CloudFormation quotas": template body size in
+/// a request 51,200 bytes, in an Amazon S3 object 1 MB.
+pub const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;
 
 /// An error of synthesis. Each names the stack, the resource and what is wrong.
 #[derive(Debug, thiserror::Error)]
