@@ -3,6 +3,7 @@
 
 mod completions;
 mod diff;
+mod schema;
 mod synth;
 
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ enum Command {
     /// Show what deploying a new output (or blueprint) over an old output would change,
     /// replacements first.
     Diff(diff::DiffArgs),
+    /// Print the JSON Schema of the blueprint file (for editors and CI).
+    Schema(schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth::synth(&args).map(|()| Status::Success),
         Command::Validate(args) => synth::validate(&args).map(|()| Status::Success),
         Command::Diff(args) => diff::diff(&args),
+        Command::Schema(args) => schema::schema(&args).map(|()| Status::Success),
         Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };
     match result {

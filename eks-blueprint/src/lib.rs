@@ -41,6 +41,7 @@ pub mod compile;
 pub mod error;
 mod render;
 pub mod resources;
+pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod synth;

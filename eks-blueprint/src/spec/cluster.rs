@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::is_default;
@@ -91,7 +92,7 @@ impl<'de> Deserialize<'de> for KubernetesVersion {
 }
 
 /// A control-plane log type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum LogType {
     /// `api`
@@ -120,7 +121,7 @@ impl LogType {
 }
 
 /// The control plane.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct ClusterSpec {
@@ -202,7 +203,7 @@ pub struct ClusterSpec {
 }
 
 /// What happens at the end of standard support of the cluster's Kubernetes version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum UpgradePolicy {
     /// EKS upgrades the cluster to the next version. Default.
@@ -224,7 +225,7 @@ impl UpgradePolicy {
 /// What deleting a stack, or an update that removes or replaces them, does to the stateful
 /// resources: the EKS cluster, its IAM role, the KMS keys, the control-plane and flow-log
 /// log groups, and the GuardDuty detector (`removalPolicy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum RemovalPolicy {
     /// Keep them: `DeletionPolicy: RetainExceptOnCreate` and `UpdateReplacePolicy: Retain`.
@@ -252,7 +253,7 @@ impl RemovalPolicy {
 }
 
 /// The IP family of pods and services.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum IpFamily {
     /// IPv4. Default.
@@ -272,7 +273,7 @@ impl IpFamily {
 }
 
 /// Which KMS key encrypts Kubernetes secrets.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct SecretsEncryption {
@@ -284,7 +285,7 @@ pub struct SecretsEncryption {
 }
 
 /// Amazon GuardDuty protection plans for EKS.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct GuardDuty {
@@ -326,7 +327,7 @@ impl GuardDuty {
 }
 
 /// Endpoint access of the Kubernetes API server.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct EndpointAccess {
@@ -363,7 +364,7 @@ impl EndpointAccess {
 }
 
 /// How IAM principals authenticate to the cluster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuthenticationMode {
     /// Access entries only. Default.
@@ -383,7 +384,7 @@ impl AuthenticationMode {
 }
 
 /// Cluster access.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Access {
@@ -401,7 +402,7 @@ pub struct Access {
 }
 
 /// An IAM principal's access to the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AccessEntrySpec {
@@ -465,7 +466,7 @@ impl AccessEntrySpec {
 }
 
 /// An access policy and its scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AccessPolicyAssociation {

@@ -5,12 +5,13 @@
 //! limit of 1, encrypted gp3 volumes, no SSH key, private subnets).
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::is_default;
 
 /// Everything that runs pods.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Compute {
@@ -93,7 +94,7 @@ pub enum OsFamily {
 /// The AMI type of a node group, spelled as in the `AWS::EKS::Nodegroup` `AmiType` enum.
 ///
 /// Amazon Linux 2 (no AMIs from Kubernetes 1.33), Windows and `CUSTOM` are not offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum AmiType {
     /// Amazon Linux 2023, x86_64. Default.
     #[serde(rename = "AL2023_x86_64_STANDARD")]
@@ -224,7 +225,7 @@ impl AmiType {
 }
 
 /// On-Demand or Spot capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CapacityType {
     /// On-Demand. Default.
@@ -244,7 +245,8 @@ impl CapacityType {
 }
 
 /// Which subnets of the blueprint's VPC nodes run in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "NodeSubnets")]
 #[serde(rename_all = "lowercase")]
 pub enum Subnets {
     /// The private subnets (no public IP addresses). Default.
@@ -265,7 +267,7 @@ impl Subnets {
 }
 
 /// A Kubernetes taint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Taint {
@@ -291,7 +293,7 @@ impl Taint {
 }
 
 /// A taint effect, spelled as in Kubernetes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TaintEffect {
     /// `NoSchedule`
     NoSchedule,
@@ -314,7 +316,7 @@ impl TaintEffect {
 
 /// How many nodes a managed node group update takes down at once: a count or a
 /// percentage, not both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct UpdateConfig {
@@ -328,7 +330,7 @@ pub struct UpdateConfig {
 
 /// Kubelet settings, written to the node's user data: a `nodeadm` `NodeConfig` on
 /// Amazon Linux 2023, `[settings.kubernetes]` on Bottlerocket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Kubelet {
@@ -345,7 +347,7 @@ pub struct Kubelet {
 
 /// An EKS managed node group, with a launch template that enforces IMDSv2 and encrypted
 /// volumes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ManagedNodeGroup {
@@ -577,7 +579,7 @@ impl From<ManagedNodeGroupBuilder> for ManagedNodeGroup {
 }
 
 /// How an Auto Scaling group picks Spot capacity pools.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SpotAllocationStrategy {
     /// `price-capacity-optimized`: the pools least likely to be interrupted, then the
@@ -601,7 +603,7 @@ impl SpotAllocationStrategy {
 /// the public SSM parameter of the cluster's Kubernetes version), with a launch template
 /// that enforces IMDSv2 and encrypted volumes, the cluster security group, and an
 /// `EC2_LINUX` access entry for its node role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SelfManagedNodeGroup {
@@ -719,7 +721,7 @@ impl From<SelfManagedNodeGroupBuilder> for SelfManagedNodeGroup {
 
 /// An AWS Fargate profile: pods matching one of its selectors run on Fargate, in the
 /// private subnets, with a pod execution role that only this cluster's profiles can use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FargateProfile {
@@ -736,7 +738,7 @@ pub struct FargateProfile {
 }
 
 /// Pods of a namespace, optionally with given labels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FargateSelector {
@@ -802,7 +804,8 @@ impl From<FargateProfileBuilder> for FargateProfile {
 }
 
 /// A built-in node pool of EKS Auto Mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "AutoModeNodePool")]
 #[serde(rename_all = "kebab-case")]
 pub enum NodePool {
     /// `general-purpose`: On-Demand C, M and R instances of generation 5 or later.
@@ -830,7 +833,7 @@ impl NodePool {
 /// When Auto Mode is the only compute, the `vpc-cni`, `kube-proxy`, `coredns` and
 /// `eks-pod-identity-agent` add-ons are not installed: Auto Mode nodes run those
 /// components themselves.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct AutoMode {
