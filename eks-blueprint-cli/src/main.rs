@@ -3,6 +3,7 @@
 
 mod completions;
 mod diff;
+mod init;
 mod schema;
 mod synth;
 
@@ -27,6 +28,8 @@ enum Command {
     /// Show what deploying a new output (or blueprint) over an old output would change,
     /// replacements first.
     Diff(diff::DiffArgs),
+    /// Write a starter blueprint file (never over an existing one).
+    Init(init::InitArgs),
     /// Print the JSON Schema of the blueprint file (for editors and CI).
     Schema(schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth::synth(&args).map(|()| Status::Success),
         Command::Validate(args) => synth::validate(&args).map(|()| Status::Success),
         Command::Diff(args) => diff::diff(&args),
+        Command::Init(args) => init::init(&args).map(|()| Status::Success),
         Command::Schema(args) => schema::schema(&args).map(|()| Status::Success),
         Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };

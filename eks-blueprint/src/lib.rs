@@ -45,6 +45,7 @@ pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod synth;
+pub mod templates;
 pub mod text;
 pub mod yaml;
 
