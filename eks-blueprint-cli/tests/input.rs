@@ -191,7 +191,7 @@ fn a_1_mb_name_is_capped_in_the_message() {
             "error: key.json:1:18: {}… (999800 more characters): unknown field `{}… (999800 more characters)`, expected one of {}\n",
             "a".repeat(200),
             "a".repeat(200),
-            "`name`, `kubernetesVersion`, `stackLayout`, `crossStackReferences`, `removalPolicy`, `tags`, `network`, `cluster`, `compute`, `identities`, `suppress`"
+            "`name`, `kubernetesVersion`, `stackLayout`, `crossStackReferences`, `removalPolicy`, `tags`, `network`, `cluster`, `compute`, `identities`, `addonVersions`, `suppress`"
         )
     );
 }

@@ -223,7 +223,7 @@ fn suppressions_need_a_known_rule_and_a_reason() {
     assert_eq!(
         e,
         [
-            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-COMPUTE-005, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002, EKSB-KARPENTER-001)",
+            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-COMPUTE-005, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002, EKSB-KARPENTER-001, EKSB-VERSION-001, EKSB-VERSION-002, EKSB-VERSION-003)",
             "suppress[1].reason: say why the rule is suppressed",
         ]
     );

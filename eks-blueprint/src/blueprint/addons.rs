@@ -15,6 +15,26 @@ pub(crate) struct Addons {
     pub(crate) coredns: Option<CoreDns>,
 }
 
+impl Addons {
+    /// The EKS names of the add-ons installed, in the order they are rendered.
+    pub(crate) fn names(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.pod_identity_agent {
+            out.push("eks-pod-identity-agent");
+        }
+        if self.vpc_cni.is_some() {
+            out.push("vpc-cni");
+        }
+        if self.kube_proxy {
+            out.push("kube-proxy");
+        }
+        if self.coredns.is_some() {
+            out.push("coredns");
+        }
+        out
+    }
+}
+
 /// The `vpc-cni` add-on's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct VpcCni {

@@ -39,6 +39,7 @@ pub(crate) fn cluster_addons(
             Addon {
                 addon_name: "eks-pod-identity-agent".into(),
                 cluster_name: cluster.reference(),
+                addon_version: bp.addon_version("eks-pod-identity-agent").map(str::to_owned),
                 resolve_conflicts: Some("OVERWRITE".into()),
                 tags: Some(tags.to_vec()),
                 ..Addon::default()
@@ -78,6 +79,7 @@ pub(crate) fn cluster_addons(
             Addon {
                 addon_name: "vpc-cni".into(),
                 cluster_name: cluster.reference(),
+                addon_version: bp.addon_version("vpc-cni").map(str::to_owned),
                 // The CNI's EC2 permissions go to its own service account, not to every node
                 // (EKS best practices: "Use IRSA/Pod Identity for the aws-node DaemonSet").
                 pod_identity_associations: Some(vec![AddonPodIdentityAssociation {
@@ -101,6 +103,7 @@ pub(crate) fn cluster_addons(
             Addon {
                 addon_name: "kube-proxy".into(),
                 cluster_name: cluster.reference(),
+                addon_version: bp.addon_version("kube-proxy").map(str::to_owned),
                 resolve_conflicts: Some("OVERWRITE".into()),
                 tags: Some(tags.to_vec()),
                 ..Addon::default()
@@ -115,11 +118,13 @@ pub(crate) fn cluster_addons(
 pub(crate) fn coredns(ctx: &mut Context, cluster: &ClusterRefs, after: ResourceOptions) -> Result<(), SynthError> {
     let Some(coredns) = ctx.bp.addons.coredns else { return Ok(()) };
     let tags = ctx.tags(&[]);
+    let addon_version = ctx.bp.addon_version("coredns").map(str::to_owned);
     ctx.stack(Part::Compute).add_with(
         "AddonCoredns",
         Addon {
             addon_name: "coredns".into(),
             cluster_name: cluster.cluster.reference(),
+            addon_version,
             // On a Fargate-only cluster CoreDNS must ask for Fargate capacity.
             configuration_values: coredns.on_fargate.then(|| json!({"computeType": "Fargate"}).to_string()),
             resolve_conflicts: Some("OVERWRITE".into()),
