@@ -55,12 +55,14 @@ pub use spec::cluster::{
     RemovalPolicy,
 };
 pub use spec::compute::{
-    AmiType, AutoMode, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup, NodePool,
-    SelfManagedNodeGroup, SpotAllocationStrategy, Subnets, Taint, TaintEffect, UpdateConfig,
+    AmiType, AutoMode, AutoModeNodePool, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup,
+    SelfManagedNodeGroup, SpotAllocationStrategy, SubnetType, Taint, TaintEffect, UpdateConfig,
 };
 pub use spec::findings::Suppression;
 pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
-pub use spec::karpenter::{Karpenter, NodePool as KarpenterNodePool};
+pub use spec::karpenter::{
+    Karpenter, KarpenterBuilder, KarpenterCapacityType, KarpenterNodePool, KarpenterNodePoolBuilder,
+};
 pub use spec::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
 pub use spec::network::{NatGateways, Network};
 pub use spec::{BlueprintBuilder, BlueprintSpec, CrossStackReferences, StackLayout};

@@ -8,8 +8,8 @@
 use eks_blueprint::compile::data::instance_types::arch_of;
 use eks_blueprint::spec::compute::Arch;
 use eks_blueprint::{
-    AccessEntrySpec, AccessPolicy, AmiType, AutoMode, Blueprint, CapacityType, ClusterSpec, Error, FargateProfile,
-    FargateSelector, Format, ManagedNodeGroup, NodePool, SelfManagedNodeGroup, Taint, TaintEffect,
+    AccessEntrySpec, AccessPolicy, AmiType, AutoMode, AutoModeNodePool, Blueprint, CapacityType, ClusterSpec, Error,
+    FargateProfile, FargateSelector, Format, ManagedNodeGroup, SelfManagedNodeGroup, Taint, TaintEffect,
 };
 use serde_json::{json, Value};
 
@@ -508,7 +508,7 @@ fn auto_mode_enables_compute_storage_and_load_balancing_together() {
 fn auto_mode_with_managed_node_groups_keeps_the_core_add_ons() {
     let bp = Blueprint::builder("demo")
         .cluster(admin())
-        .auto_mode(AutoMode::enabled().node_pools([NodePool::System]))
+        .auto_mode(AutoMode::enabled().node_pools([AutoModeNodePool::System]))
         .managed_node_group(ManagedNodeGroup::builder("legacy"))
         .build()
         .unwrap();

@@ -132,7 +132,7 @@ fn ipv6_needs_an_ipv6_network() {
 }
 
 #[test]
-fn ipv6_refuses_pod_cidr_self_managed_groups_and_karpenter() {
+fn ipv6_refuses_pod_cidr_and_self_managed_groups() {
     assert_eq!(
         errors(&yaml("  ipv6: true\n  podCidr: 100.64.0.0/16\n", "", MNG)),
         ["network.podCidr: VPC CNI custom networking (pod subnets) is IPv4 only, and an ipv6 cluster gives pods IPv6 addresses from the node subnets; remove podCidr or network.ipv6"]

@@ -16,7 +16,7 @@ use crate::compile::network::Defaulted as NetworkDefaulted;
 use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
 use crate::spec::cluster::{IpFamily, RemovalPolicy};
-use crate::spec::compute::{Arch, CapacityType, Subnets};
+use crate::spec::compute::{Arch, CapacityType, SubnetType};
 use crate::spec::findings::Suppression;
 use crate::spec::karpenter::Architecture;
 use crate::spec::StackLayout;
@@ -129,7 +129,7 @@ fn network_findings(network: &NetworkDefaulted, compute: &ComputeDefaulted) -> V
 /// Best-practice findings of the compute part, before suppressions.
 fn compute_findings(compute: &ComputeDefaulted) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut group = |path: String, capacity: CapacityType, types: &[String], ssh: Option<&str>, subnets: Subnets| {
+    let mut group = |path: String, capacity: CapacityType, types: &[String], ssh: Option<&str>, subnets: SubnetType| {
         if capacity == CapacityType::Spot && types.len() == 1 {
             out.push(Finding::new(
                 SPOT_SINGLE_INSTANCE_TYPE,
@@ -147,7 +147,7 @@ fn compute_findings(compute: &ComputeDefaulted) -> Vec<Finding> {
                 format!("nodes accept SSH with key pair `{key}`; prefer SSM Session Manager and leave sshKeyName out"),
             ));
         }
-        if subnets == Subnets::Public {
+        if subnets == SubnetType::Public {
             out.push(Finding::new(
                 PUBLIC_NODES,
                 format!("{path}.subnets"),

@@ -131,6 +131,7 @@ codes! {
     // Karpenter.
     CONFLICT = "conflict": "Karpenter with the Cluster Autoscaler or EKS Auto Mode";
     NO_CONTROLLER_CAPACITY = "no-controller-capacity": "Karpenter without a node group for its controller";
+    ADDON_REQUIREMENT = "addon-requirement": "an add-on without what it needs, such as the Pod Identity agent for its role";
     IPV6_KARPENTER = "ipv6-karpenter": "Karpenter in an ipv6 cluster";
     INVALID_AMI_ALIAS = "invalid-ami-alias": "not an Amazon Linux 2023 AMI alias";
     INVALID_INSTANCE_CATEGORY = "invalid-instance-category": "not an instance category";

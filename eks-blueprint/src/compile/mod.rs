@@ -14,6 +14,7 @@ mod context;
 pub mod data;
 pub mod defaults;
 
+pub(crate) mod addons;
 pub(crate) mod cluster;
 mod common;
 mod compute;
@@ -131,7 +132,7 @@ pub fn compile_with(spec: BlueprintSpec, ctx: &Context) -> Result<(Blueprint, Ve
     if !errors.is_empty() {
         return Err(errors);
     }
-    let addons = derived::addons(&bp);
+    let addons = addons::resolve(&bp);
     let installed = addons.names();
     let findings = checks::findings(&bp, &installed, ctx);
     let service_cidr = derived::service_cidr(&bp);
@@ -249,11 +250,11 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cross::node_reachability(&bp.cluster, &bp.network, errors);
     compute::validate(&bp.spec.compute, &bp.compute, bp.kubernetes_version.as_str(), errors);
     versions::node_skew(bp, errors);
-    versions::addon_pins(bp, &derived::addons(bp).names(), errors);
+    versions::addon_pins(bp, &addons::resolve(bp).names(), errors);
     identity::validate(&bp.spec.identities, &bp.identities, errors);
     cross::pod_identity_on_fargate(&bp.identities, &bp.compute, errors);
     cross::service_cidr_required(bp, errors);
-    cross::karpenter(bp, errors);
+    addons::validate(bp, errors);
     if let Some(karpenter) = &bp.compute.karpenter {
         karpenter::validate(karpenter, errors);
     }

@@ -254,7 +254,7 @@ impl CapacityType {
 /// Which subnets of the blueprint's VPC nodes run in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Subnets {
+pub enum SubnetType {
     /// The private subnets (no public IP addresses). Default.
     Private,
     /// The public subnets: nodes get public IP addresses. Reported by rule
@@ -262,12 +262,12 @@ pub enum Subnets {
     Public,
 }
 
-impl Subnets {
+impl SubnetType {
     /// `private` or `public`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Subnets::Private => "private",
-            Subnets::Public => "public",
+            SubnetType::Private => "private",
+            SubnetType::Public => "public",
         }
     }
 }
@@ -402,7 +402,7 @@ pub struct ManagedNodeGroup {
     /// node groups to assign public IP addresses at launch, and the blueprint's public
     /// subnets never do). Default: private.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnets: Option<Subnets>,
+    pub subnets: Option<SubnetType>,
     /// Tags of the node group (in addition to the blueprint's tags). Default: none.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
@@ -526,7 +526,7 @@ macro_rules! node_group_setters {
         }
 
         /// Private or public subnets. Default: private.
-        pub fn subnets(mut self, subnets: Subnets) -> Self {
+        pub fn subnets(mut self, subnets: SubnetType) -> Self {
             self.0.subnets = Some(subnets);
             self
         }
@@ -670,7 +670,7 @@ pub struct SelfManagedNodeGroup {
     /// Private or public subnets; in public subnets the instances get a public IP address
     /// (rule `EKSB-COMPUTE-003`). Default: private.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnets: Option<Subnets>,
+    pub subnets: Option<SubnetType>,
     /// Tags of the Auto Scaling group, propagated to instances. Default: none.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
@@ -760,7 +760,7 @@ pub struct FargateProfile {
     pub selectors: Vec<FargateSelector>,
     /// Fargate runs pods in private subnets only; `public` is refused. Default: private.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnets: Option<Subnets>,
+    pub subnets: Option<SubnetType>,
     /// Tags of the profile. Default: none.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
@@ -835,19 +835,19 @@ impl From<FargateProfileBuilder> for FargateProfile {
 /// A built-in node pool of EKS Auto Mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum NodePool {
+pub enum AutoModeNodePool {
     /// `general-purpose`: On-Demand C, M and R instances of generation 5 or later.
     GeneralPurpose,
     /// `system`: nodes tainted `CriticalAddonsOnly` for critical add-ons.
     System,
 }
 
-impl NodePool {
+impl AutoModeNodePool {
     /// The name EKS uses.
     pub fn as_str(self) -> &'static str {
         match self {
-            NodePool::GeneralPurpose => "general-purpose",
-            NodePool::System => "system",
+            AutoModeNodePool::GeneralPurpose => "general-purpose",
+            AutoModeNodePool::System => "system",
         }
     }
 }
@@ -871,7 +871,7 @@ pub struct AutoMode {
     /// The built-in node pools. Default: `[general-purpose, system]`; `[]` for custom
     /// NodePools only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_pools: Option<Vec<NodePool>>,
+    pub node_pools: Option<Vec<AutoModeNodePool>>,
 }
 
 impl AutoMode {
@@ -881,7 +881,7 @@ impl AutoMode {
     }
 
     /// Sets the built-in node pools. Default: `[general-purpose, system]`.
-    pub fn node_pools(mut self, pools: impl IntoIterator<Item = NodePool>) -> Self {
+    pub fn node_pools(mut self, pools: impl IntoIterator<Item = AutoModeNodePool>) -> Self {
         self.node_pools = Some(pools.into_iter().collect());
         self
     }

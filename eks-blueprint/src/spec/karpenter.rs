@@ -41,7 +41,7 @@ pub struct Karpenter {
     /// The NodePools. Default: one NodePool `default` with the NodePool defaults (On-Demand
     /// and Spot, categories c/m/r, generation > 5, amd64, 1000 vCPUs).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_pools: Option<Vec<NodePool>>,
+    pub node_pools: Option<Vec<KarpenterNodePool>>,
 }
 
 /// A Karpenter NodePool (`karpenter.sh/v1`): which instances Karpenter may launch for
@@ -49,12 +49,12 @@ pub struct Karpenter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
-pub struct NodePool {
+pub struct KarpenterNodePool {
     /// The NodePool name: a DNS label (lowercase letters, digits and `-`), unique.
     pub name: String,
     /// Capacity types (`on-demand`, `spot`). Default: `[on-demand, spot]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity_types: Option<Vec<CapacityType>>,
+    pub capacity_types: Option<Vec<KarpenterCapacityType>>,
     /// Instance categories (`c`, `m`, `r`, `t`, `g`, ...); an empty list allows all.
     /// Default: `[c, m, r]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,19 +88,19 @@ pub struct NodePool {
 /// A Karpenter capacity type (the `karpenter.sh/capacity-type` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum CapacityType {
+pub enum KarpenterCapacityType {
     /// `on-demand`
     OnDemand,
     /// `spot`
     Spot,
 }
 
-impl CapacityType {
+impl KarpenterCapacityType {
     /// The label value.
     pub fn as_str(self) -> &'static str {
         match self {
-            CapacityType::OnDemand => "on-demand",
-            CapacityType::Spot => "spot",
+            KarpenterCapacityType::OnDemand => "on-demand",
+            KarpenterCapacityType::Spot => "spot",
         }
     }
 }
@@ -302,10 +302,10 @@ impl Karpenter {
     }
 }
 
-impl NodePool {
+impl KarpenterNodePool {
     /// A builder with the defaults.
-    pub fn builder(name: impl Into<String>) -> NodePoolBuilder {
-        NodePoolBuilder(NodePool {
+    pub fn builder(name: impl Into<String>) -> KarpenterNodePoolBuilder {
+        KarpenterNodePoolBuilder(KarpenterNodePool {
             name: name.into(),
             capacity_types: None,
             instance_categories: None,
@@ -346,7 +346,7 @@ impl KarpenterBuilder {
     }
 
     /// Adds a NodePool (appends). Default: one NodePool `default` when none is added.
-    pub fn node_pool(mut self, pool: impl Into<NodePool>) -> Self {
+    pub fn node_pool(mut self, pool: impl Into<KarpenterNodePool>) -> Self {
         self.karpenter.node_pools.get_or_insert_with(Vec::new).push(pool.into());
         self
     }
@@ -367,13 +367,13 @@ impl From<KarpenterBuilder> for Karpenter {
     }
 }
 
-/// Builds a [`NodePool`]; every setter documents its default.
+/// Builds a [`KarpenterNodePool`]; every setter documents its default.
 #[derive(Debug, Clone)]
-pub struct NodePoolBuilder(NodePool);
+pub struct KarpenterNodePoolBuilder(KarpenterNodePool);
 
-impl NodePoolBuilder {
+impl KarpenterNodePoolBuilder {
     /// Adds capacity types (appends). Default: On-Demand and Spot when none is given.
-    pub fn capacity_types(mut self, types: impl IntoIterator<Item = CapacityType>) -> Self {
+    pub fn capacity_types(mut self, types: impl IntoIterator<Item = KarpenterCapacityType>) -> Self {
         self.0.capacity_types.get_or_insert_with(Vec::new).extend(types);
         self
     }
@@ -446,7 +446,7 @@ impl NodePoolBuilder {
     }
 
     /// The NodePool. Validation happens in [`crate::BlueprintBuilder::build`].
-    pub fn build(mut self) -> NodePool {
+    pub fn build(mut self) -> KarpenterNodePool {
         // None given: the defaults, as if none had been asked for (an empty list of
         // instance categories, asked for, allows every category).
         if self.0.capacity_types.as_ref().is_some_and(Vec::is_empty) {
@@ -459,8 +459,8 @@ impl NodePoolBuilder {
     }
 }
 
-impl From<NodePoolBuilder> for NodePool {
-    fn from(b: NodePoolBuilder) -> Self {
+impl From<KarpenterNodePoolBuilder> for KarpenterNodePool {
+    fn from(b: KarpenterNodePoolBuilder) -> Self {
         b.build()
     }
 }
