@@ -200,3 +200,102 @@ fn every_known_kubernetes_version_synthesizes_with_its_add_on_versions() {
         assert!(bp.addon_version("coredns").is_some(), "{version}");
     }
 }
+
+#[test]
+fn an_upgrade_goes_one_minor_version_at_a_time_and_never_down() {
+    let ctx = |v: &str| Context::new().deployed_version(KubernetesVersion::of(v));
+    // "you can update only one minor version at a time" (EKS user guide, update-cluster.html).
+    assert_eq!(
+        errors_with(&yaml("1.35", GROUPS), &ctx("1.33")),
+        vec!["kubernetesVersion: an upgrade from the deployed 1.33 to 1.35 skips 1.34: EKS upgrades the control plane one minor version at a time; deploy 1.34, then 1.35 in turn (docs/upgrades.md) [upgrade-skips-minor]"]
+    );
+    assert_eq!(
+        errors_with(&yaml("1.34", GROUPS), &ctx("1.35")),
+        vec!["kubernetesVersion: 1.34 is older than the deployed 1.35: CloudFormation does not roll a cluster back to an older version; within 7 days of an in-place upgrade, roll back with `aws eks update-cluster-version --kubernetes-version 1.34` (node groups first), then synthesize again with --deployed-version 1.34 (docs/upgrades.md#rolling-back) [downgrade]"]
+    );
+    for deployed in ["1.34", "1.35"] {
+        let spec = eks_blueprint::BlueprintSpec::from_yaml(&yaml("1.35", GROUPS)).unwrap();
+        assert!(spec.compile_with(&ctx(deployed)).is_ok(), "from {deployed}");
+    }
+    assert!(
+        eks_blueprint::compile::check_upgrade(&KubernetesVersion::of("1.32"), &KubernetesVersion::of("1.36")).is_err()
+    );
+}
+
+#[test]
+fn add_ons_without_a_version_are_a_finding_when_the_cluster_is_upgraded() {
+    let spec = eks_blueprint::BlueprintSpec::from_yaml(&yaml("1.35", GROUPS)).unwrap();
+    let bp = spec.compile_with(&Context::new().deployed_version(KubernetesVersion::of("1.34"))).unwrap();
+    let found: Vec<String> = bp.findings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        vec!["warning[EKSB-VERSION-001]: addonVersions: eks-blueprint's add-on table (of 2026-12-02) knows no version of eks-pod-identity-agent, vpc-cni for Kubernetes 1.35: EKS leaves an add-on on the version it runs when the control plane is upgraded; pin each in addonVersions (aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name eks-pod-identity-agent lists them) or refresh the table (scripts/update-addon-versions)"]
+    );
+}
+
+#[test]
+fn a_version_past_standard_support_on_the_day_of_synthesis_is_a_finding_with_its_cost() {
+    // data/kubernetes-versions.csv: 1.34 standard support ends 2026-12-02, extended
+    // 2027-12-02; billing for extended support starts on that day (kubernetes-versions.html).
+    // data/eks-support-pricing.csv: $0.10 and $0.60 per cluster-hour; 730 hours a month.
+    let on = |day: &str, extra: &str| {
+        let spec = eks_blueprint::BlueprintSpec::from_yaml(&yaml("1.34", extra)).unwrap();
+        let bp = spec.compile_with(&Context::new().today(day.parse().unwrap())).unwrap();
+        bp.findings().iter().map(ToString::to_string).collect::<Vec<_>>()
+    };
+    assert!(on("2026-12-01", "").is_empty());
+    assert_eq!(
+        on("2026-12-02", ""),
+        vec!["warning[EKSB-VERSION-002]: kubernetesVersion: Kubernetes 1.34 left standard support on 2026-12-02 (today is 2026-12-02); with cluster.upgradePolicy STANDARD, EKS upgrades the control plane to 1.35 on its own (node groups and add-ons stay behind); upgrade it yourself, one minor version at a time (docs/upgrades.md). upgradePolicy EXTENDED would keep 1.34 until 2027-12-02 at $0.60 per cluster-hour (about $438 a month) instead of $0.10 (about $73)"]
+    );
+    let extended = "  upgradePolicy: EXTENDED\n";
+    let text = yaml("1.34", "").replace("cluster:\n", &format!("cluster:\n{extended}"));
+    let spec = eks_blueprint::BlueprintSpec::from_yaml(&text).unwrap();
+    let bp = spec.compile_with(&Context::new().today("2027-01-15".parse().unwrap())).unwrap();
+    assert_eq!(
+        bp.findings().iter().map(ToString::to_string).collect::<Vec<_>>(),
+        vec!["warning[EKSB-VERSION-002]: kubernetesVersion: Kubernetes 1.34 left standard support on 2026-12-02 (today is 2027-01-15): with cluster.upgradePolicy EXTENDED the cluster pays the extended support rate, $0.60 per cluster-hour (about $438 a month) instead of $0.10 (about $73), until 2027-12-02, when EKS upgrades it on its own; upgrade to 1.35 (docs/upgrades.md)"]
+    );
+    // Without a date, no finding: synthesis never reads the clock.
+    assert!(blueprint(&yaml("1.34", "")).findings().is_empty());
+}
+
+#[test]
+fn the_upgrade_plan_orders_preflight_controllers_control_plane_add_ons_nodes() {
+    let compute = "compute:\n  managedNodeGroups: [{name: system, maxSize: 6, updateConfig: {maxUnavailable: 2}}]\n  selfManagedNodeGroups: [{name: batch}]\n  karpenter: {}\n";
+    let old = blueprint(&yaml("1.34", compute));
+    let new = blueprint(&yaml("1.35", compute));
+    let plan = eks_blueprint::synth::upgrade::plan(&templates(&old, "old"), &templates(&new, "new")).unwrap();
+    assert_eq!((plan.cluster.as_str(), plan.from.as_str(), plan.to.as_str()), ("demo", "1.34", "1.35"));
+    let titles: Vec<&str> = plan.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Read the upgrade insights and fix every one in ERROR",
+            "Check manifests and charts for APIs 1.35 removes",
+            "Check that every PodDisruptionBudget allows a disruption",
+            "Check free addresses in the cluster's subnets",
+            "Upgrade Karpenter to a release that supports 1.35 (Karpenter 1.9 or later for Kubernetes 1.35, Karpenter compatibility matrix)",
+            "Deploy stack demo-cluster",
+            "Deploy stack demo-compute",
+            "Replace the self-managed nodes (instance refresh)",
+            "Karpenter drifts its nodes to 1.35",
+            "Verify the cluster on 1.35",
+        ]
+    );
+    let cluster = plan.steps[5].details.join("\n");
+    assert!(cluster.contains("Cluster: control plane 1.34 -> 1.35"), "{cluster}");
+    assert!(
+        cluster.contains("AddonKubeProxy: add-on kube-proxy v1.34.6-eksbuild.13 -> v1.35.3-eksbuild.13"),
+        "{cluster}"
+    );
+    let compute = plan.steps[6].details.join("\n");
+    assert!(compute.contains("NodegroupSystem: managed node group 1.34 -> 1.35, a rolling update 2 nodes at a time (UpdateConfig): up to 3 rounds for 6 nodes"), "{compute}");
+    assert!(
+        compute.contains("/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id"),
+        "{compute}"
+    );
+    // No upgrade, no plan.
+    assert!(eks_blueprint::synth::upgrade::plan(&templates(&new, "a"), &templates(&new, "b")).is_none());
+    assert!(eks_blueprint::synth::upgrade::plan(&templates(&new, "a"), &templates(&old, "b")).is_none());
+}

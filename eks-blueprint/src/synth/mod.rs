@@ -14,6 +14,7 @@ pub mod diff;
 mod graph;
 pub mod output;
 mod resolve;
+pub mod upgrade;
 
 pub use assembly::{Assembly, Format, CLOUD_ASSEMBLY_VERSION};
 pub use output::{OutputError, Refusal, WriteOptions, MARKER_FILE};
