@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::diff::{diff as compare, Templates, TextOptions};
-use eks_blueprint::synth::upgrade;
+use eks_blueprint::synth::{upgrade, Placement};
 use eks_blueprint::{Blueprint, Error, Format};
 
 use crate::synth::ContextArgs;
@@ -93,7 +93,7 @@ fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) ->
 pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     let old = Templates::read_dir(&args.old)?;
     let ctx = args.context.context(Some(&old));
-    let new = read_new(&args.new, &ctx)?;
+    let new = read_new(&args.new, &old, &ctx)?;
     let mut report = compare(&old, &new);
     let plan = upgrade::plan(&old, &new);
     for unused in report.acknowledge(&args.allow_replace) {
@@ -125,10 +125,12 @@ pub fn emit(bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// A directory is read as an output; anything else as a blueprint file, synthesized in memory
-/// with `ctx` (an upgrade from the deployed version that skips a minor version, or a
-/// downgrade, is refused). Two directories are held to the same upgrade rule.
-fn read_new(path: &Path, ctx: &eks_blueprint::compile::Context) -> Result<Templates, Error> {
+/// A directory is read as an output; anything else as a blueprint file, synthesized in
+/// memory the way `synth -o <old>` would: items of a split stack stay where `old` has them,
+/// and the blueprint is compiled with `ctx` (an upgrade from the deployed version that skips
+/// a minor version, or a downgrade, is refused). Two directories are held to the same
+/// upgrade rule.
+fn read_new(path: &Path, old: &Templates, ctx: &eks_blueprint::compile::Context) -> Result<Templates, Error> {
     if path.is_dir() {
         let new = Templates::read_dir(path)?;
         if let (Some(deployed), Some(next)) = (&ctx.deployed_version, upgrade::cluster_version(&new)) {
@@ -140,7 +142,7 @@ fn read_new(path: &Path, ctx: &eks_blueprint::compile::Context) -> Result<Templa
     for finding in blueprint.findings() {
         eprintln!("{finding}");
     }
-    let assembly = blueprint.synth(Format::Json)?;
+    let assembly = blueprint.synth_with(Format::Json, &Placement::from_templates(old))?;
     Ok(Templates::from_assembly(path.display().to_string(), &assembly))
 }
 

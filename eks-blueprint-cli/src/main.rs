@@ -3,6 +3,7 @@
 
 mod completions;
 mod diff;
+mod plan;
 mod synth;
 
 use std::process::ExitCode;
@@ -26,6 +27,9 @@ enum Command {
     /// Show what deploying a new output (or blueprint) over an old output would change,
     /// replacements first.
     Diff(diff::DiffArgs),
+    /// Print the deploy and teardown plan of a blueprint file or an output directory: each
+    /// stack's command, and every manual step where it belongs.
+    Plan(plan::PlanArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth::synth(&args).map(|()| Status::Success),
         Command::Validate(args) => synth::validate(&args).map(|()| Status::Success),
         Command::Diff(args) => diff::diff(&args),
+        Command::Plan(args) => plan::plan(&args).map(|()| Status::Success),
         Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };
     match result {

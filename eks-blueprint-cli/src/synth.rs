@@ -1,20 +1,21 @@
 //! `eks-blueprint synth` and `eks-blueprint validate`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
+use eks_blueprint::compile::capacity::Capacity;
 use eks_blueprint::compile::{Context, Date};
 use eks_blueprint::synth::diff::Templates;
-use eks_blueprint::synth::{upgrade, WriteOptions, MARKER_FILE};
+use eks_blueprint::synth::{upgrade, Placement, WriteOptions};
 use eks_blueprint::{Blueprint, Error, Format, KubernetesVersion};
 
 /// What synthesis knows besides the blueprint: the deployed version and the day.
 #[derive(Debug, Clone, Args)]
 pub struct ContextArgs {
     /// The Kubernetes version of the deployed cluster: the blueprint's must equal it or be
-    /// one minor version newer. Default: the version of the previous output in the output
-    /// directory (synth), or of the old output (diff); none for a new cluster.
+    /// one minor version newer. Default: the version of the previous output (synth), or of
+    /// the old output (diff); none for a new cluster.
     #[arg(long, value_name = "VERSION")]
     pub deployed_version: Option<String>,
     /// The day of synthesis (UTC), for the support-period finding (EKSB-VERSION-002).
@@ -51,12 +52,6 @@ fn today() -> Date {
     Date::from_unix_seconds(seconds)
 }
 
-/// The previous output in `dir`, when it holds one eks-blueprint wrote (its marker); what
-/// cannot be read is no previous output (writing the directory then says why).
-pub fn previous_output(dir: &Path) -> Option<Templates> {
-    dir.join(MARKER_FILE).is_file().then(|| Templates::read_dir(dir).ok()).flatten()
-}
-
 /// Arguments of `synth`.
 #[derive(Debug, Args)]
 pub struct SynthArgs {
@@ -70,7 +65,13 @@ pub struct SynthArgs {
     /// The template format.
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     pub format: FormatArg,
-    /// The deployed version and the day of synthesis.
+    /// A previous output (directory) whose stack placement to keep when a stack must be
+    /// split to stay within CloudFormation's quotas: every identity or node group stays in
+    /// the stack it was in (see docs/scale.md). Default: the output directory, when it
+    /// holds an earlier output.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// The deployed version (default: the previous output's) and the day of synthesis.
     #[command(flatten)]
     pub context: ContextArgs,
 }
@@ -80,6 +81,10 @@ pub struct SynthArgs {
 pub struct ValidateArgs {
     /// The blueprint file.
     pub blueprint: PathBuf,
+    /// Also print the IP capacity plan: per node group the addresses a node and the group
+    /// can take at worst, per subnet what is left (docs/scale.md).
+    #[arg(long)]
+    pub capacity: bool,
     /// The deployed version and the day of synthesis.
     #[command(flatten)]
     pub context: ContextArgs,
@@ -105,10 +110,17 @@ impl From<FormatArg> for Format {
 
 /// Reads, validates and synthesizes; writes the directory only when everything succeeded.
 pub fn synth(args: &SynthArgs) -> Result<(), Error> {
-    let ctx = args.context.context(previous_output(&args.output).as_ref());
-    let blueprint = Blueprint::from_path_with(&args.blueprint, &ctx)?;
+    let previous = match &args.previous {
+        Some(dir) => Some(Templates::read_dir(dir)?),
+        // An earlier output in the output directory, when there is one that reads.
+        None => Templates::read_dir(&args.output).ok(),
+    };
+    // The deployed version is the previous output's: an upgrade that skips a minor version,
+    // or a downgrade, is refused before anything is written.
+    let blueprint = Blueprint::from_path_with(&args.blueprint, &args.context.context(previous.as_ref()))?;
     print_findings(&blueprint);
-    let assembly = blueprint.synth(args.format.into())?;
+    let placement = previous.as_ref().map(Placement::from_templates).unwrap_or_default();
+    let assembly = blueprint.synth_with(args.format.into(), &placement)?;
     assembly.write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))?;
     println!("Synthesized {} to {}", blueprint.name(), args.output.display());
     for stack in assembly.stacks() {
@@ -126,7 +138,61 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
     print_findings(&blueprint);
     blueprint.synth(Format::Json)?;
     println!("{}: valid", args.blueprint.display());
+    if args.capacity {
+        print!("{}", capacity_table(&blueprint.capacity()));
+    }
     Ok(())
+}
+
+/// The capacity plan as two plain-text tables.
+fn capacity_table(capacity: &Capacity) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if capacity.groups.is_empty() && capacity.subnets.is_empty() {
+        out.push_str("capacity: not planned (existing VPC, ipv6, or no node group of a known instance type)\n");
+        return out;
+    }
+    out.push_str("\nnode groups (worst case, VPC CNI WARM_ENI_TARGET=1, no prefix delegation):\n");
+    let _ = writeln!(
+        out,
+        "  {:<24} {:<14} {:>4} {:>8} {:>8} {:>10} {:>6} {:>6} {:>10}",
+        "group", "instance type", "ENIs", "IPv4/ENI", "max pods", "addr/node", "nodes", "surge", "per subnet"
+    );
+    for g in &capacity.groups {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:<14} {:>4} {:>8} {:>8} {:>10} {:>6} {:>6} {:>10}",
+            g.name,
+            g.instance_type,
+            g.enis,
+            g.ipv4_per_eni,
+            g.max_pods,
+            g.node_subnet_addresses_per_node + g.pod_subnet_addresses_per_node,
+            g.nodes,
+            g.surge,
+            g.nodes_per_subnet
+        );
+    }
+    out.push_str("\nsubnets:\n");
+    let _ = writeln!(
+        out,
+        "  {:<8} {:>4} {:<18} {:>8} {:>8} {:>10} {:>8}",
+        "tier", "zone", "cidr", "size", "kept", "node worst", "free"
+    );
+    for s in &capacity.subnets {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:>4} {:<18} {:>8} {:>8} {:>10} {:>8}",
+            s.tier,
+            s.zone,
+            s.cidr,
+            s.size,
+            s.reserved,
+            s.nodes_worst_case,
+            s.free_after()
+        );
+    }
+    out
 }
 
 /// Prints best-practice findings on stderr: `warning[RULE]: path: message`.

@@ -1,35 +1,22 @@
 //! Karpenter around its deployment: what it needs in a VPC without NAT (VPC endpoints and
 //! `settings.isolatedVPC`), names that let one blueprint deploy in several Regions of an
 //! account, and `manifests/karpenter.sh`, run here with stand-ins for `aws`, `helm` and
-//! `kubectl`, which installs it after the compute stack and removes it, in order, before
+//! `kubectl`, which installs it after the karpenter stack and removes it, in order, before
 //! that stack is deleted.
 
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
-use eks_blueprint::{Assembly, Blueprint, Format};
-use serde::Deserialize;
+use eks_blueprint::Assembly;
 use serde_json::{json, Value};
+use support::{file, synth, yaml_documents};
 
 const BASE: &str = "name: demo\ncluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\ncompute:\n  managedNodeGroups: [{name: system}]\n";
-
-fn synth(yaml: &str) -> Assembly {
-    Blueprint::from_yaml(yaml).unwrap().synth(Format::Json).unwrap()
-}
-
-fn file<'a>(assembly: &'a Assembly, path: &str) -> &'a str {
-    assembly.files().get(path).unwrap_or_else(|| panic!("no file {path}"))
-}
-
-fn yaml_documents(text: &str) -> Vec<Value> {
-    serde_yaml::Deserializer::from_str(text)
-        .map(|doc| serde_json::to_value(serde_yaml::Value::deserialize(doc).unwrap()).unwrap())
-        .filter(|v| !v.is_null())
-        .collect()
-}
 
 /// The service names of the network stack's VPC endpoints, in template order.
 fn endpoint_services(assembly: &Assembly) -> Vec<String> {
@@ -99,7 +86,7 @@ fn stand_in(dir: &Path, name: &str, body: &str) {
 }
 
 /// Writes the assembly's Karpenter files and stand-ins into `dir`, then runs
-/// `sh manifests/karpenter.sh args` with `env`. The `aws` stand-in answers the compute
+/// `sh manifests/karpenter.sh args` with `env`. The `aws` stand-in answers the karpenter
 /// stack's instance profile output when `profile` is given, and two launch templates;
 /// `kubectl apply` saves its input to `applied.yaml`.
 fn run(
@@ -149,7 +136,7 @@ fn calls(dir: &Path) -> Vec<String> {
     std::fs::read_to_string(dir.join("calls.log")).unwrap_or_default().lines().map(str::to_owned).collect()
 }
 
-const PROFILE: &str = "demo-compute-KarpenterNodeInstanceProfile-AbCdEf012345";
+const PROFILE: &str = "demo-karpenter-KarpenterNodeInstanceProfile-AbCdEf012345";
 
 #[test]
 fn install_puts_the_chart_first_then_the_node_class_with_the_stacks_profile_then_the_pools() {
@@ -161,7 +148,7 @@ fn install_puts_the_chart_first_then_the_node_class_with_the_stacks_profile_then
     assert_eq!(
         calls(dir.path()),
         [
-            "aws cloudformation describe-stacks --stack-name demo-compute --query Stacks[0].Outputs[?OutputKey=='KarpenterNodeInstanceProfileName'].OutputValue --output text",
+            "aws cloudformation describe-stacks --stack-name demo-karpenter --query Stacks[0].Outputs[?OutputKey=='KarpenterNodeInstanceProfileName'].OutputValue --output text",
             "helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter --version 1.8.1 --namespace kube-system --values manifests/karpenter-values.yaml --set controller.env[0].name=AWS_REGION --set controller.env[0].value=eu-west-1 --wait",
             "kubectl apply -f -",
             "kubectl apply -f manifests/karpenter-nodepools.yaml",
@@ -183,14 +170,14 @@ fn install_puts_the_chart_first_then_the_node_class_with_the_stacks_profile_then
 #[test]
 fn install_changes_nothing_before_the_stack_or_without_region_and_version() {
     let assembly = synth(&format!("{BASE}  karpenter: {{}}\n"));
-    // The compute stack is not deployed: no output, so no chart and no manifests.
+    // The karpenter stack is not deployed: no output, so no chart and no manifests.
     let dir = tempfile::tempdir().unwrap();
     let out =
         run(&assembly, dir.path(), None, &[("AWS_REGION", "eu-west-1"), ("KARPENTER_VERSION", "1.8.1")], &["install"]);
     assert!(!out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "karpenter.sh: stack demo-compute has no output KarpenterNodeInstanceProfileName; deploy it first\n"
+        "karpenter.sh: stack demo-karpenter has no output KarpenterNodeInstanceProfileName; deploy it first\n"
     );
     assert!(!calls(dir.path()).iter().any(|c| c.starts_with("helm") || c.starts_with("kubectl")));
     // No Region: nothing is called at all.
@@ -239,7 +226,7 @@ fn uninstall_drains_karpenters_nodes_before_anything_the_stack_owns_goes() {
             "aws ec2 delete-launch-template --launch-template-id lt-0bbb",
         ]
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("stack karpenter-demo-compute can be deleted"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("stack karpenter-demo-karpenter can be deleted"));
     // Run again after the chart is gone: nothing left to uninstall, and no failure.
     let dir = tempfile::tempdir().unwrap();
     let out =

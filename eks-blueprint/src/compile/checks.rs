@@ -64,6 +64,9 @@ pub const RULES: &[(&str, &str)] = &[
     (REMOVAL_DESTROY, "stateful resources are retained when their stack is deleted"),
     (SINGLE_STACK_RETAINS_CLUSTER, "a single stack can be deleted as a whole"),
     (KARPENTER_NO_INSTANCE_TYPE, "each Karpenter NodePool matches some instance type"),
+    (super::capacity::SUBNET_CAN_RUN_OUT, "node groups cannot run their subnets out of addresses"),
+    (super::quotas::MANAGED_NODE_GROUPS, "managed node groups within the default EKS quota (30 per cluster)"),
+    (super::quotas::FARGATE_PROFILES, "Fargate profiles within the default EKS quota (10 per cluster)"),
     (ADDON_VERSION_UNKNOWN, "every EKS add-on has a version for the cluster's Kubernetes version"),
     (PAST_STANDARD_SUPPORT, "the Kubernetes version is in standard support on the day of synthesis"),
     (NODES_BEHIND, "node groups run the control plane's Kubernetes version"),
@@ -335,6 +338,7 @@ pub(crate) fn findings(bp: &Defaulted, installed: &[&str], ctx: &super::Context)
     if let Some(karpenter) = &bp.compute.karpenter {
         all.extend(karpenter_findings(karpenter));
     }
+    all.extend(super::quotas::findings(bp));
     all.retain(|f| !bp.spec.suppress.iter().any(|s| s.rule == f.rule_id));
     all
 }

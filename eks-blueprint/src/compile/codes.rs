@@ -59,6 +59,7 @@ codes! {
     UNKNOWN_ADDON = "unknown-addon": "an add-on version pinned for an add-on the blueprint does not install";
     UNKNOWN_RULE = "unknown-rule": "a suppression of a finding rule that does not exist";
     STACK_QUOTA = "stack-quota": "a stack past a CloudFormation quota, reported on the field that contributes most";
+    SERVICE_QUOTA = "service-quota": "more of something than a hard EKS service quota allows: access entries, Pod Identity associations";
     // Network.
     VPC_SIZE = "vpc-size": "a VPC CIDR block outside /16 to /28";
     AZ_COUNT = "az-count": "fewer Availability Zones than EKS needs, or more than a blueprint spreads over";
@@ -116,6 +117,7 @@ codes! {
     SIZE_LIMIT = "size-limit": "a managed node group larger than EKS allows";
     INVALID_INSTANCE_TYPE = "invalid-instance-type": "not an EC2 instance type name";
     UNKNOWN_INSTANCE_TYPE = "unknown-instance-type": "an instance type the table does not know, without allowUnlistedInstanceTypes";
+    UNKNOWN_ACTION = "unknown-action": "an IAM action the action table (cfn-lint's) does not list, without allowUnlistedActions";
     UNSUPPORTED_INSTANCE_TYPE = "unsupported-instance-type": "an EC2 Mac instance type";
     ARCH_MISMATCH = "arch-mismatch": "an instance type of another architecture than the AMI type";
     VOLUME_SIZE = "volume-size": "a volume size outside gp3's 1 to 16384 GiB";

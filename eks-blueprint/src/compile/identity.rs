@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::blueprint::identity::{Identity, ManagedPolicy, Statement};
 use crate::compile::codes;
 use crate::compile::common::{is_dns_label, is_dns_subdomain};
+use crate::compile::data::iam_actions;
 use crate::compile::defaults;
 use crate::error::ValidationErrors;
 use crate::spec::identity::{PolicyStatement, StatementEffect, WorkloadIdentity};
@@ -278,6 +279,14 @@ fn statement(path: &str, statement: &PolicyStatement, errors: &mut ValidationErr
             );
         } else if statement.actions[..i].contains(action) {
             errors.push(format!("{path}.actions[{i}]"), codes::DUPLICATE, format!("`{action}` is listed twice"));
+        } else if statement.allow_unlisted_actions != Some(true) {
+            if let Some(problem) = iam_actions::problem(action) {
+                errors.push(
+                    format!("{path}.actions[{i}]"),
+                    codes::UNKNOWN_ACTION,
+                    format!("{problem}; the table is cfn-lint's ({}); set allowUnlistedActions: true on the statement for an action newer than the table", iam_actions::TABLE_SOURCE),
+                );
+            }
         }
     }
     if statement.resources.is_empty() {

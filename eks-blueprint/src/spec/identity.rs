@@ -59,6 +59,7 @@ pub struct WorkloadIdentity {
 /// How a pod gets the credentials of its service account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum IdentityMode {
     /// EKS Pod Identity: a role trusting `pods.eks.amazonaws.com` and an
     /// `AWS::EKS::PodIdentityAssociation`; needs the `eks-pod-identity-agent` add-on (always
@@ -99,6 +100,12 @@ pub struct PolicyStatement {
     /// condition key -> a value or a list of values. Default: none.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub conditions: IndexMap<String, IndexMap<String, ConditionValues>>,
+    /// Accept actions the IAM action table does not list (`data/iam-actions.tsv`, the table
+    /// cfn-lint checks policies against): for actions newer than the table. cfn-lint of the
+    /// same date warns about them (W3037). Default: false (an unknown service prefix or
+    /// action is refused, with the closest known names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_unlisted_actions: Option<bool>,
 }
 
 /// `Allow` or `Deny`, spelled as in IAM.
@@ -219,7 +226,15 @@ impl PolicyStatement {
             actions: actions.into_iter().map(Into::into).collect(),
             resources: resources.into_iter().map(Into::into).collect(),
             conditions: IndexMap::new(),
+            allow_unlisted_actions: None,
         }
+    }
+
+    /// Accepts actions the IAM action table does not list (newer than the table).
+    /// Default: unknown actions are refused.
+    pub fn allow_unlisted_actions(mut self, on: bool) -> Self {
+        self.allow_unlisted_actions = Some(on);
+        self
     }
 
     /// A `Deny` statement for `actions` on `resources`.
@@ -246,7 +261,34 @@ impl PolicyStatement {
 }
 
 /// Builds a [`WorkloadIdentity`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, ManagedNodeGroup, PolicyStatement, WorkloadIdentity};
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     .managed_node_group(ManagedNodeGroup::builder("general"))
+///     .identity(
+///         WorkloadIdentity::builder("reports-reader", "reports", "reader")
+///             .statement(PolicyStatement::allow(["s3:GetObject"], ["arn:aws:s3:::reports/*"])),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// // EKS Pod Identity by default: an association of the role with the service account.
+/// let association = assembly
+///     .stacks()
+///     .iter()
+///     .find_map(|s| s.template["Resources"].get("IdentityReportsReaderPodIdentityAssociation"))
+///     .expect("a Pod Identity association");
+/// assert_eq!(association["Properties"]["Namespace"], "reports");
+/// assert_eq!(association["Properties"]["ServiceAccount"], "reader");
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct WorkloadIdentityBuilder(WorkloadIdentity);
 
 impl WorkloadIdentityBuilder {

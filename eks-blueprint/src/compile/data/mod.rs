@@ -5,6 +5,7 @@ pub mod access_policies;
 pub mod addon_versions;
 mod csv;
 pub mod helm_pins;
+pub mod iam_actions;
 pub mod instance_types;
 pub mod pricing;
 pub mod versions;

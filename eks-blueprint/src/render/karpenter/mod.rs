@@ -1,4 +1,4 @@
-//! Karpenter in the compute stack: the node role and its access entry, the controller role
+//! Karpenter in its own stack (`<name>-karpenter`, after compute): the node role and its access entry, the controller role
 //! through EKS Pod Identity with the controller's permissions, the interruption queue and
 //! the EventBridge rules that feed it, and a node security group; plus the Helm values,
 //! the EC2NodeClass and the NodePools as files under `manifests/`.
@@ -21,6 +21,7 @@ use manifests::INSTANCE_PROFILE_VAR;
 
 use serde_json::{json, Value};
 
+use super::addons::Inputs;
 use super::cluster::ClusterRefs;
 use super::iam::{self, NodeRole};
 use super::network::NetworkRefs;
@@ -56,12 +57,11 @@ fn invalid(stack: &str, message: impl Into<String>) -> SynthError {
     SynthError::Render { stack: stack.to_owned(), message: message.into() }
 }
 
-/// Renders Karpenter's resources into the compute stack; returns the manifest files.
-pub(crate) fn render(
-    ctx: &mut Context,
-    net: &NetworkRefs,
-    cluster: &ClusterRefs,
-) -> Result<Vec<(String, String)>, SynthError> {
+/// Renders Karpenter's resources into its part's stack (its add-on declaration,
+/// `compile::addons::karpenter`); returns the manifest files. The add-on render hook.
+pub(crate) fn render(ctx: &mut Context, inputs: &Inputs) -> Result<Vec<(String, String)>, SynthError> {
+    let Inputs { net, cluster, addon, after } = inputs;
+    let part = addon.declaration.part;
     let bp = ctx.bp;
     let Some(karpenter) = &bp.compute.karpenter else {
         return Ok(Vec::new());
@@ -75,7 +75,7 @@ pub(crate) fn render(
         // ENI that carries this tag; the cluster security group carries it on managed nodes.
         (&tags::cluster(name), Expr::from("owned")),
     ]);
-    let stack = ctx.stack(Part::Compute);
+    let stack = ctx.stack(part);
 
     // IAM names are global to the account: neither the role nor its instance profile is
     // named, so the same blueprint deploys in several Regions of one account. The
@@ -225,7 +225,9 @@ pub(crate) fn render(
             },
         )?;
     }
-    stack.add(
+    // The controller runs on the node groups: its association comes after them (the
+    // declaration's `after`; across stacks, the karpenter stack after the compute stack).
+    stack.add_with(
         "KarpenterControllerPodIdentityAssociation",
         PodIdentityAssociation {
             cluster_name: cluster.cluster.reference(),
@@ -234,6 +236,7 @@ pub(crate) fn render(
             service_account: karpenter.service_account.clone(),
             tags: Some(tags),
         },
+        after.clone(),
     )?;
     stack.add_output(
         "KarpenterInterruptionQueueName",
@@ -261,9 +264,9 @@ pub(crate) fn render(
         values["settings"]["isolatedVPC"] = json!(true);
     }
     let node_class = manifests::node_class(ctx, karpenter);
-    check_consistency(ctx, net, &values, &node_class)?;
-    let compute = ctx.stack_name(Part::Compute);
-    Ok(manifests::files(name, &compute, karpenter, values, node_class))
+    check_consistency(ctx, part, net, &values, &node_class)?;
+    let stack = ctx.stack_name(part);
+    Ok(manifests::files(name, &stack, karpenter, values, node_class))
 }
 
 /// One managed policy per concern, as Karpenter's template: (id, description, document).
@@ -408,19 +411,20 @@ fn tag_value<'a>(properties: &'a Value, key: &str) -> Option<&'a str> {
 /// the node role, and the Helm values name the queue the stack creates.
 fn check_consistency(
     ctx: &mut Context,
+    part: Part,
     net: &NetworkRefs,
     values: &Value,
     node_class: &Value,
 ) -> Result<(), SynthError> {
-    let compute = ctx.stack(Part::Compute);
-    let compute_name = compute.name().to_owned();
-    let resources = &compute.template().resources;
+    let own = ctx.stack(part);
+    let own_name = own.name().to_owned();
+    let resources = &own.template().resources;
     let property = |id: &str, key: &str| resources.get(id).and_then(|r| r.properties.get(key)).cloned();
 
     let queue = property("KarpenterInterruptionQueue", "QueueName");
     if queue.as_ref() != Some(&values["settings"]["interruptionQueue"]) {
         return Err(invalid(
-            &compute_name,
+            &own_name,
             format!(
                 "the Helm values name interruption queue {} but the stack creates {}",
                 values["settings"]["interruptionQueue"],
@@ -431,18 +435,18 @@ fn check_consistency(
     // The EC2NodeClass's instance profile is the placeholder the script fills from the
     // stack's output, and that output is the instance profile holding the node role.
     let placeholder = json!(format!("${{{INSTANCE_PROFILE_VAR}}}"));
-    let output = compute.template().outputs.get(ids::KARPENTER_INSTANCE_PROFILE_OUTPUT).map(|o| o.value.clone());
+    let output = own.template().outputs.get(ids::KARPENTER_INSTANCE_PROFILE_OUTPUT).map(|o| o.value.clone());
     let profile_roles = property("KarpenterNodeInstanceProfile", "Roles");
     let consistent = node_class["spec"]["instanceProfile"] == placeholder
         && matches!(&output, Some(Expr::Ref(t)) if t.logical_id == "KarpenterNodeInstanceProfile")
         && profile_roles
             == Some(json!([Expr::Ref(crate::cfn::Target {
-                stack: Some(compute_name.clone()),
+                stack: Some(own_name.clone()),
                 logical_id: "KarpenterNodeRole".into()
             })]));
     if !consistent {
         return Err(invalid(
-            &compute_name,
+            &own_name,
             format!(
                 "the EC2NodeClass's instanceProfile {} is not output {}, the instance profile of KarpenterNodeRole",
                 node_class["spec"]["instanceProfile"],
@@ -456,7 +460,7 @@ fn check_consistency(
     for (key, value) in &sg_selector {
         if tag_value(&sg, key) != Some(value.as_str()) {
             return Err(invalid(
-                &compute_name,
+                &own_name,
                 format!("the EC2NodeClass selects security groups by tag {key}={value}, which the node security group does not carry"),
             ));
         }
@@ -523,11 +527,6 @@ mod tests {
     use crate::Blueprint;
     use crate::Format;
 
-    const EXAMPLE: &str = include_str!("../../../../examples/karpenter.yaml");
-    const NODE_POOL_CRD: &str = include_str!("../../../tests/fixtures/karpenter-crds/karpenter.sh_nodepools.yaml");
-    const NODE_CLASS_CRD: &str =
-        include_str!("../../../tests/fixtures/karpenter-crds/karpenter.k8s.aws_ec2nodeclasses.yaml");
-
     const MINIMAL: &str = "
 name: demo
 cluster:
@@ -555,7 +554,7 @@ compute:
 
     /// Every statement of every controller policy, by Sid.
     fn statements(assembly: &Assembly) -> IndexMap<String, Value> {
-        resources(assembly, "demo-compute")
+        resources(assembly, "demo-karpenter")
             .values()
             .filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy")
             .flat_map(|r| r["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap().clone())
@@ -566,6 +565,7 @@ compute:
     #[test]
     fn nothing_is_rendered_without_karpenter() {
         let assembly = synth(&MINIMAL.replace("  karpenter: {}\n", ""));
+        assert!(assembly.stack("demo-karpenter").is_none());
         assert!(!resources(&assembly, "demo-compute").keys().any(|k| k.starts_with("Karpenter")));
         assert!(!assembly.files().keys().any(|k| k.contains("karpenter")));
     }
@@ -573,7 +573,7 @@ compute:
     #[test]
     fn node_role_and_access_entry() {
         let assembly = synth(MINIMAL);
-        let r = resources(&assembly, "demo-compute");
+        let r = resources(&assembly, "demo-karpenter");
         let role = &r["KarpenterNodeRole"]["Properties"];
         // Issue 7 item 14: no fixed IAM names, so a second Region of the account does not
         // collide; the EC2NodeClass gets the instance profile's name from the stack output.
@@ -582,7 +582,7 @@ compute:
             r["KarpenterNodeInstanceProfile"],
             json!({"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": "KarpenterNodeRole"}]}})
         );
-        let outputs = &assembly.stack("demo-compute").unwrap().template["Outputs"];
+        let outputs = &assembly.stack("demo-karpenter").unwrap().template["Outputs"];
         assert_eq!(
             outputs["KarpenterNodeInstanceProfileName"]["Value"],
             json!({"Ref": "KarpenterNodeInstanceProfile"})
@@ -616,7 +616,7 @@ compute:
     fn controller_role_through_pod_identity() {
         let assembly =
             synth(&MINIMAL.replace("karpenter: {}", "karpenter: {namespace: karpenter, serviceAccount: ctl}"));
-        let r = resources(&assembly, "demo-compute");
+        let r = resources(&assembly, "demo-karpenter");
         let trust = &r["KarpenterControllerRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
         assert_eq!(trust["Principal"], json!({"Service": "pods.eks.amazonaws.com"}));
         assert_eq!(trust["Action"], json!(["sts:AssumeRole", "sts:TagSession"]));
@@ -731,7 +731,7 @@ compute:
             json!({"Ref": "AWS::Region"})
         );
         // Each managed policy stays far below IAM's 6,144 characters.
-        for r in resources(&assembly, "demo-compute").values().filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy") {
+        for r in resources(&assembly, "demo-karpenter").values().filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy") {
             assert!(r["Properties"]["PolicyDocument"].to_string().len() < 4_500);
         }
     }
@@ -739,7 +739,7 @@ compute:
     #[test]
     fn interruption_queue_policy_and_rules() {
         let assembly = synth(MINIMAL);
-        let r = resources(&assembly, "demo-compute");
+        let r = resources(&assembly, "demo-karpenter");
         let queue = &r["KarpenterInterruptionQueue"]["Properties"];
         assert_eq!(queue["QueueName"], "demo-karpenter");
         assert_eq!(queue["MessageRetentionPeriod"], 300);
@@ -778,7 +778,7 @@ compute:
     #[test]
     fn node_security_group_trusts_the_cluster_security_group_both_ways() {
         let assembly = synth(MINIMAL);
-        let r = resources(&assembly, "demo-compute");
+        let r = resources(&assembly, "demo-karpenter");
         let sg = &r["KarpenterNodeSecurityGroup"]["Properties"];
         let cluster_sg = json!({"Fn::ImportValue": "demo-cluster:Cluster-ClusterSecurityGroupId"});
         assert_eq!(sg["SecurityGroupIngress"][0]["SourceSecurityGroupId"], cluster_sg);
@@ -839,7 +839,7 @@ compute:
             pools[0]["spec"]["disruption"],
             json!({"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "1m"})
         );
-        let outputs = &assembly.stack("demo-compute").unwrap().template["Outputs"];
+        let outputs = &assembly.stack("demo-karpenter").unwrap().template["Outputs"];
         assert_eq!(
             outputs["KarpenterInterruptionQueueName"]["Value"],
             json!({"Fn::GetAtt": ["KarpenterInterruptionQueue", "QueueName"]})
@@ -879,18 +879,20 @@ compute:
         let cluster = crate::render::cluster::render(&mut ctx, &net).unwrap();
         let k = bp.compute.karpenter.as_ref().unwrap();
         // The stacks' resources as rendered, but an EC2NodeClass selecting another tag.
-        render(&mut ctx, &net, &cluster).unwrap();
+        let addon = bp.addons.iter().find(|a| a.id() == "karpenter").unwrap();
+        let inputs = Inputs { net: &net, cluster: &cluster, addon, after: ResourceOptions::new() };
+        render(&mut ctx, &inputs).unwrap();
         let values = helm_values("demo", k);
         let mut class = node_class(&ctx, k);
         class["spec"]["subnetSelectorTerms"] = json!([{"tags": {"team": "x"}}]);
         class["spec"]["securityGroupSelectorTerms"] = json!([{"tags": {"team": "x"}}]);
-        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &values, &class).unwrap_err().to_string();
         assert_eq!(
             err,
-            "stack `demo-compute` could not be rendered: the EC2NodeClass selects security groups by tag team=x, which the node security group does not carry"
+            "stack `demo-karpenter` could not be rendered: the EC2NodeClass selects security groups by tag team=x, which the node security group does not carry"
         );
         class["spec"]["securityGroupSelectorTerms"] = json!([{"tags": {"karpenter.sh/discovery": "demo"}}]);
-        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &values, &class).unwrap_err().to_string();
         assert_eq!(
             err,
             "stack `demo-network` could not be rendered: the EC2NodeClass selects subnets by tag team=x, which private subnet PrivateSubnet1 does not carry"
@@ -898,242 +900,25 @@ compute:
         let mut wrong_queue = values.clone();
         wrong_queue["settings"]["interruptionQueue"] = json!("other");
         let class = node_class(&ctx, k);
-        let err = check_consistency(&mut ctx, &net, &wrong_queue, &class).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &wrong_queue, &class).unwrap_err().to_string();
         assert_eq!(
             err,
-            "stack `demo-compute` could not be rendered: the Helm values name interruption queue \"other\" but the stack creates \"demo-karpenter\""
+            "stack `demo-karpenter` could not be rendered: the Helm values name interruption queue \"other\" but the stack creates \"demo-karpenter\""
         );
         let mut wrong_profile = class.clone();
         wrong_profile["spec"]["instanceProfile"] = json!("other");
-        let err = check_consistency(&mut ctx, &net, &values, &wrong_profile).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &values, &wrong_profile).unwrap_err().to_string();
         assert_eq!(
             err,
-            "stack `demo-compute` could not be rendered: the EC2NodeClass's instanceProfile \"other\" is not output KarpenterNodeInstanceProfileName, the instance profile of KarpenterNodeRole"
+            "stack `demo-karpenter` could not be rendered: the EC2NodeClass's instanceProfile \"other\" is not output KarpenterNodeInstanceProfileName, the instance profile of KarpenterNodeRole"
         );
         // A public subnet with the discovery tag would let Karpenter launch nodes in it.
         let public = &mut ctx.stack(Part::Network).template_mut().resources["PublicSubnet2"].properties;
         public["Tags"].as_array_mut().unwrap().push(json!({"Key": "karpenter.sh/discovery", "Value": "demo"}));
-        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &values, &class).unwrap_err().to_string();
         assert_eq!(
             err,
             "stack `demo-network` could not be rendered: subnet PublicSubnet2 is not private but carries karpenter.sh/discovery=demo: Karpenter would launch nodes in it"
-        );
-    }
-
-    // --- Kubernetes schema validation -------------------------------------------------
-
-    /// The v1 `openAPIV3Schema` of a CRD, made strict: an object schema with `properties`
-    /// refuses unknown fields, as `kubectl apply` (strict field validation) does; the
-    /// `x-kubernetes-*` extensions are ignored by JSON Schema validators.
-    fn crd_schema(crd: &str) -> Value {
-        let crd: Value = serde_yaml::from_str(crd).unwrap();
-        let version = crd["spec"]["versions"].as_array().unwrap().iter().find(|v| v["name"] == "v1").unwrap();
-        let mut schema = version["schema"]["openAPIV3Schema"].clone();
-        fn strict(s: &mut Value) {
-            match s {
-                Value::Object(map) => {
-                    if map.contains_key("properties")
-                        && !map.contains_key("additionalProperties")
-                        && !map.contains_key("x-kubernetes-preserve-unknown-fields")
-                    {
-                        map.insert("additionalProperties".into(), Value::Bool(false));
-                    }
-                    map.values_mut().for_each(strict);
-                }
-                Value::Array(items) => items.iter_mut().for_each(strict),
-                _ => {}
-            }
-        }
-        strict(&mut schema);
-        schema
-    }
-
-    fn schema_errors(schema: &Value, doc: &Value) -> Vec<String> {
-        let validator = jsonschema::validator_for(schema).unwrap();
-        validator.iter_errors(doc).map(|e| format!("{}: {e}", e.instance_path())).collect()
-    }
-
-    /// The CEL rules (`x-kubernetes-validations`) of the NodePool CRD that this blueprint's
-    /// NodePools could break, checked by hand.
-    fn node_pool_cel_errors(pool: &Value) -> Vec<String> {
-        let mut errors = Vec::new();
-        let allowed = ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"];
-        let restricted = |key: &str| -> bool {
-            let domain = key.split('/').next().unwrap_or_default();
-            let karpenter_k8s_aws_ok = key.starts_with("karpenter.k8s.aws/instance-")
-                || key == "karpenter.k8s.aws/ec2nodeclass"
-                || key.starts_with("karpenter.k8s.aws/capacity-reservation-");
-            (domain.ends_with("karpenter.sh") && !allowed.contains(&key))
-                || key == "karpenter.sh/nodepool"
-                || key == "kubernetes.io/hostname"
-                || (domain.ends_with("karpenter.k8s.aws") && !karpenter_k8s_aws_ok)
-        };
-        let template = &pool["spec"]["template"];
-        for req in template["spec"]["requirements"].as_array().unwrap() {
-            let key = req["key"].as_str().unwrap();
-            let values = req["values"].as_array().cloned().unwrap_or_default();
-            if restricted(key) {
-                errors.push(format!("requirement key {key} is restricted"));
-            }
-            match req["operator"].as_str().unwrap() {
-                "In" if values.is_empty() => errors.push(format!("{key}: 'In' must have a value")),
-                "Gt" | "Lt" | "Gte" | "Lte"
-                    if values.len() != 1 || values[0].as_str().unwrap().parse::<u64>().is_err() =>
-                {
-                    errors.push(format!("{key}: must have a single positive integer value"))
-                }
-                _ => {}
-            }
-        }
-        if let Some(labels) = template["metadata"]["labels"].as_object() {
-            for key in labels.keys() {
-                if restricted(key) || key.starts_with("kubernetes.io/") {
-                    errors.push(format!("label {key} is restricted"));
-                }
-            }
-        }
-        for b in pool["spec"]["disruption"]["budgets"].as_array().into_iter().flatten() {
-            if b.get("schedule").is_some() != b.get("duration").is_some() {
-                errors.push("'schedule' must be set with 'duration'".into());
-            }
-        }
-        let r = &template["spec"]["nodeClassRef"];
-        for f in ["group", "kind", "name"] {
-            if r[f].as_str().unwrap_or_default().is_empty() {
-                errors.push(format!("nodeClassRef.{f} may not be empty"));
-            }
-        }
-        if pool["spec"].get("replicas").is_some() {
-            errors.push("static NodePools are not rendered".into());
-        }
-        errors
-    }
-
-    /// The CEL rules of the EC2NodeClass CRD that matter for what is rendered.
-    fn node_class_cel_errors(class: &Value) -> Vec<String> {
-        let mut errors = Vec::new();
-        let spec = &class["spec"];
-        let ami = spec["amiSelectorTerms"].as_array().unwrap();
-        for term in ami {
-            if let Some(alias) = term["alias"].as_str() {
-                let family = alias.split('@').next().unwrap();
-                if !alias.contains('@') || alias.split('@').nth(1).unwrap().is_empty() {
-                    errors.push("alias is improperly formatted".into());
-                }
-                if !["al2", "al2023", "bottlerocket", "windows2019", "windows2022", "windows2025"].contains(&family) {
-                    errors.push("family is not supported".into());
-                }
-                if ami.len() != 1 || term.as_object().unwrap().len() != 1 {
-                    errors.push("alias is mutually exclusive".into());
-                }
-            }
-        }
-        if spec.get("role").is_some() == spec.get("instanceProfile").is_some() {
-            errors.push("must specify exactly one of role, instanceProfile".into());
-        }
-        if spec["role"].as_str() == Some("") {
-            errors.push("role cannot be empty".into());
-        }
-        for field in ["subnetSelectorTerms", "securityGroupSelectorTerms"] {
-            let terms = spec[field].as_array().unwrap();
-            if terms.is_empty() {
-                errors.push(format!("{field} cannot be empty"));
-            }
-            for t in terms {
-                let tags = t["tags"].as_object().unwrap();
-                if tags.is_empty() || tags.iter().any(|(k, v)| k.is_empty() || v.as_str().unwrap().is_empty()) {
-                    errors.push(format!("{field}: empty tag keys or values aren't supported"));
-                }
-            }
-        }
-        let devices = spec["blockDeviceMappings"].as_array().unwrap();
-        if devices.iter().filter(|d| d["rootVolume"] == true).count() > 1 {
-            errors.push("must have only one blockDeviceMappings with rootVolume".into());
-        }
-        for d in devices {
-            if d["ebs"].get("volumeSize").is_none() && d["ebs"].get("snapshotID").is_none() {
-                errors.push("snapshotID or volumeSize must be defined".into());
-            }
-        }
-        for key in spec["tags"].as_object().into_iter().flatten().map(|(k, _)| k) {
-            if key.is_empty()
-                || key == "eks:eks-cluster-name"
-                || key.starts_with("kubernetes.io/cluster")
-                || ["karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"]
-                    .contains(&key.as_str())
-            {
-                errors.push(format!("tag {key} is restricted"));
-            }
-        }
-        errors
-    }
-
-    fn assert_manifests_valid(assembly: &Assembly) {
-        let pool_schema = crd_schema(NODE_POOL_CRD);
-        let class_schema = crd_schema(NODE_CLASS_CRD);
-        for class in docs(assembly, NODE_CLASS_FILE) {
-            assert_eq!(schema_errors(&class_schema, &class), Vec::<String>::new());
-            assert_eq!(node_class_cel_errors(&class), Vec::<String>::new());
-        }
-        for pool in docs(assembly, NODE_POOLS_FILE) {
-            assert_eq!(schema_errors(&pool_schema, &pool), Vec::<String>::new(), "{pool}");
-            assert_eq!(node_pool_cel_errors(&pool), Vec::<String>::new(), "{pool}");
-        }
-    }
-
-    #[test]
-    fn default_manifests_validate_against_the_karpenter_v1_crds() {
-        assert_manifests_valid(&synth(MINIMAL));
-    }
-
-    #[test]
-    fn example_manifests_validate_against_the_karpenter_v1_crds() {
-        let assembly = synth(EXAMPLE);
-        assert_eq!(docs(&assembly, NODE_POOLS_FILE).len(), 2);
-        assert_manifests_valid(&assembly);
-    }
-
-    #[test]
-    fn every_option_validates_against_the_karpenter_v1_crds() {
-        let pool = "{name: all, capacityTypes: [spot], instanceCategories: [], instanceGenerationGreaterThan: null,
-          architectures: [amd64, arm64], labels: {team: a, example.com/tier: gold},
-          taints: [{key: dedicated, effect: NoExecute}, {key: gpu, value: 'true', effect: PreferNoSchedule}],
-          limits: {cpu: null, memory: 1Ti}, weight: 100,
-          disruption: {consolidationPolicy: WhenEmpty, consolidateAfter: Never,
-            budgets: [{nodes: '0', reasons: [Empty, Drifted, Underutilized], schedule: '@daily', duration: 1h30m}]}}";
-        let yaml = MINIMAL
-            .replace("karpenter: {}", &format!("karpenter: {{amiAlias: al2023@v20250101, nodePools: [{pool}]}}"));
-        let assembly = synth(&yaml);
-        let pools = docs(&assembly, NODE_POOLS_FILE);
-        assert!(pools[0]["spec"].get("limits").unwrap().get("cpu").is_none());
-        assert_eq!(pools[0]["spec"]["template"]["spec"]["requirements"].as_array().unwrap().len(), 3);
-        assert_eq!(
-            pools[0]["spec"]["template"]["spec"]["taints"][0],
-            json!({"key": "dedicated", "effect": "NoExecute"})
-        );
-        assert_manifests_valid(&assembly);
-    }
-
-    #[test]
-    fn the_schema_check_catches_what_kubernetes_would_refuse() {
-        let pool_schema = crd_schema(NODE_POOL_CRD);
-        let assembly = synth(MINIMAL);
-        let good = docs(&assembly, NODE_POOLS_FILE).remove(0);
-        let mut bad = good.clone();
-        bad["spec"]["weight"] = json!(0);
-        bad["spec"]["disruption"]["consolidateAfter"] = json!("1 minute");
-        bad["spec"]["template"]["spec"]["nodeClassRef"]["nmae"] = json!("typo");
-        let errors = schema_errors(&pool_schema, &bad);
-        assert_eq!(errors.len(), 3, "{errors:?}");
-        assert!(errors.iter().any(|e| e.starts_with("/spec/weight")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.starts_with("/spec/disruption/consolidateAfter")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains("nmae")), "{errors:?}");
-        let mut cel = good;
-        cel["spec"]["template"]["metadata"] = json!({"labels": {"karpenter.sh/custom": "x"}});
-        cel["spec"]["disruption"]["budgets"] = json!([{"nodes": "1", "schedule": "@daily"}]);
-        assert_eq!(
-            node_pool_cel_errors(&cel),
-            vec!["label karpenter.sh/custom is restricted", "'schedule' must be set with 'duration'"]
         );
     }
 }
