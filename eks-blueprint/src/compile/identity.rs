@@ -42,11 +42,15 @@ impl<'a> ManagedPolicyRef<'a> {
 /// Checks the `identities` list: each identity, unique names (as logical ids) and unique
 /// (namespace, service account) pairs.
 pub(crate) fn validate(identities: &[WorkloadIdentity], resolved: &[Identity], errors: &mut ValidationErrors) {
+    // The first identity of each logical id and of each service account: lookups, so the
+    // check stays linear in the number of identities (docs/scale.md).
+    let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut accounts: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
     for (i, (identity, resolved)) in identities.iter().zip(resolved).enumerate() {
         let path = format!("identities[{i}]");
         self::identity(&path, identity, resolved, errors);
-        let id = pascal_case(&identity.name);
-        if let Some(other) = identities[..i].iter().find(|o| pascal_case(&o.name) == id) {
+        let first = *ids.entry(pascal_case(&identity.name)).or_insert(i);
+        if let Some(other) = (first < i).then(|| &identities[first]) {
             errors.push(
                 format!("{path}.name"),
                 codes::DUPLICATE,
@@ -56,10 +60,8 @@ pub(crate) fn validate(identities: &[WorkloadIdentity], resolved: &[Identity], e
                 ),
             );
         }
-        if let Some(other) = identities[..i]
-            .iter()
-            .find(|o| o.namespace == identity.namespace && o.service_account == identity.service_account)
-        {
+        let first = *accounts.entry((identity.namespace.as_str(), identity.service_account.as_str())).or_insert(i);
+        if let Some(other) = (first < i).then(|| &identities[first]) {
             errors.push(
                 format!("{path}.serviceAccount"),
                 codes::DUPLICATE,

@@ -5,12 +5,13 @@
 //! limit of 1, encrypted gp3 volumes, no SSH key, private subnets).
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::is_default;
 
 /// Everything that runs pods.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Compute {
@@ -103,7 +104,7 @@ pub enum OsFamily {
 /// The AMI type of a node group, spelled as in the `AWS::EKS::Nodegroup` `AmiType` enum.
 ///
 /// Amazon Linux 2 (no AMIs from Kubernetes 1.33), Windows and `CUSTOM` are not offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub enum AmiType {
     /// Amazon Linux 2023, x86_64. Default.
@@ -235,7 +236,7 @@ impl AmiType {
 }
 
 /// On-Demand or Spot capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum CapacityType {
@@ -256,7 +257,8 @@ impl CapacityType {
 }
 
 /// Which subnets of the blueprint's VPC nodes run in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "NodeSubnets")]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum SubnetType {
@@ -278,7 +280,7 @@ impl SubnetType {
 }
 
 /// A Kubernetes taint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Taint {
@@ -304,7 +306,7 @@ impl Taint {
 }
 
 /// A taint effect, spelled as in Kubernetes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TaintEffect {
     /// `NoSchedule`
     NoSchedule,
@@ -327,7 +329,7 @@ impl TaintEffect {
 
 /// How many nodes a managed node group update takes down at once: a count or a
 /// percentage, not both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct UpdateConfig {
@@ -341,7 +343,7 @@ pub struct UpdateConfig {
 
 /// Kubelet settings, written to the node's user data: a `nodeadm` `NodeConfig` on
 /// Amazon Linux 2023, `[settings.kubernetes]` on Bottlerocket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Kubelet {
@@ -358,7 +360,7 @@ pub struct Kubelet {
 
 /// An EKS managed node group, with a launch template that enforces IMDSv2 and encrypted
 /// volumes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ManagedNodeGroup {
@@ -635,7 +637,7 @@ impl From<ManagedNodeGroupBuilder> for ManagedNodeGroup {
 }
 
 /// How an Auto Scaling group picks Spot capacity pools.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum SpotAllocationStrategy {
@@ -660,7 +662,7 @@ impl SpotAllocationStrategy {
 /// the public SSM parameter of the cluster's Kubernetes version), with a launch template
 /// that enforces IMDSv2 and encrypted volumes, the cluster security group, and an
 /// `EC2_LINUX` access entry for its node role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SelfManagedNodeGroup {
@@ -815,7 +817,7 @@ impl From<SelfManagedNodeGroupBuilder> for SelfManagedNodeGroup {
 
 /// An AWS Fargate profile: pods matching one of its selectors run on Fargate, in the
 /// private subnets, with a pod execution role that only this cluster's profiles can use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FargateProfile {
@@ -832,7 +834,7 @@ pub struct FargateProfile {
 }
 
 /// Pods of a namespace, optionally with given labels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FargateSelector {
@@ -922,7 +924,8 @@ impl From<FargateProfileBuilder> for FargateProfile {
 }
 
 /// A built-in node pool of EKS Auto Mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "AutoModeNodePool")]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AutoModeNodePool {
@@ -972,7 +975,7 @@ impl AutoModeNodePool {
 /// assert!(assembly.stacks().iter().all(|s| s.template["Resources"].get("AddonVpcCni").is_none()));
 /// # Ok::<(), eks_blueprint::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct AutoMode {
