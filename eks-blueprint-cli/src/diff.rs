@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::diff::{diff as compare, Templates, TextOptions};
-use eks_blueprint::synth::Placement;
+use eks_blueprint::synth::{upgrade, Placement};
 use eks_blueprint::{Blueprint, Error, Format};
+
+use crate::synth::ContextArgs;
 
 use crate::Status;
 
@@ -51,6 +53,9 @@ pub struct DiffArgs {
     /// When to colour the text: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// The deployed version (default: OLD's) and the day of synthesis.
+    #[command(flatten)]
+    pub context: ContextArgs,
 }
 
 /// The report's format.
@@ -87,8 +92,10 @@ fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) ->
 /// acknowledgement that names no replacement) on stderr.
 pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     let old = Templates::read_dir(&args.old)?;
-    let new = read_new(&args.new, &old)?;
+    let ctx = args.context.context(Some(&old));
+    let new = read_new(&args.new, &old, &ctx)?;
     let mut report = compare(&old, &new);
+    let plan = upgrade::plan(&old, &new);
     for unused in report.acknowledge(&args.allow_replace) {
         eprintln!("warning: --allow-replace {unused}: no such resource is replaced");
     }
@@ -99,6 +106,9 @@ pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     } else {
         let color = use_color(args.color, std::env::var_os("NO_COLOR"), std::io::stdout().is_terminal());
         emit(report.to_text(&TextOptions::new().color(color)).as_bytes())?;
+        if let Some(plan) = &plan {
+            emit(format!("\n{}", plan.to_text()).as_bytes())?;
+        }
     }
     Ok(if args.fail_on_replace && report.gate_fails() { Status::Replacement } else { Status::Success })
 }
@@ -116,12 +126,23 @@ pub fn emit(bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// A directory is read as an output; anything else as a blueprint file, synthesized in
-/// memory the way `synth -o <old>` would: items of a split stack stay where `old` has them.
-fn read_new(path: &Path, old: &Templates) -> Result<Templates, Error> {
+/// memory the way `synth -o <old>` would: items of a split stack stay where `old` has them,
+/// and the blueprint is compiled with `ctx` (an upgrade from the deployed version that skips
+/// a minor version, or a downgrade, is refused). Two directories are held to the same
+/// upgrade rule.
+fn read_new(path: &Path, old: &Templates, ctx: &eks_blueprint::compile::Context) -> Result<Templates, Error> {
     if path.is_dir() {
-        return Ok(Templates::read_dir(path)?);
+        let new = Templates::read_dir(path)?;
+        if let (Some(deployed), Some(next)) = (&ctx.deployed_version, upgrade::cluster_version(&new)) {
+            eks_blueprint::compile::check_upgrade(deployed, &next).map_err(Error::Invalid)?;
+        }
+        return Ok(new);
     }
-    let assembly = Blueprint::from_path(path)?.synth_with(Format::Json, &Placement::from_templates(old))?;
+    let blueprint = Blueprint::from_path_with(path, ctx)?;
+    for finding in blueprint.findings() {
+        eprintln!("{finding}");
+    }
+    let assembly = blueprint.synth_with(Format::Json, &Placement::from_templates(old))?;
     Ok(Templates::from_assembly(path.display().to_string(), &assembly))
 }
 

@@ -1,12 +1,56 @@
 //! `eks-blueprint synth` and `eks-blueprint validate`.
 
 use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::compile::capacity::Capacity;
+use eks_blueprint::compile::{Context, Date};
 use eks_blueprint::synth::diff::Templates;
-use eks_blueprint::synth::{Placement, WriteOptions};
-use eks_blueprint::{Blueprint, Error, Format};
+use eks_blueprint::synth::{upgrade, Placement, WriteOptions};
+use eks_blueprint::{Blueprint, Error, Format, KubernetesVersion};
+
+/// What synthesis knows besides the blueprint: the deployed version and the day.
+#[derive(Debug, Clone, Args)]
+pub struct ContextArgs {
+    /// The Kubernetes version of the deployed cluster: the blueprint's must equal it or be
+    /// one minor version newer. Default: the version of the previous output (synth), or of
+    /// the old output (diff); none for a new cluster.
+    #[arg(long, value_name = "VERSION")]
+    pub deployed_version: Option<String>,
+    /// The day of synthesis (UTC), for the support-period finding (EKSB-VERSION-002).
+    /// Default: $SOURCE_DATE_EPOCH when set (reproducible builds), else today.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<Date>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse::<Date>().map_err(|e| e.to_string())
+}
+
+impl ContextArgs {
+    /// The context: `--deployed-version`, else `previous`'s cluster version; `--date`, else
+    /// `SOURCE_DATE_EPOCH` (<https://reproducible-builds.org/specs/source-date-epoch/>),
+    /// else the clock.
+    pub fn context(&self, previous: Option<&Templates>) -> Context {
+        let mut ctx = Context::new().today(self.date.unwrap_or_else(today));
+        let deployed = match &self.deployed_version {
+            Some(v) => Some(KubernetesVersion::of(v)),
+            None => previous.and_then(upgrade::cluster_version),
+        };
+        if let Some(v) = deployed {
+            ctx = ctx.deployed_version(v);
+        }
+        ctx
+    }
+}
+
+/// Today (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set to a number.
+fn today() -> Date {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<u64>().ok());
+    let seconds = epoch.unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+    Date::from_unix_seconds(seconds)
+}
 
 /// Arguments of `synth`.
 #[derive(Debug, Args)]
@@ -27,6 +71,9 @@ pub struct SynthArgs {
     /// holds an earlier output.
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
+    /// The deployed version (default: the previous output's) and the day of synthesis.
+    #[command(flatten)]
+    pub context: ContextArgs,
 }
 
 /// Arguments of `validate`.
@@ -38,6 +85,9 @@ pub struct ValidateArgs {
     /// can take at worst, per subnet what is left (docs/scale.md).
     #[arg(long)]
     pub capacity: bool,
+    /// The deployed version and the day of synthesis.
+    #[command(flatten)]
+    pub context: ContextArgs,
 }
 
 /// The template format.
@@ -60,13 +110,16 @@ impl From<FormatArg> for Format {
 
 /// Reads, validates and synthesizes; writes the directory only when everything succeeded.
 pub fn synth(args: &SynthArgs) -> Result<(), Error> {
-    let blueprint = Blueprint::from_path(&args.blueprint)?;
-    print_findings(&blueprint);
-    let placement = match &args.previous {
-        Some(dir) => Placement::from_templates(&Templates::read_dir(dir)?),
+    let previous = match &args.previous {
+        Some(dir) => Some(Templates::read_dir(dir)?),
         // An earlier output in the output directory, when there is one that reads.
-        None => Templates::read_dir(&args.output).map(|t| Placement::from_templates(&t)).unwrap_or_default(),
+        None => Templates::read_dir(&args.output).ok(),
     };
+    // The deployed version is the previous output's: an upgrade that skips a minor version,
+    // or a downgrade, is refused before anything is written.
+    let blueprint = Blueprint::from_path_with(&args.blueprint, &args.context.context(previous.as_ref()))?;
+    print_findings(&blueprint);
+    let placement = previous.as_ref().map(Placement::from_templates).unwrap_or_default();
     let assembly = blueprint.synth_with(args.format.into(), &placement)?;
     assembly.write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))?;
     println!("Synthesized {} to {}", blueprint.name(), args.output.display());
@@ -81,7 +134,7 @@ pub fn synth(args: &SynthArgs) -> Result<(), Error> {
 
 /// Reads and validates.
 pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
-    let blueprint = Blueprint::from_path(&args.blueprint)?;
+    let blueprint = Blueprint::from_path_with(&args.blueprint, &args.context.context(None))?;
     print_findings(&blueprint);
     blueprint.synth(Format::Json)?;
     println!("{}: valid", args.blueprint.display());

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_eks-blueprint"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eks-blueprint"));
+    // The day of synthesis, fixed (2026-12-02): findings must not depend on the clock.
+    command.env("SOURCE_DATE_EPOCH", "1796169600");
+    command
 }
 
 fn repo() -> PathBuf {

@@ -28,6 +28,8 @@ fn finish(mut command: Command, cwd: &Path) -> Run {
 
 fn run(args: &[&str], cwd: &Path) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eks-blueprint"));
+    // The day of synthesis, fixed (2026-12-02): findings must not depend on the clock.
+    command.env("SOURCE_DATE_EPOCH", "1796169600");
     command.args(args);
     finish(command, cwd)
 }
@@ -40,6 +42,7 @@ fn run_limited(kib: u32, args: &[&str], cwd: &Path) -> Run {
         .arg("-c")
         .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_eks-blueprint"))
+        .env("SOURCE_DATE_EPOCH", "1796169600")
         .args(args);
     finish(command, cwd)
 }

@@ -16,7 +16,12 @@ use crate::spec::cluster::{
 use crate::text::pascal_case;
 
 pub(crate) fn version(version: &KubernetesVersion, errors: &mut ValidationErrors) {
-    let path = "kubernetesVersion";
+    version_at("kubernetesVersion", version, errors);
+}
+
+/// Checks the Kubernetes version at `path` like `kubernetesVersion`: a minor version EKS
+/// still supports.
+pub(crate) fn version_at(path: &str, version: &KubernetesVersion, errors: &mut ValidationErrors) {
     let text = version.as_str();
     let Some(minor) = minor_of(text) else {
         errors.push(
@@ -58,7 +63,7 @@ pub(crate) fn version(version: &KubernetesVersion, errors: &mut ValidationErrors
 
 /// The minor number of a version written `1.NN` (two digits, no leading zero: the
 /// `AWS::EKS::Cluster` schema's pattern for `Version` is `1\.\d\d`).
-fn minor_of(version: &str) -> Option<u32> {
+pub(crate) fn minor_of(version: &str) -> Option<u32> {
     let digits = version.strip_prefix("1.")?;
     if digits.len() != 2 || digits.starts_with('0') || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;

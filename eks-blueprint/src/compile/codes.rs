@@ -52,6 +52,11 @@ codes! {
     INVALID_CIDR = "invalid-cidr": "not an IPv4 CIDR block, or one with host bits set";
     INVALID_VERSION = "invalid-version": "not a Kubernetes minor version like 1.33";
     UNSUPPORTED_VERSION = "unsupported-version": "a Kubernetes version EKS no longer creates clusters of";
+    VERSION_SKEW = "version-skew": "a node version newer than the control plane, or more than three minor versions older";
+    UPGRADE_SKIPS_MINOR = "upgrade-skips-minor": "an upgrade from the deployed Kubernetes version that skips a minor version";
+    DOWNGRADE = "downgrade": "a Kubernetes version older than the deployed one";
+    INVALID_ADDON_VERSION = "invalid-addon-version": "an add-on version not written like v1.19.2-eksbuild.1";
+    UNKNOWN_ADDON = "unknown-addon": "an add-on version pinned for an add-on the blueprint does not install";
     UNKNOWN_RULE = "unknown-rule": "a suppression of a finding rule that does not exist";
     STACK_QUOTA = "stack-quota": "a stack past a CloudFormation quota, reported on the field that contributes most";
     SERVICE_QUOTA = "service-quota": "more of something than a hard EKS service quota allows: access entries, Pod Identity associations";

@@ -42,6 +42,14 @@ pub struct Compute {
     /// `EKSB-COMPUTE-004` when a group scales from zero). Refused with Karpenter. Default: off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_autoscaler: Option<bool>,
+    /// The Kubernetes version of every node group that does not set its own `version`
+    /// (`compute.nodeVersion`): holds the nodes back while the control plane is upgraded
+    /// first (a staged upgrade, docs/upgrades.md). Never newer than `kubernetesVersion`, at
+    /// most three minor versions older (the Kubernetes version skew policy). Karpenter,
+    /// Fargate and Auto Mode nodes follow the control plane. Default: the cluster's
+    /// `kubernetesVersion`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_version: Option<crate::spec::cluster::KubernetesVersion>,
 }
 
 /// The CPU architecture of an instance type or an AMI.
@@ -413,6 +421,13 @@ pub struct ManagedNodeGroup {
     /// Manager (reported by rule `EKSB-COMPUTE-002`). Default: no key, no SSH.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
+    /// The Kubernetes version of the group's nodes, to hold them back in a staged upgrade
+    /// (managed: the node group's `Version`; self-managed: the version in the AMI's SSM
+    /// parameter). Never newer than `kubernetesVersion`, at most three minor versions
+    /// older (the Kubernetes version skew policy). Default: `compute.nodeVersion`, else the
+    /// cluster's `kubernetesVersion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<crate::spec::cluster::KubernetesVersion>,
     /// Kubelet settings, merged by EKS with its own bootstrap configuration. Default: the
     /// AMI's.
     #[serde(default, skip_serializing_if = "is_default")]
@@ -440,6 +455,7 @@ impl ManagedNodeGroup {
             detailed_monitoring: None,
             ssh_key_name: None,
             kubelet: Kubelet::default(),
+            version: None,
         })
     }
 }
@@ -448,6 +464,13 @@ impl ManagedNodeGroup {
 /// name these fields alike).
 macro_rules! node_group_setters {
     () => {
+        /// The Kubernetes version of the group's nodes (a staged upgrade holds them back).
+        /// Default: `compute.nodeVersion`, else the cluster's version.
+        pub fn version(mut self, version: crate::spec::cluster::KubernetesVersion) -> Self {
+            self.0.version = Some(version);
+            self
+        }
+
         /// Adds instance types (appends). Default: `m7i.large` when none is given.
         pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
             self.0.instance_types.get_or_insert_with(Vec::new).extend(types.into_iter().map(Into::into));
@@ -696,6 +719,13 @@ pub struct SelfManagedNodeGroup {
     /// Default: no key, no SSH.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
+    /// The Kubernetes version of the group's nodes, to hold them back in a staged upgrade
+    /// (managed: the node group's `Version`; self-managed: the version in the AMI's SSM
+    /// parameter). Never newer than `kubernetesVersion`, at most three minor versions
+    /// older (the Kubernetes version skew policy). Default: `compute.nodeVersion`, else the
+    /// cluster's `kubernetesVersion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<crate::spec::cluster::KubernetesVersion>,
     /// Kubelet settings. Default: the AMI's.
     #[serde(default, skip_serializing_if = "is_default")]
     pub kubelet: Kubelet,
@@ -722,6 +752,7 @@ impl SelfManagedNodeGroup {
             detailed_monitoring: None,
             ssh_key_name: None,
             kubelet: Kubelet::default(),
+            version: None,
         })
     }
 }

@@ -124,6 +124,14 @@ pub struct BlueprintSpec {
     /// Identity or IRSA. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identities: Vec<WorkloadIdentity>,
+    /// EKS add-on versions pinned by hand, by add-on name (`addonVersions: {coredns:
+    /// v1.12.4-eksbuild.18}`), each written as EKS lists them (`v1.19.2-eksbuild.1`) and
+    /// naming an add-on the blueprint installs. Default: none; each add-on gets the version
+    /// of eks-blueprint's add-on table for the cluster's Kubernetes version
+    /// ([`crate::compile::data::addon_versions`]), or the EKS default when the table knows
+    /// none (finding `EKSB-VERSION-001`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub addon_versions: IndexMap<String, String>,
     /// Finding rules turned off, each with a reason (`suppress: [{rule, reason}]`).
     /// Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -150,6 +158,7 @@ impl BlueprintSpec {
             cluster: ClusterSpec::default(),
             compute: Compute::default(),
             identities: Vec::new(),
+            addon_versions: IndexMap::new(),
             suppress: Vec::new(),
         })
     }
@@ -334,6 +343,20 @@ impl BlueprintBuilder {
     /// Tags node groups for Cluster Autoscaler auto-discovery. Default: off.
     pub fn cluster_autoscaler(mut self, on: bool) -> Self {
         self.0.compute.cluster_autoscaler = Some(on);
+        self
+    }
+
+    /// The Kubernetes version of every node group that sets none (`compute.nodeVersion`).
+    /// Default: the cluster's version.
+    pub fn node_version(mut self, version: crate::spec::cluster::KubernetesVersion) -> Self {
+        self.0.compute.node_version = Some(version);
+        self
+    }
+
+    /// Pins the version of an EKS add-on (`addonVersions`; adds or replaces). Default: the
+    /// version of the add-on table for the cluster's Kubernetes version.
+    pub fn addon_version(mut self, addon: impl Into<String>, version: impl Into<String>) -> Self {
+        self.0.addon_versions.insert(addon.into(), version.into());
         self
     }
 

@@ -191,6 +191,9 @@ impl Addons {
             logical_id,
             Addon {
                 addon_name: name.into(),
+                // The version compile resolved for the cluster's Kubernetes version (absent:
+                // EKS's default); a change updates the add-on in place.
+                addon_version: bp.addon_version(name).map(str::to_owned),
                 cluster_name: cluster.cluster.reference(),
                 configuration_values: hook.configuration.and_then(|f| f(bp)),
                 pod_identity_associations: (!associations.is_empty()).then_some(associations),

@@ -26,12 +26,30 @@ use crate::render::ids::KARPENTER_INSTANCE_PROFILE_OUTPUT as INSTANCE_PROFILE_OU
 /// NodePools.
 const DRAIN_TIMEOUT: &str = "30m";
 
+/// The chart version `install` uses: the one pinned for the cluster's Kubernetes version
+/// (Karpenter compatibility matrix, <https://karpenter.sh/docs/upgrading/compatibility/>,
+/// through [`crate::compile::data::helm_pins`]) unless `KARPENTER_VERSION` is set; for a
+/// version the table does not know, `KARPENTER_VERSION` is required.
+fn version_line(karpenter: &Karpenter) -> String {
+    match &karpenter.chart {
+        Some(chart) => format!(
+            "  # Kubernetes {k8s} needs Karpenter {min} or later (Karpenter compatibility matrix,\n  # https://karpenter.sh/docs/upgrading/compatibility/): install or upgrade it before the\n  # control plane moves to {k8s}. Default: chart {version}, pinned for Kubernetes {k8s}.\n  KARPENTER_VERSION=\"${{KARPENTER_VERSION:-{version}}}\"\n",
+            k8s = chart.kubernetes_version,
+            min = chart.min_version,
+            version = chart.version
+        ),
+        None => "  : \"${KARPENTER_VERSION:?set KARPENTER_VERSION to the Karpenter chart version to install (1.x.y)}\"\n"
+            .to_owned(),
+    }
+}
+
 /// The script for cluster `cluster`, whose Karpenter resources are in stack `stack`.
 pub(crate) fn script(cluster: &str, stack: &str, karpenter: &Karpenter) -> String {
     let namespace = &karpenter.namespace;
     // NodePool names are DNS labels (validated): safe to write unquoted in the script.
     let pools: Vec<&str> = karpenter.node_pools.iter().map(|p| p.name.as_str()).collect();
     let pools = pools.join(" ");
+    let version_line = version_line(karpenter);
     let mut out = format!(
         r#"#!/bin/sh
 # Karpenter of EKS cluster {cluster}: installs the Karpenter chart with karpenter-values.yaml,
@@ -43,7 +61,7 @@ pub(crate) fn script(cluster: &str, stack: &str, karpenter: &Karpenter) -> Strin
 #   aws eks update-kubeconfig --name {cluster}
 #
 # Usage:
-#   AWS_REGION=<region> KARPENTER_VERSION=<1.x.y> sh manifests/karpenter.sh install
+#   AWS_REGION=<region> [KARPENTER_VERSION=<1.x.y>] sh manifests/karpenter.sh install
 #       After stack {stack} is deployed (it follows the compute stack): the chart, then the
 #       EC2NodeClass and the NodePools. Run again, it upgrades the chart and applies the manifests again.
 #   AWS_REGION=<region> sh manifests/karpenter.sh print
@@ -86,8 +104,7 @@ node_class() {{
 }}
 
 do_install() {{
-  : "${{KARPENTER_VERSION:?set KARPENTER_VERSION to the Karpenter chart version to install (1.x.y)}}"
-  nodeclass=$(node_class) || exit 1
+{version_line}  nodeclass=$(node_class) || exit 1
   helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter \
     --version "$KARPENTER_VERSION" --namespace "$NAMESPACE" --values "$DIR/karpenter-values.yaml" \
     --set 'controller.env[0].name=AWS_REGION' --set "controller.env[0].value=$AWS_REGION" --wait
