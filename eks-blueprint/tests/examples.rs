@@ -100,6 +100,18 @@ fn no_snapshot_is_unreferenced() {
             expected.insert(format!("{}__{}.snap", stem(&file), path.replace('/', "__")));
         }
     }
+    // tests/templates.rs: the init templates' output.
+    for template in eks_blueprint::templates::Template::ALL {
+        let assembly = Blueprint::from_yaml(template.text()).and_then(|b| b.synth(Format::Json)).expect("synthesizes");
+        for path in assembly.files().keys() {
+            expected.insert(format!("init-{}__{}.snap", template.as_str(), path.replace('/', "__")));
+        }
+    }
+    // eks-blueprint-cli/tests/init.rs: one snapshot per case.
+    for case in ["cli_init__templates", "cli_init__default-and-directory", "cli_init__refusals", "cli_init__help"] {
+        expected.insert(format!("{case}.snap"));
+    }
+    expected.insert("cli_schema__help-and-bad-argument.snap".to_owned());
     for entry in std::fs::read_dir(root.join("eks-blueprint-cli/tests/fixtures/invalid")).expect("fixtures") {
         expected.insert(format!("cli_invalid__{}.snap", stem(&entry.expect("entry").path())));
     }

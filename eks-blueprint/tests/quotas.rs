@@ -34,18 +34,20 @@ fn quota_error(yaml: &str) -> ValidationError {
 }
 
 #[test]
-fn too_many_node_groups_for_one_stack_are_split_off() {
+fn node_groups_past_500_resources_split_since_coredns_waits_from_the_addons_stack() {
     // A managed node group is a launch template and a node group: 250 of them are 500
-    // resources, plus the compute stack's node role (CoreDNS is in the add-ons stack, so
-    // nothing in the compute stack waits on a group): groups go to `big-compute-2`
-    // (docs/scale.md). Before splitting, this was a `stack-quota` error.
+    // resources, plus the compute stack's node role. CoreDNS, which waits for every node
+    // group, is in the add-ons stack, so no resource of the compute stack refers to a node
+    // group and the entries can move to a numbered stack (docs/scale.md).
     let assembly = Blueprint::from_yaml(&(head("big", "") + &node_groups(250))).unwrap().synth(Format::Json).unwrap();
     let names: Vec<&str> = assembly.stacks().iter().map(|s| s.name.as_str()).collect();
-    assert!(names.contains(&"big-compute") && names.contains(&"big-compute-2"), "{names:?}");
+    assert_eq!(names, ["big-network", "big-cluster", "big-compute", "big-compute-2", "big-addons"]);
     for stack in assembly.stacks() {
         let resources = stack.template["Resources"].as_object().map_or(0, |r| r.len());
-        assert!(resources <= 500, "{}: {resources}", stack.name);
+        assert!(resources <= eks_blueprint::synth::MAX_RESOURCES, "{}: {resources}", stack.name);
     }
+    let addons = assembly.stack("big-addons").unwrap();
+    assert_eq!(addons.dependencies.keys().collect::<Vec<_>>(), ["big-cluster", "big-compute", "big-compute-2"]);
 }
 
 #[test]

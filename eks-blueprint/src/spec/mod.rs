@@ -43,6 +43,7 @@ mod strict;
 use std::path::Path;
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -54,7 +55,7 @@ use identity::WorkloadIdentity;
 use network::Network;
 
 /// How the platform is split into CloudFormation stacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum StackLayout {
@@ -67,7 +68,7 @@ pub enum StackLayout {
 
 /// How a value produced by one stack reaches another (synthesis resolves it, see
 /// `eks_blueprint::synth::References`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum CrossStackReferences {
@@ -85,7 +86,7 @@ pub enum CrossStackReferences {
 ///
 /// Every field left out (`None`, empty) takes its default at compile, so the spec says only
 /// what was written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BlueprintSpec {

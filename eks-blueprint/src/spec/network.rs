@@ -1,13 +1,14 @@
 //! The network: a VPC across Availability Zones with public, private and optional isolated
 //! and pod subnets, NAT, VPC endpoints and flow logs; or an existing VPC.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::is_default;
 
 /// The VPC of the platform. Every field left out (`None`, empty) takes its default at
 /// compile.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Network {
@@ -151,7 +152,7 @@ impl AvailabilityZones {
 }
 
 /// How private subnets reach the internet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum NatGateways {
@@ -336,7 +337,7 @@ impl<'de> Deserialize<'de> for VpcEndpoints {
 }
 
 /// Which traffic flow logs record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum TrafficType {
@@ -360,7 +361,7 @@ impl TrafficType {
 }
 
 /// VPC flow logs to CloudWatch Logs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct FlowLogs {
@@ -396,7 +397,7 @@ impl FlowLogs {
 }
 
 /// A VPC that already exists, with its subnets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ExistingVpc {
@@ -433,7 +434,7 @@ impl ExistingVpc {
 }
 
 /// Subnet sizing per tier.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Subnets {
@@ -453,7 +454,7 @@ pub struct Subnets {
 }
 
 /// The size of a tier's subnets, or their explicit CIDRs (one per zone).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct SubnetTier {
