@@ -28,11 +28,7 @@ fn a_stack_past_500_resources_exits_2_naming_the_field_and_writes_nothing() {
     assert!(stderr.contains("warning[EKSB-QUOTA-001]: compute.managedNodeGroups: 250 managed node groups"), "{stderr}");
     assert!(
         stderr.contains(
-<<<<<<< HEAD
-            "\nerror: invalid blueprint:\ncompute.managedNodeGroups: stack `big`: the number of resources is "
-=======
             "\nerror: invalid blueprint:\ncompute.managedNodeGroups: stack `big`: the number of resources is 5"
->>>>>>> main
         ),
         "{stderr}"
     );
