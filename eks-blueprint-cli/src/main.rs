@@ -4,6 +4,7 @@
 mod completions;
 mod diff;
 mod init;
+mod plan;
 mod schema;
 mod synth;
 
@@ -32,6 +33,9 @@ enum Command {
     Init(init::InitArgs),
     /// Print the JSON Schema of the blueprint file (for editors and CI).
     Schema(schema::SchemaArgs),
+    /// Print the deploy and teardown plan of a blueprint file or an output directory: each
+    /// stack's command, and every manual step where it belongs.
+    Plan(plan::PlanArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::diff(&args),
         Command::Init(args) => init::init(&args).map(|()| Status::Success),
         Command::Schema(args) => schema::schema(&args).map(|()| Status::Success),
+        Command::Plan(args) => plan::plan(&args).map(|()| Status::Success),
         Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };
     match result {

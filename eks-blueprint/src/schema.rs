@@ -165,7 +165,9 @@ fn plain_descriptions(value: &mut Value) {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
                 match v {
-                    Value::String(text) if key == "description" => *text = unwrap_lines(&strip_doc_links(text)),
+                    Value::String(text) if key == "description" => {
+                        *text = unwrap_lines(&strip_doc_links(&prose(text)));
+                    }
                     other => plain_descriptions(other),
                 }
             }
@@ -173,6 +175,30 @@ fn plain_descriptions(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(plain_descriptions),
         _ => {}
     }
+}
+
+/// The prose of a rustdoc comment: its code examples (fenced blocks) and section headings
+/// (`# Examples`) are for Rust readers, not for a hover in a YAML file.
+fn prose(text: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code || line.starts_with("# ") {
+            continue;
+        }
+        if line.trim().is_empty() && out.last().is_none_or(|l| l.trim().is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
 }
 
 /// Rustdoc's wrapped lines joined: a paragraph is one line (an editor wraps it), paragraphs
@@ -374,6 +400,12 @@ mod tests {
         let schema = blueprint_schema();
         assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
         jsonschema::meta::validate(&schema).unwrap();
+    }
+
+    #[test]
+    fn code_examples_and_headings_are_left_out() {
+        let doc = "Auto Mode.\n\nWhen on, nodes.\n\n# Examples\n\n```\nlet x = 1;\n# hidden\n```\n";
+        assert_eq!(prose(doc), "Auto Mode.\n\nWhen on, nodes.");
     }
 
     #[test]
