@@ -220,9 +220,9 @@ pub enum Error {
     Parse {
         /// The file (or `<input>`).
         file: String,
-        /// A stable code: `too-large`, `not-utf8`, `empty`, `syntax`, `multiple-documents`,
-        /// `not-a-mapping`, `too-deep`, `alias-limit`, `complex-key`, `unknown-field`,
-        /// `missing-field`, `invalid-type`, `invalid-value`.
+        /// A stable code: `too-large`, `not-utf8`, `ambiguous-line-break`, `empty`, `syntax`,
+        /// `multiple-documents`, `not-a-mapping`, `too-deep`, `alias-limit`, `complex-key`,
+        /// `unknown-field`, `missing-field`, `invalid-type`, `invalid-value`.
         code: &'static str,
         /// Where in the file, when known.
         position: Option<Position>,

@@ -38,6 +38,7 @@ pub mod findings;
 pub mod identity;
 pub mod karpenter;
 pub mod network;
+mod strict;
 
 use std::path::Path;
 
@@ -177,7 +178,7 @@ impl BlueprintSpec {
         let spec: BlueprintSpec = match source.format() {
             SourceFormat::Yaml => {
                 let de = serde_yaml::Deserializer::from_str(source.text());
-                serde_path_to_error::deserialize(de).map_err(|e| {
+                serde_path_to_error::deserialize(strict::Strict(de)).map_err(|e| {
                     // serde_yaml puts some errors of a value at the start of the file
                     // (index 0): the source map knows better.
                     let location = e.inner().location().filter(|l| l.index() > 0).map(|l| (l.line(), l.column()));
@@ -188,7 +189,7 @@ impl BlueprintSpec {
             }
             SourceFormat::Json => {
                 let mut de = serde_json::Deserializer::from_str(source.text());
-                serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                serde_path_to_error::deserialize(strict::Strict(&mut de)).map_err(|e| {
                     let (line, column) = (e.inner().line(), e.inner().column());
                     let position = (line > 0).then(|| source.position_of_line_byte(line, column));
                     // serde_json's column is where it stopped reading (before a value, after a

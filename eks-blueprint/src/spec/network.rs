@@ -280,6 +280,18 @@ impl VpcEndpointService {
         }
     }
 
+    /// The service name in PascalCase, as logical ids spell it (`ecr.api` -> `EcrApi`), with
+    /// the words of three names spelled out: `ElasticLoadBalancing`, `SsmMessages`,
+    /// `Ec2Messages`. Two names with the same form (`a-b`, `a.b`) are refused at compile.
+    pub(crate) fn id_part(&self) -> String {
+        match self {
+            VpcEndpointService::ElasticLoadBalancing => "ElasticLoadBalancing".into(),
+            VpcEndpointService::SsmMessages => "SsmMessages".into(),
+            VpcEndpointService::Ec2Messages => "Ec2Messages".into(),
+            other => crate::text::pascal_case(other.as_str()),
+        }
+    }
+
     /// Whether the service is reached through a gateway endpoint (route tables) rather
     /// than an interface endpoint (network interfaces).
     pub fn is_gateway(&self) -> bool {
