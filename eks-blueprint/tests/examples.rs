@@ -101,7 +101,7 @@ fn no_snapshot_is_unreferenced() {
         }
     }
     // tests/templates.rs: the init templates' output.
-    for template in eks_blueprint::templates::StarterTemplate::ALL {
+    for template in eks_blueprint::templates::Starter::ALL {
         let assembly = Blueprint::from_yaml(template.text()).and_then(|b| b.synth(Format::Json)).expect("synthesizes");
         for path in assembly.files().keys() {
             expected.insert(format!("init-{}__{}.snap", template.as_str(), path.replace('/', "__")));
