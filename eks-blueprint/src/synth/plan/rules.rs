@@ -313,6 +313,9 @@ pub(crate) fn teardown_steps(ctx: &Context<'_, '_>) -> Vec<ManualStep> {
 fn environment(ctx: &Context<'_, '_>) -> Option<ManualStep> {
     let mut step = ManualStep::new("environment", "Choose the account and Region of the stacks", ANY_HOST)
         .command("export AWS_REGION=<region>");
+    for stack in &ctx.input.stacks {
+        step = step.before_stack(&stack.name);
+    }
     let large: Vec<&str> =
         ctx.input.stacks.iter().filter(|s| s.bytes > MAX_INLINE_TEMPLATE_BYTES).map(|s| s.name.as_str()).collect();
     if !large.is_empty() {
@@ -325,8 +328,11 @@ fn environment(ctx: &Context<'_, '_>) -> Option<ManualStep> {
 }
 
 fn teardown_environment(ctx: &Context<'_, '_>) -> Option<ManualStep> {
-    let step = ManualStep::new("environment", "Choose the account and Region of the stacks", ANY_HOST)
+    let mut step = ManualStep::new("environment", "Choose the account and Region of the stacks", ANY_HOST)
         .command("export AWS_REGION=<region>");
+    for stack in &ctx.input.stacks {
+        step = step.before_stack(&stack.name);
+    }
     Some(if ctx.retained.iter().any(|r| r.variable.is_some()) {
         step.detail("Run the steps in one shell: one sets variables that later steps use.")
     } else {
