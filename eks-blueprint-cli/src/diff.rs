@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::diff::{diff as compare, Templates, TextOptions};
+use eks_blueprint::synth::Placement;
 use eks_blueprint::{Blueprint, Error, Format};
 
 use crate::Status;
@@ -86,7 +87,7 @@ fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) ->
 /// acknowledgement that names no replacement) on stderr.
 pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     let old = Templates::read_dir(&args.old)?;
-    let new = read_new(&args.new)?;
+    let new = read_new(&args.new, &old)?;
     let mut report = compare(&old, &new);
     for unused in report.acknowledge(&args.allow_replace) {
         eprintln!("warning: --allow-replace {unused}: no such resource is replaced");
@@ -114,12 +115,13 @@ pub fn emit(bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// A directory is read as an output; anything else as a blueprint file, synthesized in memory.
-fn read_new(path: &Path) -> Result<Templates, Error> {
+/// A directory is read as an output; anything else as a blueprint file, synthesized in
+/// memory the way `synth -o <old>` would: items of a split stack stay where `old` has them.
+fn read_new(path: &Path, old: &Templates) -> Result<Templates, Error> {
     if path.is_dir() {
         return Ok(Templates::read_dir(path)?);
     }
-    let assembly = Blueprint::from_path(path)?.synth(Format::Json)?;
+    let assembly = Blueprint::from_path(path)?.synth_with(Format::Json, &Placement::from_templates(old))?;
     Ok(Templates::from_assembly(path.display().to_string(), &assembly))
 }
 

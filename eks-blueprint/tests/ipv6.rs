@@ -2,8 +2,11 @@
 //! policy, and every combination refused with its exact message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::{Blueprint, Error, Format};
+mod support;
+
+use eks_blueprint::{Blueprint, Format};
 use serde_json::{json, Value};
+use support::errors;
 
 const ACCESS: &str = "  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\n";
 
@@ -17,14 +20,6 @@ fn stacks(yaml: &str) -> indexmap::IndexMap<String, Value> {
     let bp = Blueprint::from_yaml(yaml).unwrap_or_else(|e| panic!("{e}"));
     let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
     assembly.stacks().iter().map(|s| (s.name.clone(), s.template["Resources"].clone())).collect()
-}
-
-fn errors(yaml: &str) -> Vec<String> {
-    match Blueprint::from_yaml(yaml) {
-        Err(Error::Invalid(errors)) => errors.iter().map(ToString::to_string).collect(),
-        Err(other) => panic!("expected validation errors, got {other}"),
-        Ok(_) => panic!("expected validation errors, the blueprint was accepted"),
-    }
 }
 
 const MNG: &str = "compute:\n  managedNodeGroups:\n    - name: general\n";

@@ -28,6 +28,10 @@ use network::AddressPlan;
 ///
 /// # Only a validated blueprint exists
 ///
+/// (The error codes of these compile-fail examples are the ones rustc gives, checked by hand:
+/// stable rustdoc does not compare them, so each refusal is paired with the code that does
+/// compile.)
+///
 /// A `Blueprint` cannot be deserialized (`serde_yaml::from_str::<Blueprint>` does not
 /// compile; read a [`BlueprintSpec`] or use [`Blueprint::from_yaml`], which validates):
 ///
@@ -43,9 +47,11 @@ use network::AddressPlan;
 /// assert_eq!(spec.compile().unwrap().name(), "demo");
 /// ```
 ///
-/// It cannot be built field by field (its fields are private):
+/// It cannot be built field by field (its fields are private: "cannot construct
+/// `Blueprint` with struct literal syntax due to private fields"); [`Blueprint::builder`]
+/// and [`BlueprintSpec::compile`] are the ways in:
 ///
-/// ```compile_fail,E0451
+/// ```compile_fail
 /// let bp = eks_blueprint::Blueprint { name: "demo".to_owned() };
 /// ```
 ///
@@ -53,7 +59,7 @@ use network::AddressPlan;
 /// compiled from are behind a shared reference, so `min_size > max_size` cannot be written
 /// into it:
 ///
-/// ```compile_fail,E0594
+/// ```compile_fail,E0596
 /// use eks_blueprint::{Blueprint, ManagedNodeGroup};
 ///
 /// let bp = Blueprint::builder("demo")
@@ -168,7 +174,15 @@ impl Blueprint {
         &self.findings
     }
 
-    /// The address plan of the VPC the blueprint creates; `None` with an existing VPC.
+    /// The IP capacity plan: per node group, the addresses a node and the whole group can
+    /// take at worst; per subnet of the VPC the blueprint creates, its size, what else
+    /// takes addresses there and what node groups can (docs/scale.md, "IP capacity"). Empty
+    /// for an existing VPC and for ipv6 clusters.
+    pub fn capacity(&self) -> crate::compile::capacity::Capacity {
+        crate::compile::capacity::plan(self)
+    }
+
+    /// The address plan of the VPC the blueprint creates (`None` for an existing VPC).
     pub fn address_plan(&self) -> Option<&AddressPlan> {
         self.network.new_vpc().map(|vpc| &vpc.plan)
     }

@@ -187,6 +187,11 @@ impl Stack {
         &self.output_origins
     }
 
+    /// The origins of resources and of outputs, to change (stack splitting moves them).
+    pub(crate) fn origins_mut(&mut self) -> (&mut IndexMap<String, String>, &mut IndexMap<String, String>) {
+        (&mut self.origins, &mut self.output_origins)
+    }
+
     /// The stack name.
     pub fn name(&self) -> &str {
         &self.name

@@ -62,6 +62,9 @@ pub const RULES: &[(&str, &str)] = &[
     (REMOVAL_DESTROY, "stateful resources are retained when their stack is deleted"),
     (SINGLE_STACK_RETAINS_CLUSTER, "a single stack can be deleted as a whole"),
     (KARPENTER_NO_INSTANCE_TYPE, "each Karpenter NodePool matches some instance type"),
+    (super::capacity::SUBNET_CAN_RUN_OUT, "node groups cannot run their subnets out of addresses"),
+    (super::quotas::MANAGED_NODE_GROUPS, "managed node groups within the default EKS quota (30 per cluster)"),
+    (super::quotas::FARGATE_PROFILES, "Fargate profiles within the default EKS quota (10 per cluster)"),
 ];
 
 pub(crate) fn validate_suppressions(suppress: &[Suppression], errors: &mut ValidationErrors) {
@@ -328,6 +331,7 @@ pub(crate) fn findings(bp: &Defaulted) -> Vec<Finding> {
     if let Some(karpenter) = &bp.compute.karpenter {
         all.extend(karpenter_findings(karpenter));
     }
+    all.extend(super::quotas::findings(bp));
     all.retain(|f| !bp.spec.suppress.iter().any(|s| s.rule == f.rule_id));
     all
 }

@@ -8,6 +8,7 @@
 //! Findings (warnings) are in [`checks`].
 
 pub mod address;
+pub mod capacity;
 pub mod checks;
 pub mod codes;
 pub mod data;
@@ -25,6 +26,7 @@ mod karpenter;
 mod labels;
 pub(crate) mod network;
 mod nodegroups;
+pub mod quotas;
 pub(crate) mod tags;
 
 use std::path::Path;
@@ -101,14 +103,14 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
     if !errors.is_empty() {
         return Err(errors);
     }
-    let findings = checks::findings(&bp);
+    let mut findings = checks::findings(&bp);
     let service_cidr = derived::service_cidr(&bp);
     let addons = addons::resolve(&bp);
     let Some(compute) = compute::resolve(bp.compute.clone(), bp.kubernetes_version.as_str(), &service_cidr) else {
         // Validation refused what self-managed node groups need, and said why.
         return Err(errors);
     };
-    let blueprint = Blueprint {
+    let mut blueprint = Blueprint {
         name: spec.name.clone(),
         kubernetes_version: bp.kubernetes_version.clone(),
         stack_layout: bp.stack_layout,
@@ -124,6 +126,12 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         findings: findings.clone(),
         spec,
     };
+    // The capacity plan reads the resolved blueprint (address plan, groups, endpoints).
+    let suppressed = |f: &Finding| blueprint.spec.suppress.iter().any(|s| s.rule == f.rule_id);
+    let capacity: Vec<Finding> =
+        capacity::findings(&capacity::plan(&blueprint)).into_iter().filter(|f| !suppressed(f)).collect();
+    blueprint.findings.extend(capacity.iter().cloned());
+    findings.extend(capacity);
     Ok((blueprint, findings))
 }
 
@@ -209,6 +217,7 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cross::ipv6(bp, errors);
     cross::custom_networking(bp, errors);
     tags::check_counts(bp, errors);
+    quotas::validate(bp, errors);
     checks::validate_suppressions(&bp.spec.suppress, errors);
     address_plan
 }

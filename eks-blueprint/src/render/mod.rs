@@ -33,7 +33,7 @@ use crate::error::{Error, ValidationErrors};
 use crate::resources::Tag;
 use crate::spec::cluster::RemovalPolicy;
 use crate::spec::{CrossStackReferences, StackLayout};
-use crate::synth::{self, App, Assembly, Format, References, SynthError};
+use crate::synth::{self, App, Assembly, Format, Placement, References, SynthError};
 
 /// What a part's stack holds: the stack's description.
 fn description(part: Part) -> &'static str {
@@ -136,6 +136,16 @@ impl Blueprint {
     /// whose path is the field to change: the list that contributes most to the stack.
     pub fn synth(&self, format: Format) -> Result<Assembly, Error> {
         self.app()?.synth(format).map_err(|e| self.quota_error(e))
+    }
+
+    /// Synthesizes like [`Blueprint::synth`], keeping every item (an identity, a node group)
+    /// of a stack that must be split in the stack a previous output put it in, so that a
+    /// change to the list never moves another entry's resources between stacks (which would
+    /// delete and recreate them). See [`Placement`] and docs/scale.md.
+    pub fn synth_with(&self, format: Format, previous: &Placement) -> Result<Assembly, Error> {
+        let mut app = self.app()?;
+        app.set_placement(previous.clone());
+        app.synth(format).map_err(|e| self.quota_error(e))
     }
 
     /// A quota error as a validation error on the blueprint field that caused it.

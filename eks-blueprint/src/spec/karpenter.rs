@@ -88,6 +88,7 @@ pub struct KarpenterNodePool {
 /// A Karpenter capacity type (the `karpenter.sh/capacity-type` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum KarpenterCapacityType {
     /// `on-demand`
     OnDemand,
@@ -108,6 +109,7 @@ impl KarpenterCapacityType {
 /// A CPU architecture (the `kubernetes.io/arch` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Architecture {
     /// `amd64` (x86_64).
     Amd64,
@@ -214,6 +216,7 @@ pub struct Disruption {
 
 /// Which nodes consolidation may remove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ConsolidationPolicy {
     /// Only nodes without workload pods.
     WhenEmpty,
@@ -275,6 +278,7 @@ impl Budget {
 
 /// A reason Karpenter disrupts a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum DisruptionReason {
     /// `Underutilized`
     Underutilized,
@@ -321,7 +325,36 @@ impl KarpenterNodePool {
 }
 
 /// Builds a [`Karpenter`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, Karpenter, KarpenterCapacityType, KarpenterNodePool, ManagedNodeGroup};
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     // The controller runs on capacity Karpenter does not manage.
+///     .managed_node_group(ManagedNodeGroup::builder("system"))
+///     .karpenter(
+///         Karpenter::builder()
+///             .node_pool(KarpenterNodePool::builder("spot").capacity_types([KarpenterCapacityType::Spot]).weight(10)),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// // The AWS side in CloudFormation: the controller role, the node role, the interruption queue.
+/// for id in ["KarpenterControllerRole", "KarpenterNodeRole", "KarpenterInterruptionQueue"] {
+///     assert!(assembly.stacks().iter().any(|s| s.template["Resources"].get(id).is_some()), "{id}");
+/// }
+/// // The NodePools as a Kubernetes manifest.
+/// let pool: serde_json::Value = serde_yaml::from_str(&assembly.files()["manifests/karpenter-nodepools.yaml"])
+///     .expect("one NodePool");
+/// assert_eq!(pool["metadata"]["name"], "spot");
+/// assert_eq!(pool["spec"]["weight"], 10);
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct KarpenterBuilder {
     karpenter: Karpenter,
 }
@@ -369,6 +402,7 @@ impl From<KarpenterBuilder> for Karpenter {
 
 /// Builds a [`KarpenterNodePool`]; every setter documents its default.
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct KarpenterNodePoolBuilder(KarpenterNodePool);
 
 impl KarpenterNodePoolBuilder {
@@ -433,7 +467,7 @@ impl KarpenterNodePoolBuilder {
         self
     }
 
-    /// Adds a disruption budget. Default: none (Karpenter's 10%).
+    /// Adds a disruption budget (appends). Default: none (Karpenter's 10%).
     pub fn budget(mut self, budget: Budget) -> Self {
         self.0.disruption.budgets.push(budget);
         self

@@ -39,8 +39,12 @@ impl Format {
     }
 }
 
-/// A synthesized stack.
+/// A synthesized stack: its name, its template as a [`serde_json::Value`] (the same content
+/// as the template file, in either [`Format`]), and what it depends on. Get one with
+/// [`Assembly::stack`] or [`Assembly::stacks`]; for a user's own tests of a blueprint, the
+/// template is plain JSON to index into (see the example of [`Assembly::stack`]).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SynthesizedStack {
     /// The stack name.
     pub name: String,
@@ -166,7 +170,31 @@ impl Assembly {
         &self.stacks
     }
 
-    /// The stack with the given name.
+    /// The stack with the given name (`<blueprint>-network`, `-cluster`, `-compute`, ...,
+    /// or `<blueprint>` alone with `stackLayout: single`).
+    ///
+    /// Its [`template`](SynthesizedStack::template) is a [`serde_json::Value`], which is
+    /// how a test of your own blueprint reads what will be deployed:
+    ///
+    /// ```
+    /// use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Format, ManagedNodeGroup};
+    ///
+    /// let blueprint = Blueprint::builder("demo")
+    ///     .cluster(ClusterSpec::builder().access_entry(
+    ///         AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin),
+    ///     ))
+    ///     .managed_node_group(ManagedNodeGroup::builder("general").min_size(2).max_size(6))
+    ///     .build()?;
+    /// let assembly = blueprint.synth(Format::Json)?;
+    /// let compute = assembly.stack("demo-compute").expect("a compute stack");
+    /// let template: &serde_json::Value = &compute.template;
+    /// let scaling = &template["Resources"]["NodegroupGeneral"]["Properties"]["ScalingConfig"];
+    /// assert_eq!(scaling["MinSize"], 2);
+    /// assert_eq!(scaling["MaxSize"], 6);
+    /// // The compute stack imports from the cluster and network stacks.
+    /// assert!(compute.dependencies.contains_key("demo-cluster"));
+    /// # Ok::<(), eks_blueprint::Error>(())
+    /// ```
     pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
         self.stacks.iter().find(|s| s.name == name)
     }
