@@ -497,6 +497,21 @@ fn delete_cluster(ctx: &Context<'_, '_>) -> Option<ManualStep> {
             "Deleting stack {} would leave the cluster running (DeletionPolicy), with its network interfaces in the subnets, so the VPC could not be deleted. EKS deletes a cluster only once no node group uses it: the stacks that use the cluster go first.",
             cluster.stack
         ));
+    // EKS refuses to delete a cluster that node groups or Fargate profiles still use: those
+    // of its own stack (one stack holding everything) go first.
+    let own = ctx.input.stack(&cluster.stack);
+    if own.is_some_and(|s| s.has_type(&["AWS::EKS::Nodegroup"])) {
+        step = step.command(format!(
+            "for ng in $(aws eks list-nodegroups --cluster-name {name} --query nodegroups --output text); do aws eks delete-nodegroup --cluster-name {name} --nodegroup-name \"$ng\" >/dev/null && aws eks wait nodegroup-deleted --cluster-name {name} --nodegroup-name \"$ng\"; done"
+        ));
+    }
+    if own.is_some_and(|s| s.has_type(&["AWS::EKS::FargateProfile"])) {
+        step = step.command(format!(
+            "for fp in $(aws eks list-fargate-profiles --cluster-name {name} --query fargateProfileNames --output text); do aws eks delete-fargate-profile --cluster-name {name} --fargate-profile-name \"$fp\" >/dev/null && aws eks wait fargate-profile-deleted --cluster-name {name} --fargate-profile-name \"$fp\"; done"
+        ));
+    }
+    // `--no-deletion-protection`: EKS User Guide, "Protect EKS clusters from accidental
+    // deletion"; deletion protection refuses DeleteCluster on an ACTIVE cluster.
     if cluster.deletion_protection {
         step = step
             .command(format!("aws eks update-cluster-config --name {name} --no-deletion-protection"))
