@@ -131,7 +131,7 @@ fn quiet_prints_the_summary_line_and_json_the_whole_report() {
     let r = run(&["diff", "old", "new", "--format", "json", "--quiet"], tmp.path());
     assert_eq!(r.code, 2, "--quiet is for the text form");
     let r = run(&["diff", "old", "old"], tmp.path());
-    assert_eq!((r.code, r.stdout.lines().last()), (0, Some("No differences (3 stacks).")));
+    assert_eq!((r.code, r.stdout.lines().last()), (0, Some("No differences (4 stacks).")));
 }
 
 #[test]

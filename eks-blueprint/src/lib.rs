@@ -57,9 +57,11 @@ pub mod compile;
 pub mod error;
 mod render;
 pub mod resources;
+pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod synth;
+pub mod templates;
 pub mod text;
 pub mod yaml;
 

@@ -4,7 +4,7 @@
 use crate::blueprint::cluster::{Access, AccessEntry, Cluster, EndpointAccess, GuardDuty};
 use crate::cidr::Ipv4Cidr;
 use crate::compile::codes;
-use crate::compile::common::{check_no_substitution, is_dns_label};
+use crate::compile::common::{check_no_substitution, check_unique, is_dns_label};
 use crate::compile::data::access_policies::ACCESS_POLICIES;
 use crate::compile::data::versions::{support, VERSIONS_AS_OF};
 use crate::compile::defaults;
@@ -218,6 +218,19 @@ pub(crate) fn validate(spec: &ClusterSpec, cluster: &Cluster, errors: &mut Valid
                     codes::SCOPE,
                     "ClusterAdmin applies to the whole cluster; use Admin for namespaces",
                 );
+            }
+        }
+        // uniqueItems in the AWS::EKS::AccessEntry schema (KubernetesGroups, AccessScope.Namespaces).
+        check_unique(
+            &format!("{path}.kubernetesGroups"),
+            &entry.kubernetes_groups,
+            |g| format!("the group `{g}`"),
+            errors,
+        );
+        for (j, p) in entry.policies.iter().enumerate() {
+            if let Some(namespaces) = &p.namespaces {
+                let at = format!("{path}.policies[{j}].namespaces");
+                check_unique(&at, namespaces, |ns| format!("the namespace `{ns}`"), errors);
             }
         }
         for (j, g) in entry.kubernetes_groups.iter().enumerate() {

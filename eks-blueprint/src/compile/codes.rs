@@ -112,6 +112,7 @@ codes! {
     SIZE_LIMIT = "size-limit": "a managed node group larger than EKS allows";
     INVALID_INSTANCE_TYPE = "invalid-instance-type": "not an EC2 instance type name";
     UNKNOWN_INSTANCE_TYPE = "unknown-instance-type": "an instance type the table does not know, without allowUnlistedInstanceTypes";
+    UNKNOWN_ACTION = "unknown-action": "an IAM action the action table (cfn-lint's) does not list, without allowUnlistedActions";
     UNSUPPORTED_INSTANCE_TYPE = "unsupported-instance-type": "an EC2 Mac instance type";
     ARCH_MISMATCH = "arch-mismatch": "an instance type of another architecture than the AMI type";
     VOLUME_SIZE = "volume-size": "a volume size outside gp3's 1 to 16384 GiB";

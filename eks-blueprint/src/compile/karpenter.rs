@@ -123,6 +123,7 @@ fn node_pool(path: &str, pool: &NodePool, errors: &mut ValidationErrors) {
     labels::labels(path, &pool.labels, &reserved, errors);
     // EKS's limit of taints per node group does not apply: Karpenter is not a node group.
     labels::taints(path, &pool.taints, None, errors);
+    labels::non_empty_taint_values(path, &pool.taints, "Karpenter's NodePool schema", errors);
     for (field, value) in [("cpu", &pool.cpu_limit), ("memory", &pool.memory_limit)] {
         if let Some(q) = value {
             if !is_quantity(q) || q.starts_with('-') {

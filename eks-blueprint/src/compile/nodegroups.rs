@@ -98,6 +98,7 @@ pub(crate) fn managed(
     errors: &mut ValidationErrors,
 ) {
     base(path, &group.base, Some(defaults::NODEGROUP_MAX_LIMIT), tags::NODEGROUP_TAGS, errors);
+    labels::non_empty_label_values(path, &group.base.labels, "the EKS API for managed node groups", errors);
     if group.base.subnets == SubnetType::Public {
         errors.push(
             format!("{path}.subnets"),

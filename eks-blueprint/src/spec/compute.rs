@@ -5,12 +5,13 @@
 //! limit of 1, encrypted gp3 volumes, no SSH key, private subnets).
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::is_default;
 
 /// Everything that runs pods.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Compute {
@@ -95,7 +96,7 @@ pub enum OsFamily {
 /// The AMI type of a node group, spelled as in the `AWS::EKS::Nodegroup` `AmiType` enum.
 ///
 /// Amazon Linux 2 (no AMIs from Kubernetes 1.33), Windows and `CUSTOM` are not offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub enum AmiType {
     /// Amazon Linux 2023, x86_64. Default.
@@ -227,7 +228,7 @@ impl AmiType {
 }
 
 /// On-Demand or Spot capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum CapacityType {
@@ -248,7 +249,8 @@ impl CapacityType {
 }
 
 /// Which subnets of the blueprint's VPC nodes run in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "NodeSubnets")]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum SubnetType {
@@ -270,7 +272,7 @@ impl SubnetType {
 }
 
 /// A Kubernetes taint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Taint {
@@ -296,7 +298,7 @@ impl Taint {
 }
 
 /// A taint effect, spelled as in Kubernetes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TaintEffect {
     /// `NoSchedule`
     NoSchedule,
@@ -319,7 +321,7 @@ impl TaintEffect {
 
 /// How many nodes a managed node group update takes down at once: a count or a
 /// percentage, not both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct UpdateConfig {
@@ -333,7 +335,7 @@ pub struct UpdateConfig {
 
 /// Kubelet settings, written to the node's user data: a `nodeadm` `NodeConfig` on
 /// Amazon Linux 2023, `[settings.kubernetes]` on Bottlerocket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Kubelet {
@@ -350,7 +352,7 @@ pub struct Kubelet {
 
 /// An EKS managed node group, with a launch template that enforces IMDSv2 and encrypted
 /// volumes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ManagedNodeGroup {
@@ -612,7 +614,7 @@ impl From<ManagedNodeGroupBuilder> for ManagedNodeGroup {
 }
 
 /// How an Auto Scaling group picks Spot capacity pools.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum SpotAllocationStrategy {
@@ -637,7 +639,7 @@ impl SpotAllocationStrategy {
 /// the public SSM parameter of the cluster's Kubernetes version), with a launch template
 /// that enforces IMDSv2 and encrypted volumes, the cluster security group, and an
 /// `EC2_LINUX` access entry for its node role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SelfManagedNodeGroup {
@@ -784,7 +786,7 @@ impl From<SelfManagedNodeGroupBuilder> for SelfManagedNodeGroup {
 
 /// An AWS Fargate profile: pods matching one of its selectors run on Fargate, in the
 /// private subnets, with a pod execution role that only this cluster's profiles can use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FargateProfile {
@@ -801,7 +803,7 @@ pub struct FargateProfile {
 }
 
 /// Pods of a namespace, optionally with given labels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FargateSelector {
@@ -891,7 +893,8 @@ impl From<FargateProfileBuilder> for FargateProfile {
 }
 
 /// A built-in node pool of EKS Auto Mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "AutoModeNodePool")]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AutoModeNodePool {
@@ -941,7 +944,7 @@ impl AutoModeNodePool {
 /// assert!(assembly.stacks().iter().all(|s| s.template["Resources"].get("AddonVpcCni").is_none()));
 /// # Ok::<(), eks_blueprint::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct AutoMode {

@@ -38,10 +38,12 @@ pub mod findings;
 pub mod identity;
 pub mod karpenter;
 pub mod network;
+mod strict;
 
 use std::path::Path;
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -53,7 +55,7 @@ use identity::WorkloadIdentity;
 use network::Network;
 
 /// How the platform is split into CloudFormation stacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum StackLayout {
@@ -66,7 +68,7 @@ pub enum StackLayout {
 
 /// How a value produced by one stack reaches another (synthesis resolves it, see
 /// `eks_blueprint::synth::References`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum CrossStackReferences {
@@ -84,7 +86,7 @@ pub enum CrossStackReferences {
 ///
 /// Every field left out (`None`, empty) takes its default at compile, so the spec says only
 /// what was written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BlueprintSpec {
@@ -176,7 +178,7 @@ impl BlueprintSpec {
         let spec: BlueprintSpec = match source.format() {
             SourceFormat::Yaml => {
                 let de = serde_yaml::Deserializer::from_str(source.text());
-                serde_path_to_error::deserialize(de).map_err(|e| {
+                serde_path_to_error::deserialize(strict::Strict(de)).map_err(|e| {
                     // serde_yaml puts some errors of a value at the start of the file
                     // (index 0): the source map knows better.
                     let location = e.inner().location().filter(|l| l.index() > 0).map(|l| (l.line(), l.column()));
@@ -187,7 +189,7 @@ impl BlueprintSpec {
             }
             SourceFormat::Json => {
                 let mut de = serde_json::Deserializer::from_str(source.text());
-                serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                serde_path_to_error::deserialize(strict::Strict(&mut de)).map_err(|e| {
                     let (line, column) = (e.inner().line(), e.inner().column());
                     let position = (line > 0).then(|| source.position_of_line_byte(line, column));
                     // serde_json's column is where it stopped reading (before a value, after a

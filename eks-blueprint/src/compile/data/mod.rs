@@ -2,6 +2,7 @@
 //! that validation checks against.
 
 pub mod access_policies;
+pub mod iam_actions;
 pub mod instance_types;
 pub mod versions;
 pub mod zones;
