@@ -86,7 +86,8 @@ fn plan_json_is_for_scripts() {
             "deploy:pods-cluster",
             "manual:kubeconfig",
             "manual:eniconfigs",
-            "deploy:pods-compute"
+            "deploy:pods-compute",
+            "deploy:pods-addons"
         ]
     );
     assert_eq!(plan["deploy"][1]["capabilities"], serde_json::json!(["CAPABILITY_IAM"]));
