@@ -101,6 +101,7 @@ fn diff_shows_the_upgrade_as_ordered_steps() {
             "Upgrade Karpenter to a release that supports 1.35 (Karpenter 1.9 or later for Kubernetes 1.35, Karpenter compatibility matrix)",
             "Deploy stack shop-cluster",
             "Deploy stack shop-compute",
+            "Deploy stack shop-addons",
             "Karpenter drifts its nodes to 1.35",
             "Verify the cluster on 1.35",
         ]

@@ -77,11 +77,11 @@ fn one_minor_up_changes_the_cluster_node_group_and_add_on_versions_and_nothing_e
     assert_eq!(
         changes(&old, &new),
         vec![
+            // coredns 1.34 v1.13.2-eksbuild.11, 1.35 v1.14.3-eksbuild.3 (in the add-ons stack).
+            row("demo-addons", "AddonCoredns", "/AddonVersion", "v1.13.2-eksbuild.11", "v1.14.3-eksbuild.3"),
             // data/addon-versions.csv: kube-proxy 1.34 v1.34.6-eksbuild.13, 1.35 v1.35.3-eksbuild.13.
             row("demo-cluster", "AddonKubeProxy", "/AddonVersion", "v1.34.6-eksbuild.13", "v1.35.3-eksbuild.13"),
             row("demo-cluster", "Cluster", "/Version", "1.34", "1.35"),
-            // coredns 1.34 v1.13.2-eksbuild.11, 1.35 v1.14.3-eksbuild.3.
-            row("demo-compute", "AddonCoredns", "/AddonVersion", "v1.13.2-eksbuild.11", "v1.14.3-eksbuild.3"),
             row("demo-compute", "NodegroupApps", "/Version", "1.34", "1.35"),
             row("demo-compute", "NodegroupSystem", "/Version", "1.34", "1.35"),
         ]
@@ -278,6 +278,7 @@ fn the_upgrade_plan_orders_preflight_controllers_control_plane_add_ons_nodes() {
             "Upgrade Karpenter to a release that supports 1.35 (Karpenter 1.9 or later for Kubernetes 1.35, Karpenter compatibility matrix)",
             "Deploy stack demo-cluster",
             "Deploy stack demo-compute",
+            "Deploy stack demo-addons",
             "Replace the self-managed nodes (instance refresh)",
             "Karpenter drifts its nodes to 1.35",
             "Verify the cluster on 1.35",
