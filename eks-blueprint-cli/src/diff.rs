@@ -2,12 +2,13 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::diff::{diff as compare, Templates, TextOptions};
-use eks_blueprint::{Blueprint, Error, Format};
+use eks_blueprint::{load, Error, Format};
 
+use crate::output::Printer;
 use crate::Status;
 
 const EXAMPLES: &str = "\
@@ -50,6 +51,10 @@ pub struct DiffArgs {
     /// When to colour the text: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// When NEW is a blueprint file: the environment to synthesize. Default: the blueprint
+    /// as written.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
 }
 
 /// The report's format.
@@ -74,7 +79,7 @@ pub enum ColorChoice {
 
 /// Whether to colour: `--color`, else a terminal without `NO_COLOR` (<https://no-color.org>:
 /// set and not empty disables colour; a command-line flag overrides it).
-fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -86,7 +91,16 @@ fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) ->
 /// acknowledgement that names no replacement) on stderr.
 pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     let old = Templates::read_dir(&args.old)?;
-    let new = read_new(&args.new)?;
+    let new = if args.new.is_dir() {
+        Templates::read_dir(&args.new)?
+    } else {
+        // A blueprint file, synthesized in memory; its errors located in the file.
+        let (document, result) = load(&args.new, args.env.as_deref());
+        match result.and_then(|blueprint| blueprint.synth(Format::Json)) {
+            Ok(assembly) => Templates::from_assembly(args.new.display().to_string(), &assembly),
+            Err(e) => return Ok(Printer::human().error(&document, &e)),
+        }
+    };
     let mut report = compare(&old, &new);
     for unused in report.acknowledge(&args.allow_replace) {
         eprintln!("warning: --allow-replace {unused}: no such resource is replaced");
@@ -112,15 +126,6 @@ pub fn emit(bytes: &[u8]) -> Result<(), Error> {
         }
         _ => Ok(()),
     }
-}
-
-/// A directory is read as an output; anything else as a blueprint file, synthesized in memory.
-fn read_new(path: &Path) -> Result<Templates, Error> {
-    if path.is_dir() {
-        return Ok(Templates::read_dir(path)?);
-    }
-    let assembly = Blueprint::from_path(path)?.synth(Format::Json)?;
-    Ok(Templates::from_assembly(path.display().to_string(), &assembly))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod completions;
 mod diff;
+mod output;
 mod synth;
 
 use std::process::ExitCode;
@@ -57,8 +58,8 @@ impl From<Status> for ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Synth(args) => synth::synth(&args).map(|()| Status::Success),
-        Command::Validate(args) => synth::validate(&args).map(|()| Status::Success),
+        Command::Synth(args) => synth::synth(&args),
+        Command::Validate(args) => synth::validate(&args),
         Command::Diff(args) => diff::diff(&args),
         Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };

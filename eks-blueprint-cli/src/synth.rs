@@ -4,10 +4,37 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::WriteOptions;
-use eks_blueprint::{Blueprint, Error, Format};
+use eks_blueprint::{load, Error, Format};
+
+use crate::output::{OutputArgs, Printer};
+use crate::Status;
+
+const SYNTH_EXAMPLES: &str = "\
+Examples:
+  eks-blueprint synth blueprint.yaml
+      templates, manifest.json and manifests/ into out/
+  eks-blueprint synth blueprint.yaml --env prod -o out-prod
+      the environment prod: its overrides merged, stacks <name>-prod-*, its account and Region
+  eks-blueprint synth blueprint.yaml --message-format json 2>/dev/null
+      errors and findings as JSON lines on stdout (docs/cli.md#message-formats)
+
+Exit status: 0 done, 1 a file could not be read or written, 2 bad input (the blueprint,
+the arguments, or an output directory that is not an earlier output).";
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  eks-blueprint validate blueprint.yaml
+      the blueprint as written and every environment it declares
+  eks-blueprint validate blueprint.yaml --env prod
+      only the environment prod
+  eks-blueprint validate blueprint.yaml --quiet --message-format json
+      errors only, as JSON lines, for an editor or CI
+
+Exit status: 0 valid, 1 the file could not be read, 2 invalid.";
 
 /// Arguments of `synth`.
 #[derive(Debug, Args)]
+#[command(after_help = SYNTH_EXAMPLES)]
 pub struct SynthArgs {
     /// The blueprint file (YAML, or JSON with a .json extension).
     pub blueprint: PathBuf,
@@ -19,13 +46,26 @@ pub struct SynthArgs {
     /// The template format.
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     pub format: FormatArg,
+    /// The environment to synthesize (one of the blueprint's `environments`). Default: the
+    /// blueprint as written, without any environment's overrides.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    #[command(flatten)]
+    pub output_args: OutputArgs,
 }
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
+#[command(after_help = VALIDATE_EXAMPLES)]
 pub struct ValidateArgs {
     /// The blueprint file.
     pub blueprint: PathBuf,
+    /// The environment to validate. Default: the blueprint as written, then every
+    /// environment it declares.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    #[command(flatten)]
+    pub output_args: OutputArgs,
 }
 
 /// The template format.
@@ -47,33 +87,77 @@ impl From<FormatArg> for Format {
 }
 
 /// Reads, validates and synthesizes; writes the directory only when everything succeeded.
-pub fn synth(args: &SynthArgs) -> Result<(), Error> {
-    let blueprint = Blueprint::from_path(&args.blueprint)?;
-    print_findings(&blueprint);
-    let assembly = blueprint.synth(args.format.into())?;
-    assembly.write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))?;
-    println!("Synthesized {} to {}", blueprint.name(), args.output.display());
+pub fn synth(args: &SynthArgs) -> Result<Status, Error> {
+    let printer = Printer::new(&args.output_args);
+    let (document, result) = load(&args.blueprint, args.env.as_deref());
+    let blueprint = match result {
+        Ok(blueprint) => blueprint,
+        Err(e) => return Ok(printer.error(&document, &e)),
+    };
+    printer.findings(&document, &blueprint);
+    if args.env.is_none() && !blueprint.spec().environments.is_empty() {
+        let names: Vec<&str> = blueprint.spec().environments.keys().map(String::as_str).collect();
+        printer.note(&format!(
+            "the blueprint declares environments ({}); this is the blueprint as written: --env NAME selects one",
+            names.join(", ")
+        ));
+    }
+    let written = blueprint.synth(args.format.into()).and_then(|assembly| {
+        assembly
+            .write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))
+            .map(|()| assembly)
+            .map_err(Error::from)
+    });
+    let assembly = match written {
+        Ok(assembly) => assembly,
+        Err(e) => return Ok(printer.error(&document, &e)),
+    };
+    printer.result(&format!("Synthesized {} to {}", blueprint.name(), args.output.display()));
     for stack in assembly.stacks() {
         let resources = stack.template.get("Resources").and_then(|r| r.as_object()).map_or(0, |r| r.len());
         let deps: Vec<&str> = stack.dependencies.keys().map(String::as_str).collect();
         let after = if deps.is_empty() { String::new() } else { format!(", after {}", deps.join(", ")) };
-        println!("  {} ({resources} resources{after}): {}", stack.name, stack.template_file);
+        printer.result(&format!("  {} ({resources} resources{after}): {}", stack.name, stack.template_file));
     }
-    Ok(())
+    Ok(Status::Success)
 }
 
-/// Reads and validates.
-pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
-    let blueprint = Blueprint::from_path(&args.blueprint)?;
-    print_findings(&blueprint);
-    blueprint.synth(Format::Json)?;
-    println!("{}: valid", args.blueprint.display());
-    Ok(())
+/// Reads and validates: the environment selected, or the blueprint as written and then
+/// every environment it declares.
+pub fn validate(args: &ValidateArgs) -> Result<Status, Error> {
+    let printer = Printer::new(&args.output_args);
+    let (document, result) = load(&args.blueprint, args.env.as_deref());
+    let blueprint = match result.and_then(|b| b.synth(Format::Json).map(|_| b)) {
+        Ok(blueprint) => blueprint,
+        Err(e) => return Ok(printer.error(&document, &e)),
+    };
+    printer.findings(&document, &blueprint);
+    let environments: Vec<String> =
+        if args.env.is_some() { Vec::new() } else { blueprint.spec().environments.keys().cloned().collect() };
+    let mut status = Status::Success;
+    for name in &environments {
+        let (document, result) = load(&args.blueprint, Some(name));
+        match result.and_then(|b| b.synth(Format::Json).map(|_| b)) {
+            Ok(blueprint) => printer.findings(&document, &blueprint),
+            Err(e) => status = worse(status, printer.error(&document, &e)),
+        }
+    }
+    if status == Status::Success {
+        let what = match (&args.env, environments.is_empty()) {
+            (Some(env), _) => format!(" (environment {env})"),
+            (None, true) => String::new(),
+            (None, false) => format!(" (as written, and environments {})", environments.join(", ")),
+        };
+        printer.result(&format!("{}: valid{what}", args.blueprint.display()));
+    }
+    Ok(status)
 }
 
-/// Prints best-practice findings on stderr: `warning[RULE]: path: message`.
-fn print_findings(blueprint: &Blueprint) {
-    for finding in blueprint.findings() {
-        eprintln!("{finding}");
+/// The status that says more: a failure over bad input over success.
+fn worse(a: Status, b: Status) -> Status {
+    match (a, b) {
+        (Status::Failure, _) | (_, Status::Failure) => Status::Failure,
+        (Status::UserError, _) | (_, Status::UserError) => Status::UserError,
+        _ => a,
     }
 }

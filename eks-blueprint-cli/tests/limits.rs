@@ -24,10 +24,12 @@ fn a_stack_past_500_resources_exits_2_naming_the_field_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.starts_with(
-            "error: invalid blueprint:\ncompute.managedNodeGroups: stack `big-compute`: the number of resources is 502, \
+            "error[stack-quota]: compute.managedNodeGroups: stack `big-compute`: the number of resources is 502, \
              above CloudFormation's limit of 500; 500 come from compute.managedNodeGroups (250 entries)"
         ),
         "{stderr}"
     );
+    // Found at synthesis, and still located: the list that made the stack too large.
+    assert!(stderr.contains("\n --> big.yaml:8:3\n  |\n8 |   managedNodeGroups:\n"), "{stderr}");
     assert!(!tmp.path().join("out").exists());
 }

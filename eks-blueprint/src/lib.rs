@@ -38,6 +38,8 @@ pub mod blueprint;
 pub mod cfn;
 pub mod cidr;
 pub mod compile;
+pub mod diagnostic;
+pub mod document;
 pub mod error;
 mod render;
 pub mod resources;
@@ -48,6 +50,8 @@ pub mod text;
 pub mod yaml;
 
 pub use blueprint::{Blueprint, Finding};
+pub use diagnostic::{Diagnostic, RenderOptions, Severity};
+pub use document::{load, Document};
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use source::{Position, Source, SourceFormat, SourceMap};
 pub use spec::cluster::{
@@ -58,6 +62,7 @@ pub use spec::compute::{
     AmiType, AutoMode, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup, NodePool,
     SelfManagedNodeGroup, SpotAllocationStrategy, Subnets, Taint, TaintEffect, UpdateConfig,
 };
+pub use spec::environments::{Environment, Target};
 pub use spec::findings::Suppression;
 pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
 pub use spec::karpenter::{Karpenter, NodePool as KarpenterNodePool};

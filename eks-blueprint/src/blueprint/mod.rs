@@ -45,6 +45,8 @@ pub struct Blueprint {
     pub(crate) stacks: stacks::Stacks,
     /// Best-practice findings, without the suppressed rules.
     pub(crate) findings: Vec<Finding>,
+    /// The environment selected, with its account and Region.
+    pub(crate) target: Option<crate::spec::environments::Target>,
 }
 
 impl PartialEq for Blueprint {
@@ -64,6 +66,7 @@ impl PartialEq for Blueprint {
             addons,
             stacks,
             findings,
+            target,
         } = self;
         *name == other.name
             && *kubernetes_version == other.kubernetes_version
@@ -78,6 +81,7 @@ impl PartialEq for Blueprint {
             && *addons == other.addons
             && *stacks == other.stacks
             && *findings == other.findings
+            && *target == other.target
     }
 }
 
@@ -105,6 +109,12 @@ impl Blueprint {
     /// What deleting a stack does to the stateful resources.
     pub fn removal_policy(&self) -> RemovalPolicy {
         self.removal_policy
+    }
+
+    /// The environment the blueprint was selected for (`--env`), with its account and
+    /// Region; `None` for the blueprint as written.
+    pub fn environment(&self) -> Option<&crate::spec::environments::Target> {
+        self.target.as_ref()
     }
 
     /// Best-practice findings (warnings with rule ids), without the suppressed rules.

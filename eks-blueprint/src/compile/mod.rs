@@ -18,6 +18,7 @@ mod common;
 mod compute;
 mod cross;
 mod derived;
+pub(crate) mod environments;
 mod fargate;
 pub(crate) mod identity;
 mod karpenter;
@@ -121,6 +122,7 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         addons,
         stacks: Stacks::new(&spec.name, bp.stack_layout == StackLayout::Single),
         findings: findings.clone(),
+        target: spec.target.clone(),
         spec,
     };
     Ok((blueprint, findings))
@@ -209,5 +211,9 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cross::custom_networking(bp, errors);
     tags::check_counts(bp, errors);
     checks::validate_suppressions(&bp.spec.suppress, errors);
+    environments::validate(&bp.spec.environments, bp.name, errors);
+    if let Some(target) = &bp.spec.target {
+        environments::region_checks(target, bp, errors);
+    }
     address_plan
 }

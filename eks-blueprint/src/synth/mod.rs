@@ -184,6 +184,7 @@ pub struct App {
     stacks: IndexMap<String, Stack>,
     files: IndexMap<String, String>,
     references: References,
+    environment: Option<String>,
 }
 
 impl App {
@@ -195,6 +196,13 @@ impl App {
     /// How references across stacks are rendered. Default: [`References::Exports`].
     pub fn set_references(&mut self, references: References) {
         self.references = references;
+    }
+
+    /// The environment every stack deploys to, as the cloud assembly writes it:
+    /// `aws://<account>/<region>`. Default: `aws://unknown-account/unknown-region` (the
+    /// account and Region deploying decide).
+    pub fn set_environment(&mut self, environment: impl Into<String>) {
+        self.environment = Some(environment.into());
     }
 
     /// Adds a stack.
@@ -232,7 +240,7 @@ impl App {
         for stack in &resolved {
             check_quotas(stack)?;
         }
-        assembly::build(resolved, order, &self.files, format)
+        assembly::build(resolved, order, &self.files, format, self.environment.as_deref())
     }
 }
 

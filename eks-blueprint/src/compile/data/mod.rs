@@ -3,5 +3,6 @@
 
 pub mod access_policies;
 pub mod instance_types;
+pub mod regions;
 pub mod versions;
 pub mod zones;
