@@ -130,6 +130,19 @@ fn no_snapshot_is_unreferenced() {
     ] {
         expected.insert(format!("cli_diff__{case}.snap"));
     }
+    // eks-blueprint-cli/tests/messages.rs: one snapshot per case.
+    for case in [
+        "caret-json",
+        "caret-yaml",
+        "color-always",
+        "env-selection",
+        "help",
+        "json",
+        "override-unknown-key",
+        "unknown-env",
+    ] {
+        expected.insert(format!("cli_messages__{case}.snap"));
+    }
     let actual: std::collections::BTreeSet<String> = std::fs::read_dir(root.join("snapshots"))
         .expect("snapshots/")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
