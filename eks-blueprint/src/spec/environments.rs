@@ -225,14 +225,17 @@ fn select(spec: &BlueprintSpec, mut raw: Value, name: &str, source: Option<&Sour
 }
 
 /// Deep merge: mappings merge key by key, `null` removes the key, anything else replaces.
+/// A `null` for a key the base does not have stays, for typed parsing to judge.
 pub fn merge(base: &mut Value, overrides: &Value) {
     match (base, overrides) {
         (Value::Object(base), Value::Object(overrides)) => {
             for (key, value) in overrides {
                 match (base.get_mut(key), value) {
-                    (_, Value::Null) => {
+                    (Some(_), Value::Null) => {
                         base.shift_remove(key);
                     }
+                    // Nothing to remove: kept, so that typed parsing still refuses an
+                    // unknown key (and takes null for an unset field).
                     (Some(existing @ Value::Object(_)), Value::Object(_)) => merge(existing, value),
                     _ => {
                         base.insert(key.clone(), value.clone());
@@ -292,6 +295,9 @@ mod tests {
             base,
             json!({"name": "a", "network": {"natGateways": "single"}, "tags": {"a": "1", "b": "2"}, "compute": {"managedNodeGroups": [{"name": "z"}]}})
         );
+        // A null for an absent key stays: parsing refuses it if the key is unknown.
+        merge(&mut base, &json!({"network": {"cidrr": null}}));
+        assert_eq!(base["network"], json!({"natGateways": "single", "cidrr": null}));
     }
 
     #[test]
