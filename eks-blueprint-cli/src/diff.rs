@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::diff::{diff as compare, Templates, TextOptions};
+use eks_blueprint::synth::Placement;
 use eks_blueprint::{load, Error, Format};
 
 use crate::output::Printer;
@@ -94,9 +95,10 @@ pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     let new = if args.new.is_dir() {
         Templates::read_dir(&args.new)?
     } else {
-        // A blueprint file, synthesized in memory; its errors located in the file.
+        // A blueprint file, synthesized in memory the way `synth -o <old>` would (items of
+        // a split stack stay where `old` has them); its errors located in the file.
         let (document, result) = load(&args.new, args.env.as_deref());
-        match result.and_then(|blueprint| blueprint.synth(Format::Json)) {
+        match result.and_then(|blueprint| blueprint.synth_with(Format::Json, &Placement::from_templates(&old))) {
             Ok(assembly) => Templates::from_assembly(args.new.display().to_string(), &assembly),
             Err(e) => return Ok(Printer::human().error(&document, &e)),
         }

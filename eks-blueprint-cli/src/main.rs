@@ -4,6 +4,7 @@
 mod completions;
 mod diff;
 mod output;
+mod plan;
 mod synth;
 
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ enum Command {
     /// Show what deploying a new output (or blueprint) over an old output would change,
     /// replacements first.
     Diff(diff::DiffArgs),
+    /// Print the deploy and teardown plan of a blueprint file or an output directory: each
+    /// stack's command, and every manual step where it belongs.
+    Plan(plan::PlanArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth::synth(&args),
         Command::Validate(args) => synth::validate(&args),
         Command::Diff(args) => diff::diff(&args),
+        Command::Plan(args) => plan::plan(&args),
         Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };
     match result {

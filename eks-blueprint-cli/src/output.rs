@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
-use eks_blueprint::{Blueprint, Diagnostic, Document, Error, RenderOptions, Severity};
+use eks_blueprint::{Blueprint, Diagnostic, Document, Error, Level, RenderOptions};
 
 use crate::diff::{use_color, ColorChoice};
 use crate::Status;
@@ -57,7 +57,7 @@ impl Printer {
 
     /// Prints one diagnostic (a warning only without `--quiet`).
     pub fn diagnostic(&self, diagnostic: &Diagnostic) {
-        if self.quiet && diagnostic.severity == Severity::Warning {
+        if self.quiet && diagnostic.severity == Level::Warning {
             return;
         }
         match self.format {

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use eks_blueprint::synth::WriteOptions;
+use eks_blueprint::compile::capacity::Capacity;
+use eks_blueprint::synth::diff::Templates;
+use eks_blueprint::synth::{Placement, WriteOptions};
 use eks_blueprint::{load, Error, Format};
 
 use crate::output::{OutputArgs, Printer};
@@ -46,6 +48,12 @@ pub struct SynthArgs {
     /// The template format.
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     pub format: FormatArg,
+    /// A previous output (directory) whose stack placement to keep when a stack must be
+    /// split to stay within CloudFormation's quotas: every identity or node group stays in
+    /// the stack it was in (see docs/scale.md). Default: the output directory, when it
+    /// holds an earlier output.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
     /// The environment to synthesize (one of the blueprint's `environments`). Default: the
     /// blueprint as written, without any environment's overrides.
     #[arg(long, value_name = "NAME")]
@@ -64,6 +72,10 @@ pub struct ValidateArgs {
     /// environment it declares.
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
+    /// Also print the IP capacity plan: per node group the addresses a node and the group
+    /// can take at worst, per subnet what is left (docs/scale.md).
+    #[arg(long)]
+    pub capacity: bool,
     #[command(flatten)]
     pub output_args: OutputArgs,
 }
@@ -102,7 +114,15 @@ pub fn synth(args: &SynthArgs) -> Result<Status, Error> {
             names.join(", ")
         ));
     }
-    let written = blueprint.synth(args.format.into()).and_then(|assembly| {
+    let placement = match &args.previous {
+        Some(dir) => match Templates::read_dir(dir) {
+            Ok(templates) => Placement::from_templates(&templates),
+            Err(e) => return Ok(printer.error(&document, &e.into())),
+        },
+        // An earlier output in the output directory, when there is one that reads.
+        None => Templates::read_dir(&args.output).map(|t| Placement::from_templates(&t)).unwrap_or_default(),
+    };
+    let written = blueprint.synth_with(args.format.into(), &placement).and_then(|assembly| {
         assembly
             .write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))
             .map(|()| assembly)
@@ -149,6 +169,9 @@ pub fn validate(args: &ValidateArgs) -> Result<Status, Error> {
             (None, false) => format!(" (as written, and environments {})", environments.join(", ")),
         };
         printer.result(&format!("{}: valid{what}", args.blueprint.display()));
+        if args.capacity && !args.output_args.quiet {
+            print!("{}", capacity_table(&blueprint.capacity()));
+        }
     }
     Ok(status)
 }
@@ -160,4 +183,55 @@ fn worse(a: Status, b: Status) -> Status {
         (Status::UserError, _) | (_, Status::UserError) => Status::UserError,
         _ => a,
     }
+}
+
+/// The capacity plan as two plain-text tables.
+fn capacity_table(capacity: &Capacity) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if capacity.groups.is_empty() && capacity.subnets.is_empty() {
+        out.push_str("capacity: not planned (existing VPC, ipv6, or no node group of a known instance type)\n");
+        return out;
+    }
+    out.push_str("\nnode groups (worst case, VPC CNI WARM_ENI_TARGET=1, no prefix delegation):\n");
+    let _ = writeln!(
+        out,
+        "  {:<24} {:<14} {:>4} {:>8} {:>8} {:>10} {:>6} {:>6} {:>10}",
+        "group", "instance type", "ENIs", "IPv4/ENI", "max pods", "addr/node", "nodes", "surge", "per subnet"
+    );
+    for g in &capacity.groups {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:<14} {:>4} {:>8} {:>8} {:>10} {:>6} {:>6} {:>10}",
+            g.name,
+            g.instance_type,
+            g.enis,
+            g.ipv4_per_eni,
+            g.max_pods,
+            g.node_subnet_addresses_per_node + g.pod_subnet_addresses_per_node,
+            g.nodes,
+            g.surge,
+            g.nodes_per_subnet
+        );
+    }
+    out.push_str("\nsubnets:\n");
+    let _ = writeln!(
+        out,
+        "  {:<8} {:>4} {:<18} {:>8} {:>8} {:>10} {:>8}",
+        "tier", "zone", "cidr", "size", "kept", "node worst", "free"
+    );
+    for s in &capacity.subnets {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:>4} {:<18} {:>8} {:>8} {:>10} {:>8}",
+            s.tier,
+            s.zone,
+            s.cidr,
+            s.size,
+            s.reserved,
+            s.nodes_worst_case,
+            s.free_after()
+        );
+    }
+    out
 }

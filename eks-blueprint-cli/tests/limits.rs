@@ -22,9 +22,14 @@ fn a_stack_past_500_resources_exits_2_naming_the_field_and_writes_nothing() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
+    // 250 managed node groups also pass the EKS quota of 30 per cluster: a warning first.
     assert!(
-        stderr.starts_with(
-            "error[stack-quota]: compute.managedNodeGroups: stack `big-compute`: the number of resources is 502, \
+        stderr.starts_with("warning[EKSB-QUOTA-001]: compute.managedNodeGroups: 250 managed node groups"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "\nerror[stack-quota]: compute.managedNodeGroups: stack `big-compute`: the number of resources is 502, \
              above CloudFormation's limit of 500; 500 come from compute.managedNodeGroups (250 entries)"
         ),
         "{stderr}"

@@ -150,6 +150,7 @@ fn an_earlier_output_is_replaced_with_nothing_left_over() {
         names(&out),
         [
             ".eks-blueprint.json",
+            "DEPLOY.md",
             "karpenter-demo-cluster.template.yaml",
             "karpenter-demo-compute.template.yaml",
             "karpenter-demo-network.template.yaml",
@@ -172,6 +173,7 @@ fn an_earlier_output_is_replaced_with_nothing_left_over() {
             "manifests/karpenter-nodeclass.yaml",
             "manifests/karpenter-nodepools.yaml",
             "manifests/karpenter.sh",
+            "DEPLOY.md",
         ]
     );
 }

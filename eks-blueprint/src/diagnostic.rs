@@ -23,19 +23,19 @@ use crate::source::Position;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
+pub enum Level {
     /// The input is refused: nothing is synthesized.
     Error,
     /// A best-practice finding: synthesis goes on.
     Warning,
 }
 
-impl Severity {
+impl Level {
     /// `error` or `warning`, as printed and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Level::Error => "error",
+            Level::Warning => "warning",
         }
     }
 }
@@ -44,7 +44,7 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
-    pub severity: Severity,
+    pub severity: Level,
     /// A stable code: a validation code (`invalid-cidr`, [`crate::compile::codes`]), a file
     /// code (`syntax`, `unknown-field`, see [`crate::Error::Parse`]), a finding's rule id
     /// (`EKSB-COMPUTE-001`), or for failures that are not the input's: `io`, `output`,
@@ -77,12 +77,7 @@ const BLUE: &str = "\x1b[1;34m";
 
 impl Diagnostic {
     /// A diagnostic that is not in a file.
-    pub fn new(
-        severity: Severity,
-        code: impl Into<String>,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(severity: Level, code: impl Into<String>, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             code: code.into(),
@@ -128,8 +123,8 @@ impl Diagnostic {
             }
         };
         let level = match self.severity {
-            Severity::Error => RED,
-            Severity::Warning => YELLOW,
+            Level::Error => RED,
+            Level::Warning => YELLOW,
         };
         let mut out = paint(level, &format!("{}[{}]", self.severity.as_str(), self.code));
         let headline = if self.path.is_empty() {
@@ -212,7 +207,7 @@ mod tests {
             file: Some("b.yaml".into()),
             position: Some(Position::new(12, column)),
             line_text: Some(line.into()),
-            ..Diagnostic::new(Severity::Error, "invalid-cidr", "network.cidr", "`x` is not a CIDR block")
+            ..Diagnostic::new(Level::Error, "invalid-cidr", "network.cidr", "`x` is not a CIDR block")
         }
     }
 
@@ -255,7 +250,7 @@ mod tests {
             d.render(RenderOptions::default()),
             "error[invalid-cidr]: network.cidr: `x` is not a CIDR block\n--> b.yaml\n"
         );
-        let d = Diagnostic::new(Severity::Warning, "EKSB-X-001", "", "m");
+        let d = Diagnostic::new(Level::Warning, "EKSB-X-001", "", "m");
         assert_eq!(d.render(RenderOptions::default()), "warning[EKSB-X-001]: m\n");
         assert_eq!(d.render(RenderOptions { color: true }), "\x1b[1;33mwarning[EKSB-X-001]\x1b[0m\x1b[1m: m\x1b[0m\n");
     }
@@ -268,7 +263,7 @@ mod tests {
                    "message": "`x` is not a CIDR block", "file": "b.yaml", "line": 12, "column": 3})
         );
         assert_eq!(
-            Diagnostic::new(Severity::Error, "io", "", "m").to_json(),
+            Diagnostic::new(Level::Error, "io", "", "m").to_json(),
             json!({"severity": "error", "code": "io", "path": "", "message": "m", "file": null, "line": null, "column": null})
         );
     }

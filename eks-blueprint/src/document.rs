@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::blueprint::{Blueprint, Finding};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Level};
 use crate::error::Error;
 use crate::source::{Position, Source, SourceFormat, MAX_FILE_BYTES};
 use crate::spec::BlueprintSpec;
@@ -129,7 +129,7 @@ impl Document {
     pub fn diagnostics(&self, error: &Error) -> Vec<Diagnostic> {
         match error {
             Error::Parse { file, code, position, path, message } => {
-                let d = Diagnostic::new(Severity::Error, *code, path.clone(), message.clone());
+                let d = Diagnostic::new(Level::Error, *code, path.clone(), message.clone());
                 if *file == self.name {
                     vec![self.located(d, *position)]
                 } else {
@@ -139,17 +139,17 @@ impl Document {
             Error::Invalid(errors) => errors
                 .iter()
                 .map(|e| {
-                    let d = Diagnostic::new(Severity::Error, e.code, e.path.clone(), e.message.clone());
+                    let d = Diagnostic::new(Level::Error, e.code, e.path.clone(), e.message.clone());
                     self.located(d, e.position.or_else(|| self.locate(&e.path)))
                 })
                 .collect(),
-            other => vec![Diagnostic::new(Severity::Error, failure_code(other), "", other.to_string())],
+            other => vec![Diagnostic::new(Level::Error, failure_code(other), "", other.to_string())],
         }
     }
 
     /// The diagnostic of a finding, located in the file.
     pub fn finding(&self, finding: &Finding) -> Diagnostic {
-        let d = Diagnostic::new(Severity::Warning, finding.rule_id, finding.path.clone(), finding.message.clone());
+        let d = Diagnostic::new(Level::Warning, finding.rule_id, finding.path.clone(), finding.message.clone());
         self.located(d, self.locate(&finding.path))
     }
 }

@@ -140,9 +140,15 @@ impl ValidationErrors {
         self.0.is_empty()
     }
 
-    /// The problems.
-    pub fn iter(&self) -> impl Iterator<Item = &ValidationError> {
+    /// The problems, in the order found (also `for e in &errors`, and `errors.into_iter()`
+    /// for owned ones).
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
         self.0.iter()
+    }
+
+    /// How many problems were found.
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// `Ok(())` when empty, otherwise the errors.
@@ -154,6 +160,8 @@ impl ValidationErrors {
         }
     }
 }
+
+impl std::error::Error for ValidationError {}
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -167,8 +175,58 @@ impl fmt::Display for ValidationErrors {
     }
 }
 
+impl std::error::Error for ValidationErrors {}
+
+impl IntoIterator for ValidationErrors {
+    type Item = ValidationError;
+    type IntoIter = std::vec::IntoIter<ValidationError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// Any error of the library.
+///
+/// [`Error::is_user_error`] tells the input's fault (exit code 2 in the CLI) from the rest.
+/// Invalid input lists every problem found:
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Error};
+///
+/// let err = Blueprint::from_yaml("name: demo\nnetwork:\n  cidr: 10.0.0.0/33\n").unwrap_err();
+/// assert!(err.is_user_error());
+/// let Error::Invalid(errors) = err else { panic!("expected validation errors") };
+/// // Every problem, not only the first: a bad CIDR, and no one given access to the cluster.
+/// let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
+/// assert!(found.contains(&("network.cidr", "invalid-cidr")), "{found:?}");
+/// assert!(found.contains(&("cluster.access", "no-access")), "{found:?}");
+/// for e in &errors {
+///     println!("{e}"); // network.cidr: ...
+/// }
+/// ```
+///
+/// An I/O error converts with `?` ([`Error::Io`] with no context), so a function returning
+/// `Result<_, eks_blueprint::Error>` can read files itself:
+///
+/// ```
+/// fn load(path: &std::path::Path) -> Result<eks_blueprint::Blueprint, eks_blueprint::Error> {
+///     let text = std::fs::read_to_string(path)?;
+///     eks_blueprint::Blueprint::from_yaml(&text)
+/// }
+/// assert!(load(std::path::Path::new("/nonexistent/blueprint.yaml")).is_err());
+/// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The blueprint file could not be read as a blueprint: too large, not UTF-8, a syntax
     /// error, several documents, an unknown field, a wrong type.
@@ -201,14 +259,22 @@ pub enum Error {
     /// An output given to `diff` is not one, or could not be read.
     #[error(transparent)]
     Diff(#[from] crate::synth::diff::DiffError),
-    /// Reading or writing files failed.
-    #[error("{context}: {source}")]
+    /// Reading or writing files failed. `context` says what was being done; it is empty for
+    /// an error converted from [`std::io::Error`] by `?`, and the message is then the cause
+    /// alone.
+    #[error("{}{source}", if context.is_empty() { String::new() } else { format!("{context}: ") })]
     Io {
         /// What was being done.
         context: String,
         /// The cause.
         source: std::io::Error,
     },
+}
+
+impl From<std::io::Error> for Error {
+    fn from(source: std::io::Error) -> Self {
+        Error::Io { context: String::new(), source }
+    }
 }
 
 fn display_parse(file: &str, position: Option<Position>, path: &str, message: &str) -> String {

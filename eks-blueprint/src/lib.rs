@@ -4,7 +4,7 @@
 //! CloudFormation templates split into stacks by lifecycle, with cross-stack references
 //! resolved automatically.
 //!
-//! ```no_run
+//! ```
 //! use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Format, ManagedNodeGroup, Network};
 //!
 //! # fn main() -> Result<(), eks_blueprint::Error> {
@@ -20,10 +20,26 @@
 //!     .managed_node_group(ManagedNodeGroup::builder("general").instance_types(["m7i.large"]).min_size(2).max_size(6))
 //!     .build()?;
 //! let assembly = blueprint.synth(Format::Json)?;
-//! assembly.write_to("out")?; // replaces only an earlier output of eks-blueprint
+//! # let tmp = tempfile::tempdir()?;
+//! # let out = tmp.path().join("out");
+//! assembly.write_to(&out)?; // replaces only an earlier output of eks-blueprint
+//! assert!(out.join("manifest.json").is_file());
+//! assert!(out.join("demo-network.template.json").is_file());
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Where things are
+//!
+//! Everything a blueprint is written with is exported from the crate root: [`Blueprint`]
+//! and its builder, each section's types and builders (network, cluster, node groups,
+//! Fargate, Auto Mode, identities, Karpenter with its enums, suppressions), the errors, and
+//! the synthesized output ([`Assembly`], [`SynthesizedStack`]). Less common types of a
+//! section are under [`spec`]`::<section>` (e.g. [`spec::network::SubnetTier`]); the typed
+//! CloudFormation resources are under [`resources`]`::<service>`, named as in the
+//! CloudFormation resource specification (so `resources::eks::Taint` is the wire form of
+//! [`Taint`]). No two public types outside [`resources`] share a name
+//! (`tests/architecture.rs` checks it). Builder conventions are in [`spec`].
 //!
 //! Layers, data flowing one way: [`spec`] (what the user writes: the blueprint file's types
 //! and the builders) -> [`compile`] (defaults applied once, validation collecting every error,
@@ -50,23 +66,26 @@ pub mod text;
 pub mod yaml;
 
 pub use blueprint::{Blueprint, Finding};
-pub use diagnostic::{Diagnostic, RenderOptions, Severity};
+pub use diagnostic::{Diagnostic, Level, RenderOptions};
 pub use document::{load, Document};
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use source::{Position, Source, SourceFormat, SourceMap};
 pub use spec::cluster::{
-    AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, EndpointAccess, KubernetesVersion, LogType,
-    RemovalPolicy,
+    AccessEntrySpec, AccessPolicy, AuthenticationMode, ClusterSpec, ClusterSpecBuilder, EndpointAccess, GuardDuty,
+    IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy,
 };
 pub use spec::compute::{
-    AmiType, AutoMode, CapacityType, FargateProfile, FargateSelector, Kubelet, ManagedNodeGroup, NodePool,
-    SelfManagedNodeGroup, SpotAllocationStrategy, Subnets, Taint, TaintEffect, UpdateConfig,
+    AmiType, AutoMode, AutoModeNodePool, CapacityType, FargateProfile, FargateProfileBuilder, FargateSelector, Kubelet,
+    ManagedNodeGroup, ManagedNodeGroupBuilder, SelfManagedNodeGroup, SelfManagedNodeGroupBuilder,
+    SpotAllocationStrategy, SubnetType, Taint, TaintEffect, UpdateConfig,
 };
-pub use spec::environments::{Environment, Target};
+pub use spec::environments::{Environment, SelectedEnvironment};
 pub use spec::findings::Suppression;
-pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity};
-pub use spec::karpenter::{Karpenter, NodePool as KarpenterNodePool};
-pub use spec::network::{ExistingVpc, FlowLogs, TrafficType, VpcEndpointService};
-pub use spec::network::{NatGateways, Network};
+pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity, WorkloadIdentityBuilder};
+pub use spec::karpenter::{
+    Architecture, Budget, ConsolidationPolicy, DisruptionReason, Karpenter, KarpenterBuilder, KarpenterCapacityType,
+    KarpenterNodePool, KarpenterNodePoolBuilder,
+};
+pub use spec::network::{ExistingVpc, FlowLogs, NatGateways, Network, NetworkBuilder, TrafficType, VpcEndpointService};
 pub use spec::{BlueprintBuilder, BlueprintSpec, CrossStackReferences, StackLayout};
-pub use synth::{App, Assembly, Format};
+pub use synth::{App, Assembly, Format, SynthesizedStack};

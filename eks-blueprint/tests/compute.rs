@@ -5,28 +5,22 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use eks_blueprint::compile::data::instance_types::arch_of;
 use eks_blueprint::spec::compute::Arch;
 use eks_blueprint::{
-    AccessEntrySpec, AccessPolicy, AmiType, AutoMode, Blueprint, CapacityType, ClusterSpec, Error, FargateProfile,
-    FargateSelector, Format, ManagedNodeGroup, NodePool, SelfManagedNodeGroup, Taint, TaintEffect,
+    AccessEntrySpec, AccessPolicy, AmiType, AutoMode, AutoModeNodePool, Blueprint, CapacityType, ClusterSpec,
+    FargateProfile, FargateSelector, Format, ManagedNodeGroup, SelfManagedNodeGroup, Taint, TaintEffect,
 };
 use serde_json::{json, Value};
+use support::errors;
 
 /// A valid blueprint head, with `compute` (YAML, indented two spaces) appended.
 fn yaml(compute: &str) -> String {
     format!(
         "name: demo\ncluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{{policy: ClusterAdmin}}]\n{compute}"
     )
-}
-
-/// The validation messages of an invalid blueprint, as `path: message`.
-fn errors(text: &str) -> Vec<String> {
-    match Blueprint::from_yaml(text) {
-        Err(Error::Invalid(errors)) => errors.iter().map(ToString::to_string).collect(),
-        Err(other) => panic!("expected validation errors, got {other}"),
-        Ok(_) => panic!("expected validation errors, the blueprint is valid"),
-    }
 }
 
 fn template(bp: &Blueprint, stack: &str) -> Value {
@@ -223,7 +217,7 @@ fn suppressions_need_a_known_rule_and_a_reason() {
     assert_eq!(
         e,
         [
-            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-COMPUTE-005, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002, EKSB-KARPENTER-001)",
+            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-COMPUTE-005, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002, EKSB-KARPENTER-001, EKSB-CAPACITY-001, EKSB-QUOTA-001, EKSB-QUOTA-002)",
             "suppress[1].reason: say why the rule is suppressed",
         ]
     );
@@ -508,7 +502,7 @@ fn auto_mode_enables_compute_storage_and_load_balancing_together() {
 fn auto_mode_with_managed_node_groups_keeps_the_core_add_ons() {
     let bp = Blueprint::builder("demo")
         .cluster(admin())
-        .auto_mode(AutoMode::enabled().node_pools([NodePool::System]))
+        .auto_mode(AutoMode::enabled().node_pools([AutoModeNodePool::System]))
         .managed_node_group(ManagedNodeGroup::builder("legacy"))
         .build()
         .unwrap();

@@ -3,9 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use eks_blueprint::spec::cluster::{GuardDuty, IpFamily, UpgradePolicy};
 use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Error, Format};
 use serde_json::{json, Value};
+use support::errors;
 
 /// An admin entry, so that the blueprint is reachable; `extra` is more `cluster:` keys.
 fn with_admin(extra: &str) -> String {
@@ -29,14 +32,6 @@ fn account_stack(yaml: &str) -> Value {
     let bp = Blueprint::from_yaml(yaml).unwrap_or_else(|e| panic!("{e}"));
     let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
     assembly.stack(&format!("{}-account", bp.name())).unwrap().template.clone()
-}
-
-fn errors(yaml: &str) -> Vec<String> {
-    match Blueprint::from_yaml(yaml) {
-        Err(Error::Invalid(errors)) => errors.iter().map(ToString::to_string).collect(),
-        Err(other) => panic!("expected validation errors, got {other}"),
-        Ok(_) => panic!("expected validation errors, the blueprint was accepted"),
-    }
 }
 
 fn cluster_props(template: &Value) -> &Value {

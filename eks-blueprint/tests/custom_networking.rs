@@ -5,12 +5,14 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
 use eks_blueprint::{Assembly, Blueprint, Format};
-use serde::Deserialize;
 use serde_json::{json, Value};
+use support::{file, yaml_documents};
 
 /// The cluster: an admin, and a public endpoint for the operator's network, from where
 /// kubectl applies the ENIConfigs between the stacks.
@@ -30,18 +32,6 @@ fn synth(bp: &Blueprint) -> Assembly {
 
 fn template<'a>(assembly: &'a Assembly, stack: &str) -> &'a Value {
     &assembly.stack(stack).unwrap_or_else(|| panic!("no stack {stack}")).template
-}
-
-fn file<'a>(assembly: &'a Assembly, path: &str) -> &'a str {
-    assembly.files().get(path).unwrap_or_else(|| panic!("no file {path}"))
-}
-
-/// The documents of a multi-document YAML text, as JSON values.
-fn yaml_documents(text: &str) -> Vec<Value> {
-    serde_yaml::Deserializer::from_str(text)
-        .map(|doc| serde_json::to_value(serde_yaml::Value::deserialize(doc).unwrap()).unwrap())
-        .filter(|v| !v.is_null())
-        .collect()
 }
 
 fn eniconfig(zone: &str, subnet: &str, group: &str) -> Value {

@@ -4,28 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 
 use eks_blueprint::{Blueprint, Format};
+use support::{example_files, examples_dir};
 
 #[path = "../../examples/reference.rs"]
 mod reference_example;
-
-fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
-}
-
-/// The blueprint files of `examples/`, sorted.
-fn example_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(examples_dir())
-        .expect("examples/ exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no example blueprints found");
-    files
-}
 
 fn stem(path: &Path) -> String {
     path.file_stem().and_then(|s| s.to_str()).expect("utf-8 file name").to_owned()

@@ -2,8 +2,11 @@
 //! policy, and every combination refused with its exact message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::{Blueprint, Error, Format};
+mod support;
+
+use eks_blueprint::{Blueprint, Format};
 use serde_json::{json, Value};
+use support::errors;
 
 const ACCESS: &str = "  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\n";
 
@@ -17,14 +20,6 @@ fn stacks(yaml: &str) -> indexmap::IndexMap<String, Value> {
     let bp = Blueprint::from_yaml(yaml).unwrap_or_else(|e| panic!("{e}"));
     let assembly = bp.synth(Format::Json).unwrap_or_else(|e| panic!("{e}"));
     assembly.stacks().iter().map(|s| (s.name.clone(), s.template["Resources"].clone())).collect()
-}
-
-fn errors(yaml: &str) -> Vec<String> {
-    match Blueprint::from_yaml(yaml) {
-        Err(Error::Invalid(errors)) => errors.iter().map(ToString::to_string).collect(),
-        Err(other) => panic!("expected validation errors, got {other}"),
-        Ok(_) => panic!("expected validation errors, the blueprint was accepted"),
-    }
 }
 
 const MNG: &str = "compute:\n  managedNodeGroups:\n    - name: general\n";
@@ -132,7 +127,7 @@ fn ipv6_needs_an_ipv6_network() {
 }
 
 #[test]
-fn ipv6_refuses_pod_cidr_self_managed_groups_and_karpenter() {
+fn ipv6_refuses_pod_cidr_and_self_managed_groups() {
     assert_eq!(
         errors(&yaml("  ipv6: true\n  podCidr: 100.64.0.0/16\n", "", MNG)),
         ["network.podCidr: VPC CNI custom networking (pod subnets) is IPv4 only, and an ipv6 cluster gives pods IPv6 addresses from the node subnets; remove podCidr or network.ipv6"]

@@ -7,29 +7,16 @@
 // Test helpers (not #[test] functions) may panic on unexpected results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
-use eks_blueprint::{Assembly, Blueprint, Format};
-use serde::Deserialize;
+use eks_blueprint::Assembly;
 use serde_json::{json, Value};
+use support::{file, synth, yaml_documents};
 
 const BASE: &str = "name: demo\ncluster:\n  access:\n    entries:\n      - principalArn: arn:aws:iam::123456789012:role/Admin\n        policies: [{policy: ClusterAdmin}]\ncompute:\n  managedNodeGroups: [{name: system}]\n";
-
-fn synth(yaml: &str) -> Assembly {
-    Blueprint::from_yaml(yaml).unwrap().synth(Format::Json).unwrap()
-}
-
-fn file<'a>(assembly: &'a Assembly, path: &str) -> &'a str {
-    assembly.files().get(path).unwrap_or_else(|| panic!("no file {path}"))
-}
-
-fn yaml_documents(text: &str) -> Vec<Value> {
-    serde_yaml::Deserializer::from_str(text)
-        .map(|doc| serde_json::to_value(serde_yaml::Value::deserialize(doc).unwrap()).unwrap())
-        .filter(|v| !v.is_null())
-        .collect()
-}
 
 /// The service names of the network stack's VPC endpoints, in template order.
 fn endpoint_services(assembly: &Assembly) -> Vec<String> {

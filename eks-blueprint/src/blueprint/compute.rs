@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 
 use super::karpenter::Karpenter;
 use crate::spec::compute::{
-    AmiType, CapacityType, FargateSelector, Kubelet, NodePool, SpotAllocationStrategy, Subnets, Taint,
+    AmiType, AutoModeNodePool, CapacityType, FargateSelector, Kubelet, SpotAllocationStrategy, SubnetType, Taint,
 };
 
 /// Everything that runs pods.
@@ -52,7 +52,7 @@ pub(crate) struct NodeGroup {
     /// Kubernetes taints.
     pub(crate) taints: Vec<Taint>,
     /// Private or public subnets.
-    pub(crate) subnets: Subnets,
+    pub(crate) subnets: SubnetType,
     /// The group's own tags.
     pub(crate) tags: IndexMap<String, String>,
     /// One-minute CloudWatch metrics.
@@ -120,5 +120,5 @@ pub(crate) struct FargateProfile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AutoMode {
     /// The built-in node pools.
-    pub(crate) node_pools: Vec<NodePool>,
+    pub(crate) node_pools: Vec<AutoModeNodePool>,
 }

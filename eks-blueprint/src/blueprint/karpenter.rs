@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 
 use crate::spec::compute::Taint;
-use crate::spec::karpenter::{Architecture, Budget, CapacityType, ConsolidationPolicy};
+use crate::spec::karpenter::{Architecture, Budget, ConsolidationPolicy, KarpenterCapacityType};
 
 /// Karpenter for the cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub(crate) struct NodePool {
     /// The name.
     pub(crate) name: String,
     /// Capacity types.
-    pub(crate) capacity_types: Vec<CapacityType>,
+    pub(crate) capacity_types: Vec<KarpenterCapacityType>,
     /// Instance categories; empty allows all.
     pub(crate) instance_categories: Vec<String>,
     /// Only generations greater than this; `None` allows all.

@@ -2,7 +2,7 @@
 //! only thing synthesis renders. Its fields are private: it cannot be deserialized, built
 //! field by field, or changed after compile, so it cannot become invalid.
 
-pub mod addons;
+pub(crate) mod addons;
 pub mod cluster;
 pub mod compute;
 pub mod identity;
@@ -25,6 +25,68 @@ use network::AddressPlan;
 ///
 /// Two blueprints are equal when they describe the same platform, whatever their specs
 /// spelled out: a value left to its default equals the same value written.
+///
+/// # Only a validated blueprint exists
+///
+/// (The error codes of these compile-fail examples are the ones rustc gives, checked by hand:
+/// stable rustdoc does not compare them, so each refusal is paired with the code that does
+/// compile.)
+///
+/// A `Blueprint` cannot be deserialized (`serde_yaml::from_str::<Blueprint>` does not
+/// compile; read a [`BlueprintSpec`] or use [`Blueprint::from_yaml`], which validates):
+///
+/// ```compile_fail,E0277
+/// let bp: eks_blueprint::Blueprint = serde_yaml::from_str("name: demo\n").unwrap();
+/// ```
+///
+/// while the same line with the spec compiles (and is the input side, not yet validated):
+///
+/// ```
+/// let yaml = "name: demo\ncluster:\n  access:\n    bootstrapClusterCreatorAdminPermissions: true\n";
+/// let spec: eks_blueprint::BlueprintSpec = serde_yaml::from_str(yaml).unwrap();
+/// assert_eq!(spec.compile().unwrap().name(), "demo");
+/// ```
+///
+/// It cannot be built field by field (its fields are private: "cannot construct
+/// `Blueprint` with struct literal syntax due to private fields"); [`Blueprint::builder`]
+/// and [`BlueprintSpec::compile`] are the ways in:
+///
+/// ```compile_fail
+/// let bp = eks_blueprint::Blueprint { name: "demo".to_owned() };
+/// ```
+///
+/// and cannot be changed after compile: a node group's sizes read through the spec it was
+/// compiled from are behind a shared reference, so `min_size > max_size` cannot be written
+/// into it:
+///
+/// ```compile_fail,E0596
+/// use eks_blueprint::{Blueprint, ManagedNodeGroup};
+///
+/// let bp = Blueprint::builder("demo")
+///     .managed_node_group(ManagedNodeGroup::builder("general").min_size(2).max_size(6))
+///     .build()
+///     .unwrap();
+/// bp.spec().compute.managed_node_groups[0].min_size = Some(5);
+/// ```
+///
+/// To change a blueprint, change a copy of its spec and compile it again, which validates:
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Error, ManagedNodeGroup};
+///
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin);
+/// let bp = Blueprint::builder("demo")
+///     .cluster(ClusterSpec::builder().access_entry(admin))
+///     .managed_node_group(ManagedNodeGroup::builder("general").min_size(2).max_size(6))
+///     .build()?;
+/// let mut spec = bp.spec().clone();
+/// spec.compute.managed_node_groups[0].min_size = Some(5);
+/// spec.compute.managed_node_groups[0].max_size = Some(2);
+/// let Err(Error::Invalid(errors)) = spec.compile() else { panic!("min > max was accepted") };
+/// assert_eq!(errors.iter().next().map(|e| e.code), Some("size-order"));
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Blueprint {
     /// The spec it was compiled from.
@@ -46,7 +108,7 @@ pub struct Blueprint {
     /// Best-practice findings, without the suppressed rules.
     pub(crate) findings: Vec<Finding>,
     /// The environment selected, with its account and Region.
-    pub(crate) target: Option<crate::spec::environments::Target>,
+    pub(crate) target: Option<crate::spec::environments::SelectedEnvironment>,
 }
 
 impl PartialEq for Blueprint {
@@ -113,7 +175,7 @@ impl Blueprint {
 
     /// The environment the blueprint was selected for (`--env`), with its account and
     /// Region; `None` for the blueprint as written.
-    pub fn environment(&self) -> Option<&crate::spec::environments::Target> {
+    pub fn environment(&self) -> Option<&crate::spec::environments::SelectedEnvironment> {
         self.target.as_ref()
     }
 
@@ -122,7 +184,15 @@ impl Blueprint {
         &self.findings
     }
 
-    /// The address plan of the VPC the blueprint creates; `None` with an existing VPC.
+    /// The IP capacity plan: per node group, the addresses a node and the whole group can
+    /// take at worst; per subnet of the VPC the blueprint creates, its size, what else
+    /// takes addresses there and what node groups can (docs/scale.md, "IP capacity"). Empty
+    /// for an existing VPC and for ipv6 clusters.
+    pub fn capacity(&self) -> crate::compile::capacity::Capacity {
+        crate::compile::capacity::plan(self)
+    }
+
+    /// The address plan of the VPC the blueprint creates (`None` for an existing VPC).
     pub fn address_plan(&self) -> Option<&AddressPlan> {
         self.network.new_vpc().map(|vpc| &vpc.plan)
     }

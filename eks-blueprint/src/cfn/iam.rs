@@ -345,6 +345,24 @@ mod tests {
     #[test]
     fn a_plain_document_is_unchanged_by_the_sub_form() {
         let doc = PolicyDocument::trust_services(&["pods.eks.amazonaws.com"], &["sts:AssumeRole"]);
-        assert_eq!(doc.to_json()["Statement"][0]["Principal"], json!({"Service": "pods.eks.amazonaws.com"}));
+        let plain = json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "pods.eks.amazonaws.com"},
+                "Action": "sts:AssumeRole"
+            }]
+        });
+        // Not substituted: the document renders as a JSON object, no Fn::Sub.
+        assert_eq!(doc.to_json(), plain);
+        // The Sub form of a document with no expressions is the same document as text, with
+        // no variables: nothing in it is rewritten.
+        let Expr::Sub(text, vars) = doc.to_sub(&IndexMap::new()) else { panic!("to_sub gave no Fn::Sub") };
+        assert!(vars.is_empty(), "{vars:?}");
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), plain);
+        // Substituted with no variables, it is that Fn::Sub string, and the plain document it
+        // came from still renders as an object.
+        assert_eq!(doc.clone().substituted(Vec::<(String, Expr)>::new()).to_json(), json!({"Fn::Sub": text}));
+        assert_eq!(doc.to_json(), plain);
     }
 }

@@ -11,7 +11,7 @@ pub(crate) use expr::QUALIFIER;
 pub use expr::{Expr, Pseudo, Target};
 pub use stack::{Handle, ResourceOptions, ResourceType, Stack};
 pub use template::{
-    Export, Output, Parameter, RemovalPolicy, Resource, Template, UpdateReplacePolicy, TEMPLATE_FORMAT_VERSION,
+    DeletionPolicy, Export, Output, Parameter, Resource, Template, UpdateReplacePolicy, TEMPLATE_FORMAT_VERSION,
 };
 
 /// An error building a template. These are programming errors of the model layer, not

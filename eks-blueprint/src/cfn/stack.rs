@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{logical_id, CfnError, Expr, Output, RemovalPolicy, Resource, Target, Template, UpdateReplacePolicy};
+use super::{logical_id, CfnError, DeletionPolicy, Expr, Output, Resource, Target, Template, UpdateReplacePolicy};
 
 /// A typed CloudFormation resource: a struct of properties spelled as in the official
 /// resource schema, with its type string.
@@ -63,7 +63,7 @@ impl<R> Handle<R> {
 #[derive(Debug, Clone, Default)]
 pub struct ResourceOptions {
     depends_on: Vec<Target>,
-    deletion_policy: Option<RemovalPolicy>,
+    deletion_policy: Option<DeletionPolicy>,
     update_replace_policy: Option<UpdateReplacePolicy>,
     condition: Option<String>,
     metadata: Option<Value>,
@@ -84,7 +84,7 @@ impl ResourceOptions {
     /// `DeletionPolicy` and `UpdateReplacePolicy` `Retain`: the resource survives its
     /// removal from the stack and a replacement, for stateful resources.
     pub fn retain(mut self) -> Self {
-        self.deletion_policy = Some(RemovalPolicy::Retain);
+        self.deletion_policy = Some(DeletionPolicy::Retain);
         self.update_replace_policy = Some(UpdateReplacePolicy::Retain);
         self
     }
@@ -95,7 +95,7 @@ impl ResourceOptions {
     /// fail on what the failed attempt left behind. What the AWS CDK calls
     /// `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`.
     pub fn retain_except_on_create(mut self) -> Self {
-        self.deletion_policy = Some(RemovalPolicy::RetainExceptOnCreate);
+        self.deletion_policy = Some(DeletionPolicy::RetainExceptOnCreate);
         self.update_replace_policy = Some(UpdateReplacePolicy::Retain);
         self
     }
@@ -104,13 +104,13 @@ impl ResourceOptions {
     /// deleted with its stack and when replaced (CloudFormation's default, said explicitly
     /// for a stateful resource so a reader, and cfn-lint's I3011, see it is on purpose).
     pub fn destroy(mut self) -> Self {
-        self.deletion_policy = Some(RemovalPolicy::Delete);
+        self.deletion_policy = Some(DeletionPolicy::Delete);
         self.update_replace_policy = Some(UpdateReplacePolicy::Delete);
         self
     }
 
     /// Sets the `DeletionPolicy`.
-    pub fn deletion_policy(mut self, policy: RemovalPolicy) -> Self {
+    pub fn deletion_policy(mut self, policy: DeletionPolicy) -> Self {
         self.deletion_policy = Some(policy);
         self
     }
@@ -185,6 +185,11 @@ impl Stack {
     /// Every output's origin: output id -> field path.
     pub(crate) fn output_origins(&self) -> &IndexMap<String, String> {
         &self.output_origins
+    }
+
+    /// The origins of resources and of outputs, to change (stack splitting moves them).
+    pub(crate) fn origins_mut(&mut self) -> (&mut IndexMap<String, String>, &mut IndexMap<String, String>) {
+        (&mut self.origins, &mut self.output_origins)
     }
 
     /// The stack name.

@@ -48,7 +48,7 @@ impl Template {
 /// (the stack is deleted, or an update removes it from the template)
 /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum RemovalPolicy {
+pub enum DeletionPolicy {
     /// Delete the resource (CloudFormation's default).
     Delete,
     /// Keep the resource, outside the stack.
@@ -91,7 +91,7 @@ pub struct Resource {
     pub depends_on: Vec<String>,
     /// What happens when the resource leaves the stack.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deletion_policy: Option<RemovalPolicy>,
+    pub deletion_policy: Option<DeletionPolicy>,
     /// What happens to the old resource when an update replaces it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_replace_policy: Option<UpdateReplacePolicy>,

@@ -16,7 +16,7 @@ use crate::compile::network::Defaulted as NetworkDefaulted;
 use crate::compile::Defaulted;
 use crate::error::ValidationErrors;
 use crate::spec::cluster::{IpFamily, RemovalPolicy};
-use crate::spec::compute::{Arch, CapacityType, Subnets};
+use crate::spec::compute::{Arch, CapacityType, SubnetType};
 use crate::spec::findings::Suppression;
 use crate::spec::karpenter::Architecture;
 use crate::spec::StackLayout;
@@ -62,6 +62,9 @@ pub const RULES: &[(&str, &str)] = &[
     (REMOVAL_DESTROY, "stateful resources are retained when their stack is deleted"),
     (SINGLE_STACK_RETAINS_CLUSTER, "a single stack can be deleted as a whole"),
     (KARPENTER_NO_INSTANCE_TYPE, "each Karpenter NodePool matches some instance type"),
+    (super::capacity::SUBNET_CAN_RUN_OUT, "node groups cannot run their subnets out of addresses"),
+    (super::quotas::MANAGED_NODE_GROUPS, "managed node groups within the default EKS quota (30 per cluster)"),
+    (super::quotas::FARGATE_PROFILES, "Fargate profiles within the default EKS quota (10 per cluster)"),
 ];
 
 pub(crate) fn validate_suppressions(suppress: &[Suppression], errors: &mut ValidationErrors) {
@@ -124,7 +127,7 @@ fn network_findings(network: &NetworkDefaulted, compute: &ComputeDefaulted) -> V
 /// Best-practice findings of the compute part, before suppressions.
 fn compute_findings(compute: &ComputeDefaulted) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut group = |path: String, capacity: CapacityType, types: &[String], ssh: Option<&str>, subnets: Subnets| {
+    let mut group = |path: String, capacity: CapacityType, types: &[String], ssh: Option<&str>, subnets: SubnetType| {
         if capacity == CapacityType::Spot && types.len() == 1 {
             out.push(Finding::new(
                 SPOT_SINGLE_INSTANCE_TYPE,
@@ -142,7 +145,7 @@ fn compute_findings(compute: &ComputeDefaulted) -> Vec<Finding> {
                 format!("nodes accept SSH with key pair `{key}`; prefer SSM Session Manager and leave sshKeyName out"),
             ));
         }
-        if subnets == Subnets::Public {
+        if subnets == SubnetType::Public {
             out.push(Finding::new(
                 PUBLIC_NODES,
                 format!("{path}.subnets"),
@@ -328,6 +331,7 @@ pub(crate) fn findings(bp: &Defaulted) -> Vec<Finding> {
     if let Some(karpenter) = &bp.compute.karpenter {
         all.extend(karpenter_findings(karpenter));
     }
+    all.extend(super::quotas::findings(bp));
     all.retain(|f| !bp.spec.suppress.iter().any(|s| s.rule == f.rule_id));
     all
 }

@@ -54,6 +54,7 @@ codes! {
     UNSUPPORTED_VERSION = "unsupported-version": "a Kubernetes version EKS no longer creates clusters of";
     UNKNOWN_RULE = "unknown-rule": "a suppression of a finding rule that does not exist";
     STACK_QUOTA = "stack-quota": "a stack past a CloudFormation quota, reported on the field that contributes most";
+    SERVICE_QUOTA = "service-quota": "more of something than a hard EKS service quota allows: access entries, Pod Identity associations";
     // Network.
     VPC_SIZE = "vpc-size": "a VPC CIDR block outside /16 to /28";
     AZ_COUNT = "az-count": "fewer Availability Zones than EKS needs, or more than a blueprint spreads over";
@@ -126,6 +127,7 @@ codes! {
     // Karpenter.
     CONFLICT = "conflict": "Karpenter with the Cluster Autoscaler or EKS Auto Mode";
     NO_CONTROLLER_CAPACITY = "no-controller-capacity": "Karpenter without a node group for its controller";
+    ADDON_REQUIREMENT = "addon-requirement": "an add-on without what it needs, such as the Pod Identity agent for its role";
     IPV6_KARPENTER = "ipv6-karpenter": "Karpenter in an ipv6 cluster";
     INVALID_AMI_ALIAS = "invalid-ami-alias": "not an Amazon Linux 2023 AMI alias";
     INVALID_INSTANCE_CATEGORY = "invalid-instance-category": "not an instance category";

@@ -1,6 +1,6 @@
 //! Every rule that spans sections, in one place: what the cluster needs of the network, the
-//! removal policy, Karpenter beside other autoscalers, Pod Identity and Fargate, IPv6 and
-//! custom networking with the rest of the blueprint.
+//! removal policy, Pod Identity and Fargate, IPv6 and custom networking with the rest of the
+//! blueprint. The add-ons' conflicts and requirements are data, checked by `compile::addons`.
 
 use crate::blueprint::cluster::Cluster;
 use crate::blueprint::identity::Identity;
@@ -89,37 +89,6 @@ pub(crate) fn service_cidr_required(bp: &Defaulted, errors: &mut ValidationError
             "cluster.serviceIpv4Cidr",
             codes::SERVICE_CIDR_REQUIRED,
             "self-managed nodes need the cluster DNS address, which EKS derives from the VPC CIDR; in an existing VPC that CIDR is unknown here, so set serviceIpv4Cidr",
-        );
-    }
-}
-
-/// What Karpenter cannot run with: the Cluster Autoscaler, EKS Auto Mode, or no node group
-/// for its controller.
-pub(crate) fn karpenter(bp: &Defaulted, errors: &mut ValidationErrors) {
-    if bp.compute.karpenter.is_none() {
-        return;
-    }
-    let path = "compute.karpenter";
-    if bp.compute.cluster_autoscaler {
-        errors.push(
-            "compute.clusterAutoscaler",
-            codes::CONFLICT,
-            "the Cluster Autoscaler and Karpenter both scale nodes and would fight over them: remove clusterAutoscaler or karpenter",
-        );
-    }
-    if bp.compute.auto_mode.is_some() {
-        errors.push(
-            path,
-            codes::CONFLICT,
-            "EKS Auto Mode runs its own managed Karpenter; turn off either autoMode or karpenter",
-        );
-    }
-    // Not Fargate: the controller's role uses EKS Pod Identity, which Fargate does not run.
-    if bp.compute.managed_node_groups.is_empty() && bp.compute.self_managed_node_groups.is_empty() {
-        errors.push(
-            path,
-            codes::NO_CONTROLLER_CAPACITY,
-            "Karpenter's controller cannot run on nodes Karpenter launches: add a managed node group for it (and other cluster-critical pods)",
         );
     }
 }

@@ -4,9 +4,9 @@
 //! type, metadata hop limit, ...) are named here too.
 
 use crate::spec::cluster::{AuthenticationMode, IpFamily, KubernetesVersion, LogType, RemovalPolicy, UpgradePolicy};
-use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, Subnets};
+use crate::spec::compute::{AmiType, CapacityType, SpotAllocationStrategy, SubnetType};
 use crate::spec::identity::{IdentityMode, StatementEffect};
-use crate::spec::karpenter::{Architecture, CapacityType as KarpenterCapacityType, ConsolidationPolicy};
+use crate::spec::karpenter::{Architecture, ConsolidationPolicy, KarpenterCapacityType};
 use crate::spec::network::{AvailabilityZones, NatGateways, TrafficType};
 use crate::spec::{CrossStackReferences, StackLayout};
 
@@ -158,7 +158,7 @@ pub const SPOT_ALLOCATION_STRATEGY: SpotAllocationStrategy = SpotAllocationStrat
 
 /// The subnets of nodes and Fargate pods: the private ones, so nodes get no public IP
 /// address (EKS best practices).
-pub const NODE_SUBNETS: Subnets = Subnets::Private;
+pub const NODE_SUBNETS: SubnetType = SubnetType::Private;
 
 /// Instance types newer than the instance type table: refused, with the closest known
 /// names, unless a group opts in.
@@ -275,8 +275,8 @@ pub const FARGATE_MAX_SELECTORS: usize = 5;
 /// The built-in EKS Auto Mode node pools: both `general-purpose` and `system`, as the EKS
 /// console creates them
 /// (<https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html>).
-pub const AUTO_MODE_NODE_POOLS: [crate::spec::compute::NodePool; 2] =
-    [crate::spec::compute::NodePool::GeneralPurpose, crate::spec::compute::NodePool::System];
+pub const AUTO_MODE_NODE_POOLS: [crate::spec::compute::AutoModeNodePool; 2] =
+    [crate::spec::compute::AutoModeNodePool::GeneralPurpose, crate::spec::compute::AutoModeNodePool::System];
 
 /// The service CIDR EKS assigns when the VPC is not in `10.0.0.0/8` and the cluster does
 /// not set one (<https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html>).
@@ -386,7 +386,7 @@ mod values {
         }
     }
 
-    impl Default for Subnets {
+    impl Default for SubnetType {
         fn default() -> Self {
             NODE_SUBNETS
         }

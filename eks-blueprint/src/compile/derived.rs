@@ -1,7 +1,6 @@
 //! Data derived from the spec once, by compile, for the blueprint: what more than one part
 //! of rendering needs to agree on.
 
-use crate::blueprint::addons::{Addons, CoreDns, VpcCni};
 use crate::compile::{defaults, Defaulted};
 use crate::spec::network::VpcEndpointService;
 
@@ -62,25 +61,5 @@ pub(crate) fn service_cidr(bp: &Defaulted) -> String {
         defaults::SERVICE_CIDR_FOR_10_VPC.to_owned()
     } else {
         defaults::SERVICE_CIDR.to_owned()
-    }
-}
-
-/// The core add-ons: `eks-pod-identity-agent`, `vpc-cni` and `kube-proxy` run as DaemonSets
-/// on every EC2 node, and EKS Auto Mode nodes run their own, so they are left out when Auto
-/// Mode is the only compute; CoreDNS (a Deployment) is installed when node groups or Fargate
-/// profiles can run it, on Fargate when nothing else does.
-pub(crate) fn addons(bp: &Defaulted) -> Addons {
-    let compute = &bp.compute;
-    let daemonsets = !compute.auto_mode_only();
-    let runs_coredns = compute.has_node_groups() || !compute.fargate_profiles.is_empty();
-    Addons {
-        pod_identity_agent: daemonsets,
-        vpc_cni: daemonsets.then(|| VpcCni { custom_networking: custom_networking(bp) }),
-        kube_proxy: daemonsets,
-        coredns: runs_coredns.then(|| CoreDns {
-            on_fargate: !compute.fargate_profiles.is_empty()
-                && !compute.has_node_groups()
-                && compute.auto_mode.is_none(),
-        }),
     }
 }

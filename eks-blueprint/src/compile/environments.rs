@@ -9,7 +9,7 @@ use crate::compile::data::regions::{partition_of, region};
 use crate::compile::network::{region_of_zone_name, zone_id_region_code};
 use crate::compile::{Defaulted, MAX_NAME_LEN};
 use crate::error::{quote, ValidationErrors};
-use crate::spec::environments::{overrides_path, Environment, Target, NOT_OVERRIDABLE};
+use crate::spec::environments::{overrides_path, Environment, SelectedEnvironment, NOT_OVERRIDABLE};
 use crate::spec::network::AvailabilityZones;
 
 /// Checks every declared environment.
@@ -95,7 +95,7 @@ fn is_region_like(name: &str) -> bool {
 }
 
 /// The checks that need the Region: zones, partitions of ARNs, the KMS key's Region.
-pub(crate) fn region_checks(target: &Target, bp: &Defaulted, errors: &mut ValidationErrors) {
+pub(crate) fn region_checks(target: &SelectedEnvironment, bp: &Defaulted, errors: &mut ValidationErrors) {
     let Some(region_name) = target.region.as_deref() else { return };
     let env = &target.name;
     match &bp.network.availability_zones {

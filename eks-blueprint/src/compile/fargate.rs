@@ -6,7 +6,7 @@ use crate::compile::compute::Defaulted;
 use crate::compile::defaults;
 use crate::compile::{labels, nodegroups, tags};
 use crate::error::ValidationErrors;
-use crate::spec::compute::{FargateProfile, Subnets};
+use crate::spec::compute::{FargateProfile, SubnetType};
 
 /// Checks a Fargate profile.
 pub(crate) fn profile(path: &str, profile: &FargateProfile, errors: &mut ValidationErrors) {
@@ -33,7 +33,7 @@ pub(crate) fn profile(path: &str, profile: &FargateProfile, errors: &mut Validat
         }
         labels::labels(&p, &s.labels, &|_| None, errors);
     }
-    if profile.subnets.unwrap_or(defaults::NODE_SUBNETS) == Subnets::Public {
+    if profile.subnets.unwrap_or(defaults::NODE_SUBNETS) == SubnetType::Public {
         errors.push(
             format!("{path}.subnets"),
             codes::PUBLIC_SUBNETS,

@@ -15,7 +15,7 @@ pub(crate) fn resolve(spec: &spec::Karpenter, isolated_vpc: bool) -> Karpenter {
     let node_pools = match &spec.node_pools {
         Some(pools) => pools.iter().map(node_pool_defaults).collect(),
         // One NodePool, named as in the Karpenter getting-started guide, with every default.
-        None => vec![node_pool_defaults(&spec::NodePool::builder(defaults::KARPENTER_NODE_POOL).build())],
+        None => vec![node_pool_defaults(&spec::KarpenterNodePool::builder(defaults::KARPENTER_NODE_POOL).build())],
     };
     Karpenter {
         namespace: spec.namespace.clone().unwrap_or_else(|| defaults::KARPENTER_NAMESPACE.to_owned()),
@@ -27,7 +27,7 @@ pub(crate) fn resolve(spec: &spec::Karpenter, isolated_vpc: bool) -> Karpenter {
 }
 
 /// Applies a NodePool's defaults.
-fn node_pool_defaults(pool: &spec::NodePool) -> NodePool {
+fn node_pool_defaults(pool: &spec::KarpenterNodePool) -> NodePool {
     let text = |q: &Option<spec::IntOrString>| q.as_ref().map(|q| q.as_str().to_owned());
     NodePool {
         name: pool.name.clone(),
@@ -278,7 +278,7 @@ fn is_schedule(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::compile::checks::category_and_generation;
-    use crate::spec::karpenter::{Architecture, CapacityType, ConsolidationPolicy};
+    use crate::spec::karpenter::{Architecture, ConsolidationPolicy, KarpenterCapacityType};
     use crate::{Blueprint, Error};
 
     const BASE: &str = "
@@ -322,7 +322,7 @@ compute:
         assert_eq!(k.node_pools.len(), 1);
         let pool = &k.node_pools[0];
         assert_eq!(pool.name, "default");
-        assert_eq!(pool.capacity_types, vec![CapacityType::OnDemand, CapacityType::Spot]);
+        assert_eq!(pool.capacity_types, vec![KarpenterCapacityType::OnDemand, KarpenterCapacityType::Spot]);
         assert_eq!(pool.instance_categories, vec!["c", "m", "r"]);
         assert_eq!(pool.instance_generation_greater_than, Some(5));
         assert_eq!(pool.architectures, vec![Architecture::Amd64]);
@@ -343,7 +343,9 @@ compute:
             .build()
             .unwrap();
         assert_eq!(built, from_file);
-        let pool = node_pool_defaults(&spec::NodePool::builder("x").instance_categories(Vec::<String>::new()).build());
+        let pool = node_pool_defaults(
+            &spec::KarpenterNodePool::builder("x").instance_categories(Vec::<String>::new()).build(),
+        );
         assert!(pool.instance_categories.is_empty(), "an explicit empty list allows every category");
     }
 

@@ -8,11 +8,13 @@
 //! Findings (warnings) are in [`checks`].
 
 pub mod address;
+pub mod capacity;
 pub mod checks;
 pub mod codes;
 pub mod data;
 pub mod defaults;
 
+pub(crate) mod addons;
 pub(crate) mod cluster;
 mod common;
 mod compute;
@@ -25,6 +27,7 @@ mod karpenter;
 mod labels;
 pub(crate) mod network;
 mod nodegroups;
+pub mod quotas;
 pub(crate) mod tags;
 
 use std::path::Path;
@@ -101,14 +104,14 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
     if !errors.is_empty() {
         return Err(errors);
     }
-    let findings = checks::findings(&bp);
+    let mut findings = checks::findings(&bp);
     let service_cidr = derived::service_cidr(&bp);
-    let addons = derived::addons(&bp);
+    let addons = addons::resolve(&bp);
     let Some(compute) = compute::resolve(bp.compute.clone(), bp.kubernetes_version.as_str(), &service_cidr) else {
         // Validation refused what self-managed node groups need, and said why.
         return Err(errors);
     };
-    let blueprint = Blueprint {
+    let mut blueprint = Blueprint {
         name: spec.name.clone(),
         kubernetes_version: bp.kubernetes_version.clone(),
         stack_layout: bp.stack_layout,
@@ -125,6 +128,12 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         target: spec.target.clone(),
         spec,
     };
+    // The capacity plan reads the resolved blueprint (address plan, groups, endpoints).
+    let suppressed = |f: &Finding| blueprint.spec.suppress.iter().any(|s| s.rule == f.rule_id);
+    let capacity: Vec<Finding> =
+        capacity::findings(&capacity::plan(&blueprint)).into_iter().filter(|f| !suppressed(f)).collect();
+    blueprint.findings.extend(capacity.iter().cloned());
+    findings.extend(capacity);
     Ok((blueprint, findings))
 }
 
@@ -203,13 +212,14 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     identity::validate(&bp.spec.identities, &bp.identities, errors);
     cross::pod_identity_on_fargate(&bp.identities, &bp.compute, errors);
     cross::service_cidr_required(bp, errors);
-    cross::karpenter(bp, errors);
+    addons::validate(bp, errors);
     if let Some(karpenter) = &bp.compute.karpenter {
         karpenter::validate(karpenter, errors);
     }
     cross::ipv6(bp, errors);
     cross::custom_networking(bp, errors);
     tags::check_counts(bp, errors);
+    quotas::validate(bp, errors);
     checks::validate_suppressions(&bp.spec.suppress, errors);
     environments::validate(&bp.spec.environments, bp.name, errors);
     if let Some(target) = &bp.spec.target {

@@ -9,7 +9,7 @@ use crate::compile::data::instance_types;
 use crate::compile::defaults;
 use crate::compile::{labels, tags};
 use crate::error::ValidationErrors;
-use crate::spec::compute::{self as spec, AmiType, Arch, Kubelet, OsFamily, SpotAllocationStrategy, Subnets};
+use crate::spec::compute::{self as spec, AmiType, Arch, Kubelet, OsFamily, SpotAllocationStrategy, SubnetType};
 use crate::text::pascal_case;
 
 /// What both kinds share, every default applied: one place for their defaults, whichever
@@ -98,7 +98,7 @@ pub(crate) fn managed(
     errors: &mut ValidationErrors,
 ) {
     base(path, &group.base, Some(defaults::NODEGROUP_MAX_LIMIT), tags::NODEGROUP_TAGS, errors);
-    if group.base.subnets == Subnets::Public {
+    if group.base.subnets == SubnetType::Public {
         errors.push(
             format!("{path}.subnets"),
             codes::PUBLIC_SUBNETS,

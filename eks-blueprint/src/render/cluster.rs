@@ -1,5 +1,6 @@
 //! The cluster stack: the cluster IAM role, the secrets encryption key, the control-plane
-//! log group, the EKS cluster, access entries, and the add-ons that run without nodes.
+//! log group, the EKS cluster and access entries (the add-ons that run without nodes join it
+//! from `render::addons`).
 
 use super::network::NetworkRefs;
 use super::{iam, ids, Context, Part};
@@ -24,8 +25,7 @@ pub(crate) struct ClusterRefs {
     pub node_addons: Vec<Handle<Addon>>,
 }
 
-/// Renders the cluster stack: the cluster, its role, keys and log group, access entries and
-/// the add-ons that need no nodes.
+/// Renders the cluster stack: the cluster, its role, keys and log group, access entries.
 pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs, SynthError> {
     let bp = ctx.bp;
     let spec = &bp.cluster;
@@ -203,10 +203,6 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
         stack.set_origin(section);
     }
 
-    // Add-ons that run as DaemonSets become ACTIVE without nodes, so they live with the
-    // cluster and are in place before the first node joins.
-    let node_addons = super::addons::cluster_addons(stack, bp, &cluster, &tags)?;
-
     stack.add_output("ClusterName", Output::new(cluster.reference(), "The EKS cluster name"))?;
     stack.add_output("ClusterArn", Output::new(cluster.attr_arn(), "The EKS cluster ARN"))?;
     stack.add_output(
@@ -227,5 +223,6 @@ pub(crate) fn render(ctx: &mut Context, net: &NetworkRefs) -> Result<ClusterRefs
             "Writes a kubeconfig entry for this cluster",
         ),
     )?;
-    Ok(ClusterRefs { cluster, node_addons })
+    // The add-ons nodes wait for are rendered next (`render::addons`).
+    Ok(ClusterRefs { cluster, node_addons: Vec::new() })
 }

@@ -194,6 +194,9 @@ pub(crate) fn oidc_provider(ctx: &mut Context, cluster: &ClusterRefs) -> Result<
     if let Some(existing) = stack.handle::<OIDCProvider>(ids::OIDC_PROVIDER) {
         return Ok(existing);
     }
+    // Shared by every IRSA identity: it belongs to the cluster, not to the entry that
+    // happens to need it first (so it never moves with that entry when a stack is split).
+    let entry = stack.set_origin(Some("cluster".to_owned()));
     let provider = stack.add(
         ids::OIDC_PROVIDER,
         OIDCProvider {
@@ -207,6 +210,7 @@ pub(crate) fn oidc_provider(ctx: &mut Context, cluster: &ClusterRefs) -> Result<
         "OidcProviderArn",
         Output::new(provider.attr_arn(), "The IAM OIDC provider of the cluster's service account issuer (IRSA)"),
     )?;
+    stack.set_origin(entry);
     Ok(provider)
 }
 

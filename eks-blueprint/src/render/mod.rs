@@ -33,7 +33,7 @@ use crate::error::{Error, ValidationErrors};
 use crate::resources::Tag;
 use crate::spec::cluster::RemovalPolicy;
 use crate::spec::{CrossStackReferences, StackLayout};
-use crate::synth::{self, App, Assembly, Format, References, SynthError};
+use crate::synth::{self, App, Assembly, Format, Placement, References, SynthError};
 
 /// What a part's stack holds: the stack's description.
 fn description(part: Part) -> &'static str {
@@ -138,6 +138,16 @@ impl Blueprint {
         self.app()?.synth(format).map_err(|e| self.quota_error(e))
     }
 
+    /// Synthesizes like [`Blueprint::synth`], keeping every item (an identity, a node group)
+    /// of a stack that must be split in the stack a previous output put it in, so that a
+    /// change to the list never moves another entry's resources between stacks (which would
+    /// delete and recreate them). See [`Placement`] and docs/scale.md.
+    pub fn synth_with(&self, format: Format, previous: &Placement) -> Result<Assembly, Error> {
+        let mut app = self.app()?;
+        app.set_placement(previous.clone());
+        app.synth(format).map_err(|e| self.quota_error(e))
+    }
+
     /// A quota error as a validation error on the blueprint field that caused it.
     fn quota_error(&self, error: synth::SynthError) -> Error {
         let synth::SynthError::Quota { sources, stack, .. } = &error else { return error.into() };
@@ -170,17 +180,19 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     ctx.set_origin("network");
     let net = network::render(&mut ctx)?;
     ctx.set_origin("cluster");
-    let cluster = cluster::render(&mut ctx, &net)?;
+    let mut cluster = cluster::render(&mut ctx, &net)?;
+    // The add-ons of the effective set, by their declarations: first those nodes need (in
+    // the per-lifecycle layout the stack order makes nodes wait for them; in a single stack,
+    // node resources depend on them explicitly), then those that need nodes.
+    let mut addons = addons::Addons::default();
+    cluster.node_addons = addons.before_nodes(&mut ctx, &net, &cluster)?;
     ctx.set_origin("identities");
     identity::render(&mut ctx, &cluster)?;
     ctx.set_origin("compute");
-    // CoreDNS is a Deployment: it becomes ACTIVE only once something can run it, so it
-    // waits for every node group and Fargate profile.
+    // What waits for every node group and Fargate profile (add-ons `after: [Nodes]`).
     let capacity = nodegroups::render(&mut ctx, &net, &cluster, ResourceOptions::new())?;
     let capacity = fargate::render(&mut ctx, &cluster, &net, capacity)?;
-    addons::coredns(&mut ctx, &cluster, capacity)?;
-    ctx.set_origin("karpenter");
-    let karpenter_files = karpenter::render(&mut ctx, &net, &cluster)?;
+    addons.after_nodes(&mut ctx, &net, &cluster, &capacity)?;
     let mut app = App::new();
     app.set_references(match bp.cross_stack_references {
         CrossStackReferences::Exports => References::Exports,
@@ -189,7 +201,7 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
     if let Some(target) = &bp.target {
         app.set_environment(target.cloud_assembly_environment());
     }
-    for (path, content) in karpenter_files {
+    for (path, content) in addons.files {
         app.add_file(path, content);
     }
     for (path, content) in custom_networking::render(&ctx) {

@@ -13,6 +13,7 @@ use super::is_default;
 /// (EKS no longer creates clusters of them) and malformed ones are refused at validation;
 /// [`KubernetesVersion::Other`] accepts only versions newer than the newest one listed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KubernetesVersion {
     /// 1.32 (extended support until 2027-03-23)
     V1_32,
@@ -93,6 +94,7 @@ impl<'de> Deserialize<'de> for KubernetesVersion {
 /// A control-plane log type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum LogType {
     /// `api`
     Api,
@@ -204,6 +206,7 @@ pub struct ClusterSpec {
 /// What happens at the end of standard support of the cluster's Kubernetes version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum UpgradePolicy {
     /// EKS upgrades the cluster to the next version. Default.
     Standard,
@@ -226,6 +229,7 @@ impl UpgradePolicy {
 /// log groups, and the GuardDuty detector (`removalPolicy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum RemovalPolicy {
     /// Keep them: `DeletionPolicy: RetainExceptOnCreate` and `UpdateReplacePolicy: Retain`.
     /// Deleting the stack leaves them in the account (delete them by hand, see
@@ -254,6 +258,7 @@ impl RemovalPolicy {
 /// The IP family of pods and services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum IpFamily {
     /// IPv4. Default.
     Ipv4,
@@ -365,6 +370,7 @@ impl EndpointAccess {
 /// How IAM principals authenticate to the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum AuthenticationMode {
     /// Access entries only. Default.
     Api,
@@ -484,6 +490,7 @@ pub struct AccessPolicyAssociation {
 /// [`crate::compile::data::access_policies::ACCESS_POLICIES`] (`AmazonEKSAdminViewPolicy`), or `{unlisted: <name>}` for a policy
 /// newer than that list.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub enum AccessPolicy {
     /// `AmazonEKSClusterAdminPolicy`: cluster-admin.
     ClusterAdmin,
@@ -553,7 +560,32 @@ impl ClusterSpec {
 }
 
 /// Builds a [`ClusterSpec`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Format, LogType};
+/// use serde_json::json;
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(
+///         ClusterSpec::builder()
+///             .public_endpoint(["203.0.113.0/24"])
+///             .logging([LogType::Api, LogType::Audit])
+///             .access_entry(
+///                 AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin),
+///             ),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// let resources = &assembly.stack("demo-cluster").expect("a cluster stack").template["Resources"];
+/// let cluster = &resources["Cluster"]["Properties"];
+/// assert_eq!(cluster["ResourcesVpcConfig"]["EndpointPublicAccess"], true);
+/// assert_eq!(cluster["ResourcesVpcConfig"]["PublicAccessCidrs"], json!(["203.0.113.0/24"]));
+/// assert_eq!(cluster["Logging"]["ClusterLogging"]["EnabledTypes"], json!([{"Type": "api"}, {"Type": "audit"}]));
+/// assert_eq!(resources["AccessEntryRoleAdmin"]["Properties"]["PrincipalArn"], "arn:aws:iam::123456789012:role/Admin");
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct ClusterSpecBuilder(ClusterSpec);
 
 impl ClusterSpecBuilder {

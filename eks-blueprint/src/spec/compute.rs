@@ -45,6 +45,7 @@ pub struct Compute {
 
 /// The CPU architecture of an instance type or an AMI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Arch {
     /// x86_64 (Intel, AMD).
     X86_64,
@@ -83,6 +84,7 @@ impl Arch {
 
 /// The operating system family of an AMI type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OsFamily {
     /// Amazon Linux 2023, configured by `nodeadm` (`NodeConfig` YAML user data).
     Al2023,
@@ -94,6 +96,7 @@ pub enum OsFamily {
 ///
 /// Amazon Linux 2 (no AMIs from Kubernetes 1.33), Windows and `CUSTOM` are not offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum AmiType {
     /// Amazon Linux 2023, x86_64. Default.
     #[serde(rename = "AL2023_x86_64_STANDARD")]
@@ -226,6 +229,7 @@ impl AmiType {
 /// On-Demand or Spot capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum CapacityType {
     /// On-Demand. Default.
     OnDemand,
@@ -246,7 +250,8 @@ impl CapacityType {
 /// Which subnets of the blueprint's VPC nodes run in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Subnets {
+#[non_exhaustive]
+pub enum SubnetType {
     /// The private subnets (no public IP addresses). Default.
     Private,
     /// The public subnets: nodes get public IP addresses. Reported by rule
@@ -254,12 +259,12 @@ pub enum Subnets {
     Public,
 }
 
-impl Subnets {
+impl SubnetType {
     /// `private` or `public`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Subnets::Private => "private",
-            Subnets::Public => "public",
+            SubnetType::Private => "private",
+            SubnetType::Public => "public",
         }
     }
 }
@@ -394,7 +399,7 @@ pub struct ManagedNodeGroup {
     /// node groups to assign public IP addresses at launch, and the blueprint's public
     /// subnets never do). Default: private.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnets: Option<Subnets>,
+    pub subnets: Option<SubnetType>,
     /// Tags of the node group (in addition to the blueprint's tags). Default: none.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
@@ -503,7 +508,7 @@ macro_rules! node_group_setters {
         }
 
         /// Private or public subnets. Default: private.
-        pub fn subnets(mut self, subnets: Subnets) -> Self {
+        pub fn subnets(mut self, subnets: SubnetType) -> Self {
             self.0.subnets = Some(subnets);
             self
         }
@@ -542,7 +547,37 @@ macro_rules! node_group_setters {
 }
 
 /// Builds a [`ManagedNodeGroup`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, ManagedNodeGroup, Taint, TaintEffect};
+/// use serde_json::json;
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     .managed_node_group(
+///         ManagedNodeGroup::builder("gpu")
+///             .instance_types(["g6.xlarge"])
+///             .min_size(0)
+///             .max_size(4)
+///             .label("workload", "gpu")
+///             .taint(Taint::new("nvidia.com/gpu", "true", TaintEffect::NoSchedule)),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// let group = &assembly.stack("demo-compute").expect("a compute stack").template["Resources"]["NodegroupGpu"];
+/// assert_eq!(group["Type"], "AWS::EKS::Nodegroup");
+/// let props = &group["Properties"];
+/// assert_eq!(props["InstanceTypes"], json!(["g6.xlarge"]));
+/// assert_eq!(props["ScalingConfig"]["MaxSize"], 4);
+/// assert_eq!(props["Labels"], json!({"workload": "gpu"}));
+/// assert_eq!(props["Taints"], json!([{"Key": "nvidia.com/gpu", "Value": "true", "Effect": "NO_SCHEDULE"}]));
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct ManagedNodeGroupBuilder(ManagedNodeGroup);
 
 impl ManagedNodeGroupBuilder {
@@ -579,6 +614,7 @@ impl From<ManagedNodeGroupBuilder> for ManagedNodeGroup {
 /// How an Auto Scaling group picks Spot capacity pools.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum SpotAllocationStrategy {
     /// `price-capacity-optimized`: the pools least likely to be interrupted, then the
     /// cheapest among them (the EC2 Auto Scaling recommendation). Default.
@@ -647,7 +683,7 @@ pub struct SelfManagedNodeGroup {
     /// Private or public subnets; in public subnets the instances get a public IP address
     /// (rule `EKSB-COMPUTE-003`). Default: private.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnets: Option<Subnets>,
+    pub subnets: Option<SubnetType>,
     /// Tags of the Auto Scaling group, propagated to instances. Default: none.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
@@ -689,7 +725,36 @@ impl SelfManagedNodeGroup {
 }
 
 /// Builds a [`SelfManagedNodeGroup`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, SelfManagedNodeGroup, SpotAllocationStrategy};
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     .self_managed_node_group(
+///         SelfManagedNodeGroup::builder("legacy")
+///             .instance_types(["m7i.large", "m6i.large"])
+///             .max_size(3)
+///             .spot_allocation_strategy(SpotAllocationStrategy::PriceCapacityOptimized),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// let compute = &assembly.stack("demo-compute").expect("a compute stack").template["Resources"];
+/// let groups: Vec<&serde_json::Value> = compute
+///     .as_object()
+///     .into_iter()
+///     .flat_map(|r| r.values())
+///     .filter(|r| r["Type"] == "AWS::AutoScaling::AutoScalingGroup")
+///     .collect();
+/// assert_eq!(groups.len(), 1);
+/// assert_eq!(groups[0]["Properties"]["MaxSize"], "3");
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct SelfManagedNodeGroupBuilder(SelfManagedNodeGroup);
 
 impl SelfManagedNodeGroupBuilder {
@@ -729,7 +794,7 @@ pub struct FargateProfile {
     pub selectors: Vec<FargateSelector>,
     /// Fargate runs pods in private subnets only; `public` is refused. Default: private.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnets: Option<Subnets>,
+    pub subnets: Option<SubnetType>,
     /// Tags of the profile. Default: none.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
@@ -773,7 +838,31 @@ impl FargateProfile {
 }
 
 /// Builds a [`FargateProfile`].
+///
+/// ```
+/// use eks_blueprint::{Blueprint, FargateProfile, FargateSelector, Format, ManagedNodeGroup};
+/// use serde_json::json;
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     .managed_node_group(ManagedNodeGroup::builder("system"))
+///     .fargate_profile(
+///         FargateProfile::builder("batch").selector(FargateSelector::new("batch").label("runtime", "fargate")),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// let compute = &assembly.stack("demo-compute").expect("a compute stack").template["Resources"];
+/// let profile = &compute["FargateProfileBatch"]["Properties"];
+/// assert_eq!(profile["Selectors"], json!([{"Namespace": "batch", "Labels": [{"Key": "runtime", "Value": "fargate"}]}]));
+/// // Fargate pods run with their own execution role.
+/// assert_eq!(compute["FargatePodExecutionRole"]["Type"], "AWS::IAM::Role");
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct FargateProfileBuilder(FargateProfile);
 
 impl FargateProfileBuilder {
@@ -804,19 +893,20 @@ impl From<FargateProfileBuilder> for FargateProfile {
 /// A built-in node pool of EKS Auto Mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum NodePool {
+#[non_exhaustive]
+pub enum AutoModeNodePool {
     /// `general-purpose`: On-Demand C, M and R instances of generation 5 or later.
     GeneralPurpose,
     /// `system`: nodes tainted `CriticalAddonsOnly` for critical add-ons.
     System,
 }
 
-impl NodePool {
+impl AutoModeNodePool {
     /// The name EKS uses.
     pub fn as_str(self) -> &'static str {
         match self {
-            NodePool::GeneralPurpose => "general-purpose",
-            NodePool::System => "system",
+            AutoModeNodePool::GeneralPurpose => "general-purpose",
+            AutoModeNodePool::System => "system",
         }
     }
 }
@@ -830,6 +920,27 @@ impl NodePool {
 /// When Auto Mode is the only compute, the `vpc-cni`, `kube-proxy`, `coredns` and
 /// `eks-pod-identity-agent` add-ons are not installed: Auto Mode nodes run those
 /// components themselves.
+///
+/// ```
+/// use eks_blueprint::{AutoMode, AutoModeNodePool, Blueprint, Format};
+/// use serde_json::json;
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     .auto_mode(AutoMode::enabled().node_pools([AutoModeNodePool::System]))
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// let resources = &assembly.stack("demo-cluster").expect("a cluster stack").template["Resources"];
+/// let compute_config = &resources["Cluster"]["Properties"]["ComputeConfig"];
+/// assert_eq!(compute_config["Enabled"], true);
+/// assert_eq!(compute_config["NodePools"], json!(["system"]));
+/// // Auto Mode is the only compute: its nodes run the VPC CNI themselves, no add-on anywhere.
+/// assert!(assembly.stacks().iter().all(|s| s.template["Resources"].get("AddonVpcCni").is_none()));
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
@@ -840,7 +951,7 @@ pub struct AutoMode {
     /// The built-in node pools. Default: `[general-purpose, system]`; `[]` for custom
     /// NodePools only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_pools: Option<Vec<NodePool>>,
+    pub node_pools: Option<Vec<AutoModeNodePool>>,
 }
 
 impl AutoMode {
@@ -849,8 +960,8 @@ impl AutoMode {
         AutoMode { enabled: Some(true), node_pools: None }
     }
 
-    /// Sets the built-in node pools. Default: `[general-purpose, system]`.
-    pub fn node_pools(mut self, pools: impl IntoIterator<Item = NodePool>) -> Self {
+    /// Sets the built-in node pools (replaces the list). Default: `[general-purpose, system]`.
+    pub fn node_pools(mut self, pools: impl IntoIterator<Item = AutoModeNodePool>) -> Self {
         self.node_pools = Some(pools.into_iter().collect());
         self
     }

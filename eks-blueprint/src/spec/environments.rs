@@ -29,7 +29,7 @@
 //! - its name becomes `<name>-<env>`: the cluster, the stacks (`<name>-<env>-network`, ...),
 //!   exports and `Name` tags carry the environment, so that two environments can even
 //!   share an account and Region;
-//! - its target ([`Target`]) is the environment's account and Region: the cloud assembly
+//! - its target ([`SelectedEnvironment`]) is the environment's account and Region: the cloud assembly
 //!   deploys to `aws://<account>/<region>`, and Region-aware checks turn on (zone names and
 //!   zone IDs of that Region, ARNs of its partition, a KMS key in that Region).
 //!
@@ -98,7 +98,7 @@ impl Environment {
 /// The environment a spec was selected for: its name, account and Region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Target {
+pub struct SelectedEnvironment {
     /// The environment's name (`prod`).
     pub name: String,
     /// The blueprint's name before the environment was appended.
@@ -111,7 +111,7 @@ pub struct Target {
     pub allow_unknown_region: bool,
 }
 
-impl Target {
+impl SelectedEnvironment {
     /// The cloud assembly's environment: `aws://<account>/<region>`, `unknown-account` and
     /// `unknown-region` for what is not given (as the AWS CDK writes it).
     pub fn cloud_assembly_environment(&self) -> String {
@@ -157,7 +157,7 @@ impl BlueprintSpec {
     }
 
     /// The environment this spec was selected for, if any.
-    pub fn target(&self) -> Option<&Target> {
+    pub fn target(&self) -> Option<&SelectedEnvironment> {
         self.target.as_ref()
     }
 }
@@ -214,7 +214,7 @@ fn select(spec: &BlueprintSpec, mut raw: Value, name: &str, source: Option<&Sour
     })?;
     merged.name = format!("{}-{name}", spec.name);
     merged.environments = IndexMap::new();
-    merged.target = Some(Target {
+    merged.target = Some(SelectedEnvironment {
         name: name.to_owned(),
         base_name: spec.name.clone(),
         account: environment.account.clone(),

@@ -59,6 +59,7 @@ pub struct WorkloadIdentity {
 /// How a pod gets the credentials of its service account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum IdentityMode {
     /// EKS Pod Identity: a role trusting `pods.eks.amazonaws.com` and an
     /// `AWS::EKS::PodIdentityAssociation`; needs the `eks-pod-identity-agent` add-on (always
@@ -246,7 +247,34 @@ impl PolicyStatement {
 }
 
 /// Builds a [`WorkloadIdentity`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, ManagedNodeGroup, PolicyStatement, WorkloadIdentity};
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     .managed_node_group(ManagedNodeGroup::builder("general"))
+///     .identity(
+///         WorkloadIdentity::builder("reports-reader", "reports", "reader")
+///             .statement(PolicyStatement::allow(["s3:GetObject"], ["arn:aws:s3:::reports/*"])),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// // EKS Pod Identity by default: an association of the role with the service account.
+/// let association = assembly
+///     .stacks()
+///     .iter()
+///     .find_map(|s| s.template["Resources"].get("IdentityReportsReaderPodIdentityAssociation"))
+///     .expect("a Pod Identity association");
+/// assert_eq!(association["Properties"]["Namespace"], "reports");
+/// assert_eq!(association["Properties"]["ServiceAccount"], "reader");
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct WorkloadIdentityBuilder(WorkloadIdentity);
 
 impl WorkloadIdentityBuilder {

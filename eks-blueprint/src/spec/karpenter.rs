@@ -41,7 +41,7 @@ pub struct Karpenter {
     /// The NodePools. Default: one NodePool `default` with the NodePool defaults (On-Demand
     /// and Spot, categories c/m/r, generation > 5, amd64, 1000 vCPUs).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_pools: Option<Vec<NodePool>>,
+    pub node_pools: Option<Vec<KarpenterNodePool>>,
 }
 
 /// A Karpenter NodePool (`karpenter.sh/v1`): which instances Karpenter may launch for
@@ -49,12 +49,12 @@ pub struct Karpenter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
-pub struct NodePool {
+pub struct KarpenterNodePool {
     /// The NodePool name: a DNS label (lowercase letters, digits and `-`), unique.
     pub name: String,
     /// Capacity types (`on-demand`, `spot`). Default: `[on-demand, spot]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity_types: Option<Vec<CapacityType>>,
+    pub capacity_types: Option<Vec<KarpenterCapacityType>>,
     /// Instance categories (`c`, `m`, `r`, `t`, `g`, ...); an empty list allows all.
     /// Default: `[c, m, r]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,19 +88,20 @@ pub struct NodePool {
 /// A Karpenter capacity type (the `karpenter.sh/capacity-type` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum CapacityType {
+#[non_exhaustive]
+pub enum KarpenterCapacityType {
     /// `on-demand`
     OnDemand,
     /// `spot`
     Spot,
 }
 
-impl CapacityType {
+impl KarpenterCapacityType {
     /// The label value.
     pub fn as_str(self) -> &'static str {
         match self {
-            CapacityType::OnDemand => "on-demand",
-            CapacityType::Spot => "spot",
+            KarpenterCapacityType::OnDemand => "on-demand",
+            KarpenterCapacityType::Spot => "spot",
         }
     }
 }
@@ -108,6 +109,7 @@ impl CapacityType {
 /// A CPU architecture (the `kubernetes.io/arch` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Architecture {
     /// `amd64` (x86_64).
     Amd64,
@@ -214,6 +216,7 @@ pub struct Disruption {
 
 /// Which nodes consolidation may remove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ConsolidationPolicy {
     /// Only nodes without workload pods.
     WhenEmpty,
@@ -275,6 +278,7 @@ impl Budget {
 
 /// A reason Karpenter disrupts a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum DisruptionReason {
     /// `Underutilized`
     Underutilized,
@@ -302,10 +306,10 @@ impl Karpenter {
     }
 }
 
-impl NodePool {
+impl KarpenterNodePool {
     /// A builder with the defaults.
-    pub fn builder(name: impl Into<String>) -> NodePoolBuilder {
-        NodePoolBuilder(NodePool {
+    pub fn builder(name: impl Into<String>) -> KarpenterNodePoolBuilder {
+        KarpenterNodePoolBuilder(KarpenterNodePool {
             name: name.into(),
             capacity_types: None,
             instance_categories: None,
@@ -321,7 +325,36 @@ impl NodePool {
 }
 
 /// Builds a [`Karpenter`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, Karpenter, KarpenterCapacityType, KarpenterNodePool, ManagedNodeGroup};
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     // The controller runs on capacity Karpenter does not manage.
+///     .managed_node_group(ManagedNodeGroup::builder("system"))
+///     .karpenter(
+///         Karpenter::builder()
+///             .node_pool(KarpenterNodePool::builder("spot").capacity_types([KarpenterCapacityType::Spot]).weight(10)),
+///     )
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// // The AWS side in CloudFormation: the controller role, the node role, the interruption queue.
+/// for id in ["KarpenterControllerRole", "KarpenterNodeRole", "KarpenterInterruptionQueue"] {
+///     assert!(assembly.stacks().iter().any(|s| s.template["Resources"].get(id).is_some()), "{id}");
+/// }
+/// // The NodePools as a Kubernetes manifest.
+/// let pool: serde_json::Value = serde_yaml::from_str(&assembly.files()["manifests/karpenter-nodepools.yaml"])
+///     .expect("one NodePool");
+/// assert_eq!(pool["metadata"]["name"], "spot");
+/// assert_eq!(pool["spec"]["weight"], 10);
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct KarpenterBuilder {
     karpenter: Karpenter,
 }
@@ -346,7 +379,7 @@ impl KarpenterBuilder {
     }
 
     /// Adds a NodePool (appends). Default: one NodePool `default` when none is added.
-    pub fn node_pool(mut self, pool: impl Into<NodePool>) -> Self {
+    pub fn node_pool(mut self, pool: impl Into<KarpenterNodePool>) -> Self {
         self.karpenter.node_pools.get_or_insert_with(Vec::new).push(pool.into());
         self
     }
@@ -367,13 +400,14 @@ impl From<KarpenterBuilder> for Karpenter {
     }
 }
 
-/// Builds a [`NodePool`]; every setter documents its default.
+/// Builds a [`KarpenterNodePool`]; every setter documents its default.
 #[derive(Debug, Clone)]
-pub struct NodePoolBuilder(NodePool);
+#[must_use = "a builder does nothing until it is built or passed on"]
+pub struct KarpenterNodePoolBuilder(KarpenterNodePool);
 
-impl NodePoolBuilder {
+impl KarpenterNodePoolBuilder {
     /// Adds capacity types (appends). Default: On-Demand and Spot when none is given.
-    pub fn capacity_types(mut self, types: impl IntoIterator<Item = CapacityType>) -> Self {
+    pub fn capacity_types(mut self, types: impl IntoIterator<Item = KarpenterCapacityType>) -> Self {
         self.0.capacity_types.get_or_insert_with(Vec::new).extend(types);
         self
     }
@@ -433,7 +467,7 @@ impl NodePoolBuilder {
         self
     }
 
-    /// Adds a disruption budget. Default: none (Karpenter's 10%).
+    /// Adds a disruption budget (appends). Default: none (Karpenter's 10%).
     pub fn budget(mut self, budget: Budget) -> Self {
         self.0.disruption.budgets.push(budget);
         self
@@ -446,7 +480,7 @@ impl NodePoolBuilder {
     }
 
     /// The NodePool. Validation happens in [`crate::BlueprintBuilder::build`].
-    pub fn build(mut self) -> NodePool {
+    pub fn build(mut self) -> KarpenterNodePool {
         // None given: the defaults, as if none had been asked for (an empty list of
         // instance categories, asked for, allows every category).
         if self.0.capacity_types.as_ref().is_some_and(Vec::is_empty) {
@@ -459,8 +493,8 @@ impl NodePoolBuilder {
     }
 }
 
-impl From<NodePoolBuilder> for NodePool {
-    fn from(b: NodePoolBuilder) -> Self {
+impl From<KarpenterNodePoolBuilder> for KarpenterNodePool {
+    fn from(b: KarpenterNodePoolBuilder) -> Self {
         b.build()
     }
 }

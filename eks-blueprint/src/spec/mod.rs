@@ -1,4 +1,36 @@
 //! The blueprint spec: what the user writes, in a blueprint file or with the builders.
+//!
+//! The spec types are plain data (`Serialize + Deserialize`, public `Option` fields, every
+//! field left out takes its default at [`crate::compile`]) and `#[non_exhaustive]`: build
+//! them with their builders or constructors, never with struct literals, so that new fields
+//! are not breaking changes. A spec written back to YAML holds only what was set
+//! (`tests/spec_roundtrip.rs`).
+//!
+//! # Builder conventions
+//!
+//! - **`X::builder(..)` returns an `XBuilder`**, whose `build()` returns `X`. Identifying
+//!   inputs are positional (`ManagedNodeGroup::builder("system")`,
+//!   `WorkloadIdentity::builder(name, namespace, service_account)`); everything else is an
+//!   optional setter whose doc ends with its default. A setter that takes a part accepts the
+//!   part's builder too (`impl Into<ManagedNodeGroup>`), so `.build()` is rarely written.
+//!   [`crate::Blueprint::builder`] is the exception that validates: its `build()` compiles
+//!   the spec into a [`crate::Blueprint`] (and [`BlueprintBuilder::spec`] returns the
+//!   unvalidated spec).
+//! - **Small values have constructors** instead of builders, with setters on the value
+//!   itself: [`cluster::AccessEntrySpec::new`], [`compute::Taint::new`],
+//!   [`compute::FargateSelector::new`], [`compute::AutoMode::enabled`],
+//!   [`network::ExistingVpc::new`], [`findings::Suppression::new`],
+//!   [`identity::PolicyStatement::allow`].
+//! - **Setters named for one item append** (`access_entry`, `managed_node_group`, `identity`,
+//!   `tag`, `label`, `taint`, `node_pool`, `budget`, `vpc_endpoint`, `suppress`), and so do
+//!   **plural setters of open lists** (`instance_types`, `public_access_cidrs`,
+//!   `security_group_ids`, `kubernetes_groups`, `capacity_types`, `architectures`,
+//!   `private_subnet_cidrs`, ...): each says "(appends)".
+//! - **Setters of one value replace it**, a whole section included (`network`, `cluster`,
+//!   `auto_mode`, `karpenter`, `min_size`, ...); so do the few plural setters whose list is
+//!   one choice, and each says so: `logging` ("replaces the list"), `AutoMode::node_pools`
+//!   and `availability_zone_names`/`availability_zone_ids` (set the zones).
+//! - Builders are `#[must_use]`: a builder dropped without `build()` is a warning.
 
 pub mod cluster;
 pub mod compute;
@@ -17,7 +49,7 @@ use crate::error::Error;
 use crate::source::{Position, Source, SourceFormat};
 use cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
 use compute::{AutoMode, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup};
-use environments::{Environment, Target};
+use environments::{Environment, SelectedEnvironment};
 use findings::Suppression;
 use identity::WorkloadIdentity;
 use network::Network;
@@ -25,6 +57,7 @@ use network::Network;
 /// How the platform is split into CloudFormation stacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum StackLayout {
     /// One stack per lifecycle: `<name>-network`, `<name>-cluster`, `<name>-compute`
     /// (AWS CDK best practice: what changes together deploys together). Default.
@@ -37,6 +70,7 @@ pub enum StackLayout {
 /// `eks_blueprint::synth::References`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum CrossStackReferences {
     /// `Output` + `Export` and `Fn::ImportValue`: CloudFormation refuses to change or delete
     /// an export in use. Default.
@@ -101,7 +135,7 @@ pub struct BlueprintSpec {
     pub environments: IndexMap<String, Environment>,
     /// The environment this spec was selected for: set by selection, never read from a file.
     #[serde(skip)]
-    pub(crate) target: Option<Target>,
+    pub(crate) target: Option<SelectedEnvironment>,
 }
 
 /// Whether a value is its type's `Default`, i.e. nothing was written (for
@@ -236,6 +270,7 @@ pub(crate) fn serde_code(message: &str) -> &'static str {
 /// Builds a blueprint; every setter documents its default. `build()` compiles it into a
 /// validated [`crate::Blueprint`]; [`BlueprintBuilder::spec`] returns what was set.
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct BlueprintBuilder(BlueprintSpec);
 
 impl BlueprintBuilder {
@@ -319,6 +354,28 @@ impl BlueprintBuilder {
     }
 
     /// Suppresses a finding rule, with the reason (appends). Default: none.
+    ///
+    /// ```
+    /// use eks_blueprint::{Blueprint, CapacityType, ManagedNodeGroup};
+    /// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+    /// # let admin = || ClusterSpec::builder()
+    /// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+    ///
+    /// // Spot with a single instance type: finding EKSB-COMPUTE-001 (Spot needs diversity).
+    /// let spot = || ManagedNodeGroup::builder("spot").capacity_type(CapacityType::Spot).instance_types(["m7i.large"]);
+    /// let blueprint = Blueprint::builder("demo").cluster(admin()).managed_node_group(spot()).build()?;
+    /// let finding = blueprint.findings().iter().find(|f| f.rule_id == "EKSB-COMPUTE-001").expect("the finding");
+    /// assert_eq!(finding.path, "compute.managedNodeGroups[0].instanceTypes");
+    ///
+    /// // Suppressed, with the reason: the blueprint has no such finding.
+    /// let blueprint = Blueprint::builder("demo")
+    ///     .cluster(admin())
+    ///     .managed_node_group(spot())
+    ///     .suppress("EKSB-COMPUTE-001", "interruptible batch jobs; any capacity will do")
+    ///     .build()?;
+    /// assert!(blueprint.findings().iter().all(|f| f.rule_id != "EKSB-COMPUTE-001"));
+    /// # Ok::<(), eks_blueprint::Error>(())
+    /// ```
     pub fn suppress(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
         self.0.suppress.push(Suppression::new(rule, reason));
         self

@@ -84,6 +84,7 @@ pub struct Network {
 /// In a blueprint file, a number is a count and a list is names, or zone IDs when every
 /// entry is a zone ID (`use1-az1`); a list that mixes both is refused at validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AvailabilityZones {
     /// The first N zones of the region.
     Count(u8),
@@ -152,6 +153,7 @@ impl AvailabilityZones {
 /// How private subnets reach the internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum NatGateways {
     /// One NAT gateway per zone: a zone failure does not cut the others' egress. Default.
     PerAz,
@@ -176,6 +178,7 @@ impl NatGateways {
 /// service name suffix is accepted as [`VpcEndpointService::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum VpcEndpointService {
     /// Amazon S3 (a gateway endpoint): ECR stores image layers in S3.
     S3,
@@ -323,6 +326,7 @@ impl<'de> Deserialize<'de> for VpcEndpoints {
 /// Which traffic flow logs record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum TrafficType {
     /// Accepted and rejected traffic. Default.
     All,
@@ -470,7 +474,27 @@ pub(crate) fn is_zone_id(id: &str) -> bool {
 }
 
 /// Builds a [`Network`]; every setter documents its default.
+///
+/// ```
+/// use eks_blueprint::{Blueprint, Format, NatGateways, Network};
+/// # use eks_blueprint::{AccessEntrySpec, AccessPolicy, ClusterSpec};
+/// # let admin = ClusterSpec::builder()
+/// #     .access_entry(AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin));
+///
+/// let blueprint = Blueprint::builder("demo")
+///     .cluster(admin)
+///     .network(Network::builder().cidr("10.1.0.0/16").availability_zones(2).nat_gateways(NatGateways::Single))
+///     .build()?;
+/// let assembly = blueprint.synth(Format::Json)?;
+/// let network = &assembly.stack("demo-network").expect("a network stack").template["Resources"];
+/// assert_eq!(network["Vpc"]["Properties"]["CidrBlock"], "10.1.0.0/16");
+/// // Two zones: two private subnets, and one NAT gateway for both.
+/// assert!(network.get("PrivateSubnet2").is_some() && network.get("PrivateSubnet3").is_none());
+/// assert!(network.get("NatGateway1").is_some() && network.get("NatGateway2").is_none());
+/// # Ok::<(), eks_blueprint::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built or passed on"]
 pub struct NetworkBuilder(Network);
 
 impl NetworkBuilder {
@@ -486,15 +510,16 @@ impl NetworkBuilder {
         self
     }
 
-    /// Explicit Availability Zone names. Default: the region's first three zones.
+    /// Explicit Availability Zone names (replaces the zones). Default: the region's first
+    /// three zones.
     pub fn availability_zone_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.0.availability_zones = Some(AvailabilityZones::Names(names.into_iter().map(Into::into).collect()));
         self
     }
 
-    /// Explicit Availability Zone IDs (`euw1-az1`), the same physical zones in every account;
-    /// zone IDs EKS does not support for cluster subnets are refused. Default: the region's
-    /// first three zones.
+    /// Explicit Availability Zone IDs (`euw1-az1`; replaces the zones), the same physical
+    /// zones in every account; zone IDs EKS does not support for cluster subnets are refused.
+    /// Default: the region's first three zones.
     pub fn availability_zone_ids<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
         self.0.availability_zones = Some(AvailabilityZones::Ids(ids.into_iter().map(Into::into).collect()));
         self

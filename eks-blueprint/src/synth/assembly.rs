@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::output::{self, OutputError, WriteOptions};
 use super::resolve::ResolvedStack;
-use super::{quota_sources, QuotaSource, SynthError, MAX_TEMPLATE_BYTES};
+use super::{quota_sources, QuotaSource, SynthError, MAX_INLINE_TEMPLATE_BYTES, MAX_TEMPLATE_BYTES};
 
 /// The AWS CDK cloud-assembly schema version written to `manifest.json`.
 ///
@@ -39,8 +39,12 @@ impl Format {
     }
 }
 
-/// A synthesized stack.
+/// A synthesized stack: its name, its template as a [`serde_json::Value`] (the same content
+/// as the template file, in either [`Format`]), and what it depends on. Get one with
+/// [`Assembly::stack`] or [`Assembly::stacks`]; for a user's own tests of a blueprint, the
+/// template is plain JSON to index into (see the example of [`Assembly::stack`]).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SynthesizedStack {
     /// The stack name.
     pub name: String,
@@ -97,7 +101,12 @@ pub(crate) fn build(
     for (path, content) in extra {
         files.insert(path.clone(), content.clone());
     }
-    Ok(Assembly { stacks, files })
+    let mut assembly = Assembly { stacks, files };
+    // The plan reads every other file (the scripts of its manual steps), so it comes last.
+    let plan = super::plan::Plan::from_assembly(&assembly, "")
+        .map_err(|e| SynthError::Render { stack: super::plan::DEPLOY_FILE.into(), message: e.to_string() })?;
+    assembly.files.insert(super::plan::DEPLOY_FILE.to_owned(), plan.to_markdown());
+    Ok(assembly)
 }
 
 /// The template's bytes by origin: each resource's share of the body, in proportion to
@@ -113,12 +122,25 @@ fn size_sources(stack: &ResolvedStack, body: usize) -> Vec<QuotaSource> {
     quota_sources(sizes.into_iter().map(|(id, n)| (id, share(n))), &stack.origins)
 }
 
+/// A template's text. JSON is pretty-printed, unless that makes it pass a limit the compact
+/// form stays within: the 51,200 bytes CloudFormation takes inline
+/// ([`MAX_INLINE_TEMPLATE_BYTES`]: a template within it deploys without an S3 bucket), or the
+/// 1,000,000 bytes it takes from S3 ([`MAX_TEMPLATE_BYTES`]). Templates under the inline
+/// limit, every example's among them, stay readable.
 fn render(stack: &str, template: &Value, format: Format) -> Result<String, SynthError> {
-    let rendered = match format {
-        Format::Json => serde_json::to_string_pretty(template).map(|s| s + "\n").map_err(|e| e.to_string()),
+    let failed = |e: serde_json::Error| SynthError::Render { stack: stack.to_owned(), message: e.to_string() };
+    match format {
+        Format::Json => {
+            let pretty = serde_json::to_string_pretty(template).map_err(failed)? + "\n";
+            if pretty.len() <= MAX_INLINE_TEMPLATE_BYTES {
+                return Ok(pretty);
+            }
+            let compact = serde_json::to_string(template).map_err(failed)? + "\n";
+            let fits = |limit: usize| pretty.len() > limit && compact.len() <= limit;
+            Ok(if fits(MAX_INLINE_TEMPLATE_BYTES) || fits(MAX_TEMPLATE_BYTES) { compact } else { pretty })
+        }
         Format::Yaml => Ok(crate::yaml::to_string(template)),
-    };
-    rendered.map_err(|message| SynthError::Render { stack: stack.to_owned(), message })
+    }
 }
 
 /// The environment of a stack whose account and Region are not known at synthesis, as the
@@ -153,7 +175,31 @@ impl Assembly {
         &self.stacks
     }
 
-    /// The stack with the given name.
+    /// The stack with the given name (`<blueprint>-network`, `-cluster`, `-compute`, ...,
+    /// or `<blueprint>` alone with `stackLayout: single`).
+    ///
+    /// Its [`template`](SynthesizedStack::template) is a [`serde_json::Value`], which is
+    /// how a test of your own blueprint reads what will be deployed:
+    ///
+    /// ```
+    /// use eks_blueprint::{AccessEntrySpec, AccessPolicy, Blueprint, ClusterSpec, Format, ManagedNodeGroup};
+    ///
+    /// let blueprint = Blueprint::builder("demo")
+    ///     .cluster(ClusterSpec::builder().access_entry(
+    ///         AccessEntrySpec::new("arn:aws:iam::123456789012:role/Admin").policy(AccessPolicy::ClusterAdmin),
+    ///     ))
+    ///     .managed_node_group(ManagedNodeGroup::builder("general").min_size(2).max_size(6))
+    ///     .build()?;
+    /// let assembly = blueprint.synth(Format::Json)?;
+    /// let compute = assembly.stack("demo-compute").expect("a compute stack");
+    /// let template: &serde_json::Value = &compute.template;
+    /// let scaling = &template["Resources"]["NodegroupGeneral"]["Properties"]["ScalingConfig"];
+    /// assert_eq!(scaling["MinSize"], 2);
+    /// assert_eq!(scaling["MaxSize"], 6);
+    /// // The compute stack imports from the cluster and network stacks.
+    /// assert!(compute.dependencies.contains_key("demo-cluster"));
+    /// # Ok::<(), eks_blueprint::Error>(())
+    /// ```
     pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
         self.stacks.iter().find(|s| s.name == name)
     }

@@ -13,11 +13,14 @@ mod assembly;
 pub mod diff;
 mod graph;
 pub mod output;
+pub mod plan;
 mod resolve;
+mod split;
 
-pub use assembly::{Assembly, Format, CLOUD_ASSEMBLY_VERSION};
+pub use assembly::{Assembly, Format, SynthesizedStack, CLOUD_ASSEMBLY_VERSION};
 pub use output::{OutputError, Refusal, WriteOptions, MARKER_FILE};
 pub use resolve::References;
+pub use split::{Placement, SOFT_CAPACITY_PERCENT};
 
 use indexmap::IndexMap;
 
@@ -32,6 +35,12 @@ pub const MAX_PARAMETERS: usize = 200;
 /// The largest template body, in bytes, CloudFormation accepts from S3 (CDK and
 /// `aws cloudformation deploy --s3-bucket` upload it there).
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+/// The largest template body, in bytes, CloudFormation accepts inline (the `TemplateBody`
+/// of `CreateStack` and `UpdateStack`, and so `aws cloudformation deploy` without
+/// `--s3-bucket`); a larger one is uploaded to S3 first, up to [`MAX_TEMPLATE_BYTES`].
+/// Source: AWS CloudFormation User Guide, "AWS CloudFormation quotas": template body size in
+/// a request 51,200 bytes, in an Amazon S3 object 1 MB.
+pub const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;
 
 /// An error of synthesis. Each names the stack, the resource and what is wrong.
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +194,7 @@ pub struct App {
     files: IndexMap<String, String>,
     references: References,
     environment: Option<String>,
+    placement: Placement,
 }
 
 impl App {
@@ -203,6 +213,12 @@ impl App {
     /// account and Region deploying decide).
     pub fn set_environment(&mut self, environment: impl Into<String>) {
         self.environment = Some(environment.into());
+    }
+
+    /// Where a previous output placed each resource: a stack that must be split keeps every
+    /// item where it was (see [`Placement`]). Default: none (items placed in input order).
+    pub fn set_placement(&mut self, placement: Placement) {
+        self.placement = placement;
     }
 
     /// Adds a stack.
@@ -233,9 +249,13 @@ impl App {
         self.files.insert(path.into(), content.into());
     }
 
-    /// Synthesizes every stack: cross-stack references, checks, deploy order.
+    /// Synthesizes every stack: splits a stack that would pass a CloudFormation quota into
+    /// numbered stacks (stably, see [`Placement`]), resolves cross-stack references, checks
+    /// the quotas, orders the stacks by their dependencies.
     pub fn synth(&self, format: Format) -> Result<Assembly, SynthError> {
-        let resolved = resolve::resolve(&self.stacks, self.references)?;
+        let split = split::split(&self.stacks, &self.placement)?;
+        let stacks = split.as_ref().unwrap_or(&self.stacks);
+        let resolved = resolve::resolve(stacks, self.references)?;
         let order = graph::deploy_order(&resolved)?;
         for stack in &resolved {
             check_quotas(stack)?;
@@ -426,17 +446,19 @@ mod tests {
         let mut big = Stack::new("big", "x");
         big.set_origin(Some("network".into()));
         big.add("Vpc", VPC::default()).unwrap();
+        // Every entry is waited on by the rest of the stack, so none can be split off.
+        let mut pinned = ResourceOptions::new();
         for i in 0..250 {
             big.set_origin(Some(format!("compute.managedNodeGroups[{i}]")));
-            big.add(&format!("Group{i}A"), VPC::default()).unwrap();
-            big.add(&format!("Group{i}B"), VPC::default()).unwrap();
+            pinned = pinned.depends_on(&big.add(&format!("Group{i}A"), VPC::default()).unwrap());
+            pinned = pinned.depends_on(&big.add(&format!("Group{i}B"), VPC::default()).unwrap());
         }
         for i in 0..50 {
             big.set_origin(Some(format!("identities[{i}]")));
-            big.add(&format!("Identity{i}"), VPC::default()).unwrap();
+            pinned = pinned.depends_on(&big.add(&format!("Identity{i}"), VPC::default()).unwrap());
         }
         big.set_origin(None);
-        big.add("Unattributed", VPC::default()).unwrap();
+        big.add_with("Unattributed", VPC::default(), pinned).unwrap();
         assert_eq!(big.origin_of("Group3B"), Some("compute.managedNodeGroups[3]"));
         assert_eq!(big.origin_of("Unattributed"), None);
         let mut app = App::new();
@@ -458,12 +480,14 @@ mod tests {
         }
         let mut app = App::new();
         app.add_stack(outputs).unwrap();
-        let err = app.synth(Format::Json).map(|_| ()).map_err(|e| e.to_string());
-        assert_eq!(
-            err,
-            Err("stack `outputs`: the number of outputs is 201, above CloudFormation's limit of 200; \
-                 201 come from identities (201 entries)"
-                .into())
-        );
+        // Entries of a list nothing else refers to are split off instead (split.rs): 180
+        // outputs (90% of the quota) in the first stack, the rest in `outputs-2`.
+        let assembly = app.synth(Format::Json).unwrap();
+        let counts: Vec<(&str, usize)> = assembly
+            .stacks()
+            .iter()
+            .map(|s| (s.name.as_str(), s.template["Outputs"].as_object().map_or(0, |o| o.len())))
+            .collect();
+        assert_eq!(counts, [("outputs", 180), ("outputs-2", 21)]);
     }
 }

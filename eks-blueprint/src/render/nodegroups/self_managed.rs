@@ -19,7 +19,7 @@ use crate::resources::ec2::{IamInstanceProfile, LaunchTemplateData, NetworkInter
 use crate::resources::eks::AccessEntry;
 use crate::resources::iam::InstanceProfile;
 use crate::resources::Tag;
-use crate::spec::compute::{CapacityType, Subnets};
+use crate::spec::compute::{CapacityType, SubnetType};
 use crate::synth::SynthError;
 
 /// Tags for Cluster Autoscaler auto-discovery on a self-managed group's Auto Scaling group,
@@ -79,7 +79,7 @@ pub(crate) fn render(
         asg_tags.push(TagProperty { key, propagate_at_launch: propagate, value: Expr::from(value) });
     }
 
-    let public = base.subnets == Subnets::Public;
+    let public = base.subnets == SubnetType::Public;
     let security_groups = vec![c.attr_cluster_security_group_id()];
     let image_parameter = ids::image_parameter(&id);
     let stack = ctx.stack(Part::Compute);

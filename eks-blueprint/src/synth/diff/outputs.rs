@@ -152,16 +152,19 @@ pub(super) fn section_change(section: &str, name: Option<&String>, action: Actio
     SectionChange { section: section.to_owned(), name: name.cloned(), action }
 }
 
+/// The files added, removed or changed, but the deploy plan (`DEPLOY.md`): it is derived
+/// from the stacks and the other files, which are compared themselves.
 pub(super) fn diff_files(old: &IndexMap<String, String>, new: &IndexMap<String, String>) -> Vec<FileChange> {
     let mut out = Vec::new();
-    for (path, content) in new {
+    let compared = |path: &&String| path.as_str() != crate::synth::plan::DEPLOY_FILE;
+    for (path, content) in new.iter().filter(|(p, _)| compared(p)) {
         match old.get(path) {
             None => out.push(FileChange { path: path.clone(), action: Action::Add }),
             Some(c) if c != content => out.push(FileChange { path: path.clone(), action: Action::Update }),
             _ => {}
         }
     }
-    for path in old.keys().filter(|p| !new.contains_key(*p)) {
+    for path in old.keys().filter(compared).filter(|p| !new.contains_key(*p)) {
         out.push(FileChange { path: path.clone(), action: Action::Remove });
     }
     out
