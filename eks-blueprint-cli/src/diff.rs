@@ -2,14 +2,15 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::diff::{diff as compare, Templates, TextOptions};
-use eks_blueprint::synth::Placement;
-use eks_blueprint::{load, Error, Format};
+use eks_blueprint::synth::{upgrade, Placement};
+use eks_blueprint::{load_with, Error, Format};
 
 use crate::output::Printer;
+use crate::synth::ContextArgs;
 use crate::Status;
 
 const EXAMPLES: &str = "\
@@ -56,6 +57,9 @@ pub struct DiffArgs {
     /// as written.
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
+    /// The deployed version (default: OLD's) and the day of synthesis.
+    #[command(flatten)]
+    pub context: ContextArgs,
 }
 
 /// The report's format.
@@ -92,18 +96,13 @@ pub(crate) fn use_color(choice: ColorChoice, no_color: Option<OsString>, termina
 /// acknowledgement that names no replacement) on stderr.
 pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     let old = Templates::read_dir(&args.old)?;
-    let new = if args.new.is_dir() {
-        Templates::read_dir(&args.new)?
-    } else {
-        // A blueprint file, synthesized in memory the way `synth -o <old>` would (items of
-        // a split stack stay where `old` has them); its errors located in the file.
-        let (document, result) = load(&args.new, args.env.as_deref());
-        match result.and_then(|blueprint| blueprint.synth_with(Format::Json, &Placement::from_templates(&old))) {
-            Ok(assembly) => Templates::from_assembly(args.new.display().to_string(), &assembly),
-            Err(e) => return Ok(Printer::human().error(&document, &e)),
-        }
+    let ctx = args.context.context(Some(&old));
+    let new = match read_new(&args.new, args.env.as_deref(), &old, &ctx)? {
+        Ok(new) => new,
+        Err(status) => return Ok(status),
     };
     let mut report = compare(&old, &new);
+    let plan = upgrade::plan(&old, &new);
     for unused in report.acknowledge(&args.allow_replace) {
         eprintln!("warning: --allow-replace {unused}: no such resource is replaced");
     }
@@ -114,6 +113,9 @@ pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     } else {
         let color = use_color(args.color, std::env::var_os("NO_COLOR"), std::io::stdout().is_terminal());
         emit(report.to_text(&TextOptions::new().color(color)).as_bytes())?;
+        if let Some(plan) = &plan {
+            emit(format!("\n{}", plan.to_text()).as_bytes())?;
+        }
     }
     Ok(if args.fail_on_replace && report.gate_fails() { Status::Replacement } else { Status::Success })
 }
@@ -127,6 +129,37 @@ pub fn emit(bytes: &[u8]) -> Result<(), Error> {
             Err(Error::Io { context: "cannot write to stdout".to_owned(), source: e })
         }
         _ => Ok(()),
+    }
+}
+
+/// A directory is read as an output; anything else as a blueprint file, synthesized in
+/// memory the way `synth -o <old>` would: items of a split stack stay where `old` has them,
+/// and the blueprint is compiled with `ctx` (an upgrade from the deployed version that skips
+/// a minor version, or a downgrade, is refused), with `env` selected; its errors are printed
+/// located in the file (`Err(status)`). Two directories are held to the same upgrade rule.
+fn read_new(
+    path: &Path,
+    env: Option<&str>,
+    old: &Templates,
+    ctx: &eks_blueprint::compile::Context,
+) -> Result<Result<Templates, Status>, Error> {
+    if path.is_dir() {
+        let new = Templates::read_dir(path)?;
+        if let (Some(deployed), Some(next)) = (&ctx.deployed_version, upgrade::cluster_version(&new)) {
+            eks_blueprint::compile::check_upgrade(deployed, &next).map_err(Error::Invalid)?;
+        }
+        return Ok(Ok(new));
+    }
+    let printer = Printer::human();
+    let (document, result) = load_with(path, env, ctx);
+    let blueprint = match result {
+        Ok(blueprint) => blueprint,
+        Err(e) => return Ok(Err(printer.error(&document, &e))),
+    };
+    printer.findings(&document, &blueprint);
+    match blueprint.synth_with(Format::Json, &Placement::from_templates(old)) {
+        Ok(assembly) => Ok(Ok(Templates::from_assembly(path.display().to_string(), &assembly))),
+        Err(e) => Ok(Err(printer.error(&document, &e))),
     }
 }
 

@@ -3,8 +3,10 @@
 
 mod completions;
 mod diff;
+mod init;
 mod output;
 mod plan;
+mod schema;
 mod synth;
 
 use std::process::ExitCode;
@@ -28,6 +30,10 @@ enum Command {
     /// Show what deploying a new output (or blueprint) over an old output would change,
     /// replacements first.
     Diff(diff::DiffArgs),
+    /// Write a starter blueprint file (never over an existing one).
+    Init(init::InitArgs),
+    /// Print the JSON Schema of the blueprint file (for editors and CI).
+    Schema(schema::SchemaArgs),
     /// Print the deploy and teardown plan of a blueprint file or an output directory: each
     /// stack's command, and every manual step where it belongs.
     Plan(plan::PlanArgs),
@@ -65,6 +71,8 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth::synth(&args),
         Command::Validate(args) => synth::validate(&args),
         Command::Diff(args) => diff::diff(&args),
+        Command::Init(args) => init::init(&args).map(|()| Status::Success),
+        Command::Schema(args) => schema::schema(&args).map(|()| Status::Success),
         Command::Plan(args) => plan::plan(&args),
         Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };

@@ -1,12 +1,14 @@
 //! `eks-blueprint synth` and `eks-blueprint validate`.
 
 use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::compile::capacity::Capacity;
+use eks_blueprint::compile::{Context, Date};
 use eks_blueprint::synth::diff::Templates;
-use eks_blueprint::synth::{Placement, WriteOptions};
-use eks_blueprint::{load, Error, Format};
+use eks_blueprint::synth::{upgrade, Placement, WriteOptions};
+use eks_blueprint::{load_with, Error, Format, KubernetesVersion};
 
 use crate::output::{OutputArgs, Printer};
 use crate::Status;
@@ -34,6 +36,48 @@ Examples:
 
 Exit status: 0 valid, 1 the file could not be read, 2 invalid.";
 
+/// What synthesis knows besides the blueprint: the deployed version and the day.
+#[derive(Debug, Clone, Args)]
+pub struct ContextArgs {
+    /// The Kubernetes version of the deployed cluster: the blueprint's must equal it or be
+    /// one minor version newer. Default: the version of the previous output (synth), or of
+    /// the old output (diff); none for a new cluster.
+    #[arg(long, value_name = "VERSION")]
+    pub deployed_version: Option<String>,
+    /// The day of synthesis (UTC), for the support-period finding (EKSB-VERSION-002).
+    /// Default: $SOURCE_DATE_EPOCH when set (reproducible builds), else today.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<Date>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse::<Date>().map_err(|e| e.to_string())
+}
+
+impl ContextArgs {
+    /// The context: `--deployed-version`, else `previous`'s cluster version; `--date`, else
+    /// `SOURCE_DATE_EPOCH` (<https://reproducible-builds.org/specs/source-date-epoch/>),
+    /// else the clock.
+    pub fn context(&self, previous: Option<&Templates>) -> Context {
+        let mut ctx = Context::new().today(self.date.unwrap_or_else(today));
+        let deployed = match &self.deployed_version {
+            Some(v) => Some(KubernetesVersion::of(v)),
+            None => previous.and_then(upgrade::cluster_version),
+        };
+        if let Some(v) = deployed {
+            ctx = ctx.deployed_version(v);
+        }
+        ctx
+    }
+}
+
+/// Today (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set to a number.
+fn today() -> Date {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<u64>().ok());
+    let seconds = epoch.unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+    Date::from_unix_seconds(seconds)
+}
+
 /// Arguments of `synth`.
 #[derive(Debug, Args)]
 #[command(after_help = SYNTH_EXAMPLES)]
@@ -60,6 +104,9 @@ pub struct SynthArgs {
     pub env: Option<String>,
     #[command(flatten)]
     pub output_args: OutputArgs,
+    /// The deployed version (default: the previous output's) and the day of synthesis.
+    #[command(flatten)]
+    pub context: ContextArgs,
 }
 
 /// Arguments of `validate`.
@@ -78,6 +125,9 @@ pub struct ValidateArgs {
     pub capacity: bool,
     #[command(flatten)]
     pub output_args: OutputArgs,
+    /// The deployed version and the day of synthesis.
+    #[command(flatten)]
+    pub context: ContextArgs,
 }
 
 /// The template format.
@@ -101,7 +151,16 @@ impl From<FormatArg> for Format {
 /// Reads, validates and synthesizes; writes the directory only when everything succeeded.
 pub fn synth(args: &SynthArgs) -> Result<Status, Error> {
     let printer = Printer::new(&args.output_args);
-    let (document, result) = load(&args.blueprint, args.env.as_deref());
+    // An earlier output: `--previous`, else the output directory when it holds one that reads.
+    // An unreadable `--previous` is reported after the blueprint's own errors.
+    let previous = match &args.previous {
+        Some(dir) => Templates::read_dir(dir).map(Some),
+        None => Ok(Templates::read_dir(&args.output).ok()),
+    };
+    // The deployed version is the previous output's: an upgrade that skips a minor version,
+    // or a downgrade, is refused before anything is written.
+    let ctx = args.context.context(previous.as_ref().ok().and_then(Option::as_ref));
+    let (document, result) = load_with(&args.blueprint, args.env.as_deref(), &ctx);
     let blueprint = match result {
         Ok(blueprint) => blueprint,
         Err(e) => return Ok(printer.error(&document, &e)),
@@ -114,13 +173,9 @@ pub fn synth(args: &SynthArgs) -> Result<Status, Error> {
             names.join(", ")
         ));
     }
-    let placement = match &args.previous {
-        Some(dir) => match Templates::read_dir(dir) {
-            Ok(templates) => Placement::from_templates(&templates),
-            Err(e) => return Ok(printer.error(&document, &e.into())),
-        },
-        // An earlier output in the output directory, when there is one that reads.
-        None => Templates::read_dir(&args.output).map(|t| Placement::from_templates(&t)).unwrap_or_default(),
+    let placement = match previous {
+        Ok(templates) => templates.as_ref().map(Placement::from_templates).unwrap_or_default(),
+        Err(e) => return Ok(printer.error(&document, &e.into())),
     };
     let written = blueprint.synth_with(args.format.into(), &placement).and_then(|assembly| {
         assembly
@@ -146,7 +201,8 @@ pub fn synth(args: &SynthArgs) -> Result<Status, Error> {
 /// every environment it declares.
 pub fn validate(args: &ValidateArgs) -> Result<Status, Error> {
     let printer = Printer::new(&args.output_args);
-    let (document, result) = load(&args.blueprint, args.env.as_deref());
+    let ctx = args.context.context(None);
+    let (document, result) = load_with(&args.blueprint, args.env.as_deref(), &ctx);
     let blueprint = match result.and_then(|b| b.synth(Format::Json).map(|_| b)) {
         Ok(blueprint) => blueprint,
         Err(e) => return Ok(printer.error(&document, &e)),
@@ -156,7 +212,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Status, Error> {
         if args.env.is_some() { Vec::new() } else { blueprint.spec().environments.keys().cloned().collect() };
     let mut status = Status::Success;
     for name in &environments {
-        let (document, result) = load(&args.blueprint, Some(name));
+        let (document, result) = load_with(&args.blueprint, Some(name), &ctx);
         match result.and_then(|b| b.synth(Format::Json).map(|_| b)) {
             Ok(blueprint) => printer.findings(&document, &blueprint),
             Err(e) => status = worse(status, printer.error(&document, &e)),

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_eks-blueprint"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eks-blueprint"));
+    // The day of synthesis, fixed (2026-12-02): findings must not depend on the clock.
+    command.env("SOURCE_DATE_EPOCH", "1796169600");
+    command
 }
 
 fn repo() -> PathBuf {
@@ -40,16 +43,26 @@ fn synth_writes_every_stack_and_the_manifest() {
         "reference-network.template.json",
         "reference-cluster.template.json",
         "reference-compute.template.json",
+        "reference-addons.template.json",
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).expect("read")).expect("json");
     let names: Vec<&String> = manifest["artifacts"].as_object().expect("artifacts").keys().collect();
-    assert_eq!(names, ["reference-network", "reference-cluster", "reference-compute"], "deploy order");
+    assert_eq!(
+        names,
+        ["reference-network", "reference-cluster", "reference-compute", "reference-addons"],
+        "deploy order"
+    );
     assert_eq!(
         manifest["artifacts"]["reference-compute"]["dependencies"],
         serde_json::json!(["reference-cluster", "reference-network"])
+    );
+    // CoreDNS comes after the node groups: the add-ons stack after the compute stack.
+    assert_eq!(
+        manifest["artifacts"]["reference-addons"]["dependencies"],
+        serde_json::json!(["reference-cluster", "reference-compute"])
     );
     assert!(r.stdout.contains("reference-compute (") && r.stdout.contains("after reference-cluster"), "{}", r.stdout);
 

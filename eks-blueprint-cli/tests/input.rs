@@ -26,6 +26,7 @@ fn synth(file: &str, content: &[u8]) -> Run {
     let tmp = tempfile::tempdir().expect("tempdir");
     std::fs::write(tmp.path().join(file), content).expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_eks-blueprint"))
+        .env("SOURCE_DATE_EPOCH", "1796169600") // 2026-12-02: findings must not depend on the clock
         .args(["synth", file, "-o", "out"])
         .current_dir(tmp.path())
         .output()
@@ -217,7 +218,7 @@ fn a_1_mb_name_is_capped_in_the_message() {
             "error: key.json:1:18: {}… (999800 more characters): unknown field `{}… (999800 more characters)`, expected one of {}\n",
             "a".repeat(200),
             "a".repeat(200),
-            "`name`, `kubernetesVersion`, `stackLayout`, `crossStackReferences`, `removalPolicy`, `tags`, `network`, `cluster`, `compute`, `identities`, `suppress`, `environments`"
+            "`name`, `kubernetesVersion`, `stackLayout`, `crossStackReferences`, `removalPolicy`, `tags`, `network`, `cluster`, `compute`, `identities`, `addonVersions`, `suppress`, `environments`"
         )
     );
 }

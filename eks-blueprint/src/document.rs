@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::blueprint::{Blueprint, Finding};
+use crate::compile::Context;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::error::Error;
 use crate::source::{Position, Source, SourceFormat, MAX_FILE_BYTES};
@@ -29,6 +30,16 @@ pub struct Document {
 /// whatever happened, to turn the error (or, later, the findings and a synthesis error)
 /// into located [`Diagnostic`]s.
 pub fn load(path: impl AsRef<Path>, environment: Option<&str>) -> (Document, Result<Blueprint, Error>) {
+    load_with(path, environment, &Context::default())
+}
+
+/// [`load`] with a [`Context`]: the deployed version and the day of synthesis
+/// ([`crate::compile::compile_with`]).
+pub fn load_with(
+    path: impl AsRef<Path>,
+    environment: Option<&str>,
+    ctx: &Context,
+) -> (Document, Result<Blueprint, Error>) {
     let path = path.as_ref();
     let name = path.display().to_string();
     let mut document = Document { name: name.clone(), text: None, source: None, overlay: None };
@@ -43,7 +54,7 @@ pub fn load(path: impl AsRef<Path>, environment: Option<&str>) -> (Document, Res
         Ok(source) => source,
         Err(e) => return (document, Err(e)),
     };
-    let result = document.compile(source, environment);
+    let result = document.compile(source, environment, ctx);
     (document, result)
 }
 
@@ -67,14 +78,14 @@ impl Document {
     }
 
     /// Compiles `source` with `environment` selected; keeps the source for locating.
-    fn compile(&mut self, source: Source, environment: Option<&str>) -> Result<Blueprint, Error> {
+    fn compile(&mut self, source: Source, environment: Option<&str>, ctx: &Context) -> Result<Blueprint, Error> {
         let result = BlueprintSpec::from_source_for(&source, environment);
         if let Some(env) = environment {
             self.overlay = Some(crate::spec::environments::overrides_path(env));
         }
         self.text = Some(source.text().to_owned());
         self.source = Some(source);
-        result?.compile()
+        result?.compile_with(ctx)
     }
 
     /// The file name.
@@ -163,6 +174,7 @@ fn failure_code(error: &Error) -> &'static str {
         Error::Output(_) => "output",
         Error::Diff(_) => "diff",
         Error::Io { .. } => "io",
+        Error::Init(_) => "init",
     }
 }
 
@@ -173,7 +185,7 @@ mod tests {
     fn document(text: &str) -> (Document, Result<Blueprint, Error>) {
         let source = Source::from_text("b.yaml", text, SourceFormat::Yaml).expect("checked");
         let mut document = Document::of_source(source.clone());
-        let result = document.compile(source, None);
+        let result = document.compile(source, None, &Context::default());
         (document, result)
     }
 

@@ -236,9 +236,9 @@ pub enum Error {
     Parse {
         /// The file (or `<input>`).
         file: String,
-        /// A stable code: `too-large`, `not-utf8`, `empty`, `syntax`, `multiple-documents`,
-        /// `not-a-mapping`, `too-deep`, `alias-limit`, `complex-key`, `unknown-field`,
-        /// `missing-field`, `invalid-type`, `invalid-value`.
+        /// A stable code: `too-large`, `not-utf8`, `ambiguous-line-break`, `empty`, `syntax`,
+        /// `multiple-documents`, `not-a-mapping`, `too-deep`, `alias-limit`, `complex-key`,
+        /// `unknown-field`, `missing-field`, `invalid-type`, `invalid-value`.
         code: &'static str,
         /// Where in the file, when known.
         position: Option<Position>,
@@ -259,6 +259,9 @@ pub enum Error {
     /// An output given to `diff` is not one, or could not be read.
     #[error(transparent)]
     Diff(#[from] crate::synth::diff::DiffError),
+    /// `init` refused to write its starter blueprint.
+    #[error(transparent)]
+    Init(#[from] crate::templates::InitError),
     /// Reading or writing files failed. `context` says what was being done; it is empty for
     /// an error converted from [`std::io::Error`] by `?`, and the message is then the cause
     /// alone.
@@ -306,8 +309,10 @@ impl Error {
     /// Whether the error is the user's input (bad file, invalid blueprint), as opposed to
     /// an environment or internal failure. The CLI exits with 2 for these.
     pub fn is_user_error(&self) -> bool {
-        matches!(self, Error::Parse { .. } | Error::Invalid(_) | Error::Synth(SynthError::Quota { .. }))
-            || matches!(self, Error::Output(e) if e.is_user_error())
+        matches!(
+            self,
+            Error::Parse { .. } | Error::Invalid(_) | Error::Synth(SynthError::Quota { .. }) | Error::Init(_)
+        ) || matches!(self, Error::Output(e) if e.is_user_error())
             || matches!(self, Error::Diff(e) if e.is_user_error())
     }
 }

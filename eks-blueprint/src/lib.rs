@@ -59,15 +59,17 @@ pub mod document;
 pub mod error;
 mod render;
 pub mod resources;
+pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod synth;
+pub mod templates;
 pub mod text;
 pub mod yaml;
 
 pub use blueprint::{Blueprint, Finding};
 pub use diagnostic::{Diagnostic, Level, RenderOptions};
-pub use document::{load, Document};
+pub use document::{load, load_with, Document};
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use source::{Position, Source, SourceFormat, SourceMap};
 pub use spec::cluster::{

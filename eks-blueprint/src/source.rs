@@ -285,6 +285,34 @@ fn end_position(text: &str) -> Position {
     Position::new(line, last.chars().count() + 1)
 }
 
+/// Refuses U+0085 (NEXT LINE), U+2028 (LINE SEPARATOR) and U+2029 (PARAGRAPH SEPARATOR)
+/// written as such in a YAML file. YAML 1.1 readers (libyaml, on which serde_yaml is built,
+/// PyYAML, Helm's yaml.v2) take them for line breaks, YAML 1.2 readers (saphyr) for ordinary
+/// characters, so the file means different things to different tools: serde_yaml folds a
+/// U+0085 inside a quoted string into a space (`"a<NEL>b"` reads `a b`), a quoted key
+/// holding U+2028 is read as a value, and a comment ends early (found by the mutation test,
+/// issue 11). The escapes `\N`,
+/// `\L`, `\P` (or `\u2028`) in a double-quoted string say the same thing to every reader
+/// and are accepted here; validation then decides whether the field may hold the character.
+fn check_yaml_line_breaks(file: &str, text: &str) -> Result<(), Error> {
+    let Some((index, c)) = text.char_indices().find(|(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')) else {
+        return Ok(());
+    };
+    let (name, escape) = match c {
+        '\u{85}' => ("U+0085 (NEXT LINE)", "\\N"),
+        '\u{2028}' => ("U+2028 (LINE SEPARATOR)", "\\L"),
+        _ => ("U+2029 (PARAGRAPH SEPARATOR)", "\\P"),
+    };
+    Err(parse(
+        file,
+        "ambiguous-line-break",
+        Some(end_position(&text[..index])),
+        format!(
+            "{name} is a line break to YAML 1.1 readers and a plain character to YAML 1.2 readers, so tools would read this file differently; remove it, or write it as the escape {escape} inside a double-quoted string"
+        ),
+    ))
+}
+
 fn parse(file: &str, code: &'static str, position: Option<Position>, message: String) -> Error {
     Error::parse(file, code, position, "", message)
 }
@@ -522,6 +550,7 @@ fn marker_position(marker: &saphyr_parser::Marker) -> Position {
 
 /// The structure pass over YAML text.
 fn scan_yaml(file: &str, text: &str) -> Result<SourceMap, Error> {
+    check_yaml_line_breaks(file, text)?;
     let mut structure = Structure::new(file);
     let mut documents = 0;
     let mut end = Position::new(1, 1);

@@ -217,7 +217,7 @@ fn suppressions_need_a_known_rule_and_a_reason() {
     assert_eq!(
         e,
         [
-            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-COMPUTE-005, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002, EKSB-KARPENTER-001, EKSB-CAPACITY-001, EKSB-QUOTA-001, EKSB-QUOTA-002)",
+            "suppress[0].rule: `EKSB-NOPE-001` is not a rule id (known: EKSB-COMPUTE-001, EKSB-COMPUTE-002, EKSB-COMPUTE-003, EKSB-COMPUTE-004, EKSB-COMPUTE-005, EKSB-NETWORK-001, EKSB-NETWORK-002, EKSB-LIFECYCLE-001, EKSB-LIFECYCLE-002, EKSB-KARPENTER-001, EKSB-CAPACITY-001, EKSB-QUOTA-001, EKSB-QUOTA-002, EKSB-VERSION-001, EKSB-VERSION-002, EKSB-VERSION-003)",
             "suppress[1].reason: say why the rule is suppressed",
         ]
     );
@@ -449,10 +449,19 @@ fn fargate_profiles_get_a_scoped_pod_execution_role_and_are_created_one_at_a_tim
         json!([{"Labels": [{"Key": "runtime", "Value": "fargate"}], "Namespace": "batch"}])
     );
     assert_eq!(batch["Properties"]["Subnets"][0], json!({"Fn::ImportValue": "demo-network:PrivateSubnet1"}));
-    // Fargate only: CoreDNS asks for Fargate capacity.
-    let coredns = resource(&t, "AddonCoredns");
+    // Fargate only: CoreDNS asks for Fargate capacity. It is in the add-ons stack, after the
+    // compute stack because it comes after every Fargate profile (its declaration's `after:
+    // [Nodes]`): a stack dependency, not a DependsOn across stacks.
+    let assembly = bp.synth(Format::Json).unwrap();
+    let addons = assembly.stack("demo-addons").unwrap();
+    let coredns = resource(&addons.template, "AddonCoredns");
     assert_eq!(coredns["Properties"]["ConfigurationValues"], "{\"computeType\":\"Fargate\"}");
-    assert_eq!(coredns["DependsOn"], json!(["FargateProfileSystem", "FargateProfileBatch"]));
+    assert!(coredns.get("DependsOn").is_none());
+    assert_eq!(
+        addons.dependencies["demo-compute"],
+        ["AddonCoredns depends on FargateProfileSystem", "AddonCoredns depends on FargateProfileBatch"]
+    );
+    assert!(t["Resources"].get("AddonCoredns").is_none());
 }
 
 #[test]
@@ -491,11 +500,14 @@ fn auto_mode_enables_compute_storage_and_load_balancing_together() {
             {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly"}
         ])
     );
-    // Auto Mode alone: its nodes run the core components; no add-ons, no compute stack.
+    // Auto Mode alone: its nodes run the core components; no add-ons, no compute or add-ons
+    // stack.
     for addon in ["AddonVpcCni", "AddonKubeProxy", "AddonEksPodIdentityAgent"] {
         assert!(t["Resources"].get(addon).is_none(), "{addon}");
     }
-    assert!(bp.synth(Format::Json).unwrap().stack("demo-compute").is_none());
+    let assembly = bp.synth(Format::Json).unwrap();
+    let names: Vec<&str> = assembly.stacks().iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["demo-network", "demo-cluster"]);
 }
 
 #[test]
@@ -511,8 +523,10 @@ fn auto_mode_with_managed_node_groups_keeps_the_core_add_ons() {
     for addon in ["AddonVpcCni", "AddonKubeProxy", "AddonEksPodIdentityAgent"] {
         assert!(t["Resources"].get(addon).is_some(), "{addon}");
     }
-    let c = template(&bp, "demo-compute");
-    assert_eq!(resource(&c, "AddonCoredns")["DependsOn"], json!(["NodegroupLegacy"]));
+    let assembly = bp.synth(Format::Json).unwrap();
+    let addons = assembly.stack("demo-addons").unwrap();
+    assert!(addons.template["Resources"].get("AddonCoredns").is_some());
+    assert_eq!(addons.dependencies["demo-compute"], ["AddonCoredns depends on NodegroupLegacy"]);
     // Without node pools there is no node role to give.
     let bp = Blueprint::builder("demo").cluster(admin()).auto_mode(AutoMode::enabled().node_pools([])).build().unwrap();
     let t = template(&bp, "demo-cluster");

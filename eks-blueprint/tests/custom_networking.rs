@@ -258,11 +258,12 @@ fn the_example_is_deployable_as_its_header_says() {
     assert!(at("--stack-name pods-network") < at("--stack-name pods-cluster"));
     assert!(at("--stack-name pods-cluster") < at("sh out/manifests/eniconfigs.sh"));
     assert!(at("sh out/manifests/eniconfigs.sh") < at("--stack-name pods-compute"));
+    assert!(at("--stack-name pods-compute") < at("--stack-name pods-addons"));
     let assembly = synth(&bp);
     assert!(assembly.files().contains_key("manifests/eniconfigs.sh"));
     assert_eq!(
         assembly.stacks().iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
-        ["pods-network", "pods-cluster", "pods-compute"]
+        ["pods-network", "pods-cluster", "pods-compute", "pods-addons"]
     );
 }
 

@@ -83,7 +83,8 @@ fn changing_instance_types_replaces_the_node_group() {
         [
             ("reference-network".to_owned(), StackStatus::Unchanged),
             ("reference-cluster".to_owned(), StackStatus::Unchanged),
-            ("reference-compute".to_owned(), StackStatus::Changed)
+            ("reference-compute".to_owned(), StackStatus::Changed),
+            ("reference-addons".to_owned(), StackStatus::Unchanged)
         ]
     );
 }
@@ -107,7 +108,7 @@ fn changing_the_desired_size_is_an_update_in_place() {
     assert!(!d.gate_fails());
     assert_eq!(
         d.summary_line(),
-        "Summary: 0 replacements, 0 deploy blockers, 0 removals, 1 update, 0 additions; stacks: 1 changed, 2 unchanged."
+        "Summary: 0 replacements, 0 deploy blockers, 0 removals, 1 update, 0 additions; stacks: 1 changed, 3 unchanged."
     );
 }
 
@@ -198,7 +199,8 @@ fn renaming_the_cluster_renames_every_stack_and_creates_a_second_platform() {
         [
             ("prod-network".to_owned(), StackStatus::Renamed),
             ("prod-cluster".to_owned(), StackStatus::Renamed),
-            ("prod-compute".to_owned(), StackStatus::Renamed)
+            ("prod-compute".to_owned(), StackStatus::Renamed),
+            ("prod-addons".to_owned(), StackStatus::Renamed)
         ]
     );
     assert_eq!(
@@ -217,7 +219,7 @@ fn renaming_the_cluster_renames_every_stack_and_creates_a_second_platform() {
     assert!(control_plane["properties"].as_array().unwrap().contains(
         &json!({"path": "/Name", "old": "reference", "new": "prod", "replacement": "always", "createOnly": "/Name"})
     ));
-    // Every resource of the three stacks is created anew; no old export is touched.
+    // Every resource of the four stacks is created anew; no old export is touched.
     let total: usize = d.stacks.iter().map(|s| s.resources.len()).sum();
     assert_eq!(d.summary.replacements, total);
     assert_eq!(d.summary.blockers, 0);
@@ -237,7 +239,7 @@ fn output_directories_read_back_as_the_synthesis_in_memory_json_and_yaml() {
         assert!(!d.has_differences(), "{format:?}: {}", d.to_text(&TextOptions::new()));
         assert_eq!(d.files.as_deref(), Some(&[][..]), "the marker lists the other files");
         let names: Vec<&str> = read.stacks().map(|(n, _)| n).collect();
-        assert_eq!(names, ["reference-network", "reference-cluster", "reference-compute"]);
+        assert_eq!(names, ["reference-network", "reference-cluster", "reference-compute", "reference-addons"]);
     }
 }
 

@@ -62,7 +62,7 @@ fn the_selected_environment_names_the_stacks_and_targets_its_account_and_region(
     assert_eq!((target.name.as_str(), target.base_name.as_str()), ("prod", "shop"));
     let assembly = prod.synth(Format::Json).unwrap();
     let names: Vec<&str> = assembly.stacks().iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["shop-prod-network", "shop-prod-cluster", "shop-prod-compute"]);
+    assert_eq!(names, ["shop-prod-network", "shop-prod-cluster", "shop-prod-compute", "shop-prod-addons"]);
     let manifest: serde_json::Value = serde_json::from_str(&assembly.files()["manifest.json"]).unwrap();
     for (_, artifact) in manifest["artifacts"].as_object().unwrap() {
         assert_eq!(artifact["environment"], "aws://222222222222/eu-central-1");

@@ -100,6 +100,18 @@ fn no_snapshot_is_unreferenced() {
             expected.insert(format!("{}__{}.snap", stem(&file), path.replace('/', "__")));
         }
     }
+    // tests/templates.rs: the init templates' output.
+    for template in eks_blueprint::templates::StarterTemplate::ALL {
+        let assembly = Blueprint::from_yaml(template.text()).and_then(|b| b.synth(Format::Json)).expect("synthesizes");
+        for path in assembly.files().keys() {
+            expected.insert(format!("init-{}__{}.snap", template.as_str(), path.replace('/', "__")));
+        }
+    }
+    // eks-blueprint-cli/tests/init.rs: one snapshot per case.
+    for case in ["cli_init__templates", "cli_init__default-and-directory", "cli_init__refusals", "cli_init__help"] {
+        expected.insert(format!("{case}.snap"));
+    }
+    expected.insert("cli_schema__help-and-bad-argument.snap".to_owned());
     for entry in std::fs::read_dir(root.join("eks-blueprint-cli/tests/fixtures/invalid")).expect("fixtures") {
         expected.insert(format!("cli_invalid__{}.snap", stem(&entry.expect("entry").path())));
     }
@@ -137,4 +149,51 @@ fn no_snapshot_is_unreferenced() {
         .collect();
     let stale: Vec<&String> = actual.difference(&expected).collect();
     assert!(stale.is_empty(), "unreferenced snapshots (delete them): {stale:?}");
+}
+
+/// Every example's header comment says how to deploy and tear it down: its deploy steps name
+/// every stack of the output, first in the manifest's deploy order, and the `delete-stack` steps it
+/// spells out run in the reverse order (a stack before those it depends on).
+#[test]
+fn every_example_header_names_its_stacks_in_deploy_and_teardown_order() {
+    for file in example_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let header: String = text.lines().take_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+        let assembly = Blueprint::from_path(&file).unwrap().synth(Format::Json).unwrap();
+        let stacks: Vec<&str> = assembly.stacks().iter().map(|s| s.name.as_str()).collect();
+        // A stack name is followed by a character that cannot continue it (and is not the
+        // example's file name, `examples/mixed-compute.yaml`).
+        let find = |from: usize, name: &str| -> Option<usize> {
+            header[from..]
+                .match_indices(name)
+                .find(|(i, _)| {
+                    let end = from + i + name.len();
+                    !header[end..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+                        && !header[end..].starts_with(".yaml")
+                })
+                .map(|(i, _)| from + i)
+        };
+        // From the deploy steps on (prose before them may name an output of a stack).
+        let steps = header.to_lowercase().find("deploy").expect("the header has deploy steps");
+        let first: Vec<usize> = stacks
+            .iter()
+            .map(|s| find(steps, s).unwrap_or_else(|| panic!("{}: the header never names stack {s}", file.display())))
+            .collect();
+        assert!(
+            first.windows(2).all(|w| w[0] < w[1]),
+            "{}: stacks named out of deploy order {stacks:?}",
+            file.display()
+        );
+        let deleted: Vec<&str> = header
+            .match_indices("delete-stack --stack-name ")
+            .map(|(i, m)| header[i + m.len()..].split_whitespace().next().unwrap_or_default())
+            .collect();
+        let order: Vec<usize> =
+            deleted.iter().map(|d| stacks.iter().position(|s| s == d).expect("a stack of the output")).collect();
+        assert!(
+            order.windows(2).all(|w| w[0] > w[1]),
+            "{}: delete-stack steps {deleted:?} not in reverse deploy order {stacks:?}",
+            file.display()
+        );
+    }
 }

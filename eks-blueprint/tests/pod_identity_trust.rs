@@ -43,7 +43,7 @@ fn trust(cluster_arn: Value, namespace: &str, service_account: &str) -> Value {
 fn templates() -> (Value, Value) {
     let assembly = Blueprint::from_yaml(BLUEPRINT).unwrap().synth(Format::Json).unwrap();
     let get = |name: &str| assembly.stack(name).unwrap().template.clone();
-    (get("demo-cluster"), get("demo-compute"))
+    (get("demo-cluster"), get("demo-karpenter"))
 }
 
 fn assume_role_policy<'a>(template: &'a Value, role: &str) -> &'a Value {
@@ -64,11 +64,11 @@ fn the_vpc_cni_role_trusts_only_aws_node_of_this_cluster() {
 
 #[test]
 fn the_karpenter_controller_role_trusts_only_the_charts_service_account_of_this_cluster() {
-    let (_, compute) = templates();
-    // In the compute stack the cluster ARN is imported from the cluster stack.
+    let (_, karpenter) = templates();
+    // In the karpenter stack the cluster ARN is imported from the cluster stack.
     let arn = json!({"Fn::ImportValue": "demo-cluster:Cluster-Arn"});
-    assert_eq!(assume_role_policy(&compute, "KarpenterControllerRole"), &trust(arn, "karpenter", "controller"));
-    let association = &compute["Resources"]["KarpenterControllerPodIdentityAssociation"]["Properties"];
+    assert_eq!(assume_role_policy(&karpenter, "KarpenterControllerRole"), &trust(arn, "karpenter", "controller"));
+    let association = &karpenter["Resources"]["KarpenterControllerPodIdentityAssociation"]["Properties"];
     assert_eq!(
         (&association["Namespace"], &association["ServiceAccount"]),
         (&json!("karpenter"), &json!("controller"))

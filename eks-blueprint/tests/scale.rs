@@ -53,7 +53,8 @@ fn a_blueprint_past_the_outputs_quota_splits_into_numbered_stacks_within_every_q
             "many-identities-cluster",
             "many-identities-cluster-2",
             "many-identities-cluster-3",
-            "many-identities-compute"
+            "many-identities-compute",
+            "many-identities-addons"
         ]
     );
     for stack in assembly.stacks() {

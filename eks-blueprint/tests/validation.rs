@@ -526,7 +526,7 @@ fn node_group_and_fargate_tags_follow_their_own_resource_types() {
         .contains(&json!({"Key": key128, "PropagateAtLaunch": true, "Value": ""})));
     assert_eq!(
         errors(&yaml(&format!(
-            "compute:\n  managedNodeGroups: [{{name: a, tags: {{'a#b': x, k: 'v v\u{2029}'}}}}]\n  fargateProfiles: [{{name: f, selectors: [{{namespace: kube-system}}], tags: {{{key128}: x, empty: ''}}}}]\n"
+            "compute:\n  managedNodeGroups: [{{name: a, tags: {{'a#b': x, k: \"v v\\P\"}}}}]\n  fargateProfiles: [{{name: f, selectors: [{{namespace: kube-system}}], tags: {{{key128}: x, empty: ''}}}}]\n"
         ))),
         vec![
             e("compute.managedNodeGroups[0].tags", "invalid-tag", &format!("the tag key `a#b` contains `#` (U+0023): {CHARS}")),

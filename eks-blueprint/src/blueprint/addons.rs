@@ -216,4 +216,14 @@ impl Addons {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Installed> {
         self.installed.iter()
     }
+
+    /// The EKS names of the EKS add-ons installed (`vpc-cni`, ...), in deploy order.
+    pub(crate) fn names(&self) -> Vec<&'static str> {
+        self.iter()
+            .filter_map(|a| match a.declaration.kind {
+                Kind::Eks { name, .. } => Some(name),
+                Kind::Helm(_) => None,
+            })
+            .collect()
+    }
 }

@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 
 use super::karpenter::Karpenter;
+use crate::spec::cluster::KubernetesVersion;
 use crate::spec::compute::{
     AmiType, AutoModeNodePool, CapacityType, FargateSelector, Kubelet, SpotAllocationStrategy, SubnetType, Taint,
 };
@@ -61,6 +62,9 @@ pub(crate) struct NodeGroup {
     pub(crate) ssh_key_name: Option<String>,
     /// Kubelet settings (nothing to default: `maxPods` left out keeps the AMI's).
     pub(crate) kubelet: Kubelet,
+    /// The nodes' Kubernetes version: the group's, else `compute.nodeVersion`, else the
+    /// cluster's (within the version skew, validated).
+    pub(crate) version: KubernetesVersion,
 }
 
 /// An EKS managed node group.

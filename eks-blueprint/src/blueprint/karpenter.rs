@@ -19,6 +19,21 @@ pub(crate) struct Karpenter {
     /// Whether it runs in a VPC without NAT: only VPC endpoints reach AWS
     /// (`settings.isolatedVPC`).
     pub(crate) isolated_vpc: bool,
+    /// The chart for the cluster's Kubernetes version, from the Helm pin table; `None` for
+    /// a version the table does not know.
+    pub(crate) chart: Option<KarpenterChart>,
+}
+
+/// The Karpenter chart pinned for the cluster's Kubernetes version
+/// ([`crate::compile::data::helm_pins`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KarpenterChart {
+    /// The cluster's Kubernetes version.
+    pub(crate) kubernetes_version: String,
+    /// The chart version installed by default.
+    pub(crate) version: String,
+    /// The oldest Karpenter release that supports the Kubernetes version.
+    pub(crate) min_version: String,
 }
 
 /// A Karpenter NodePool.

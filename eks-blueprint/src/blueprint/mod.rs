@@ -103,6 +103,10 @@ pub struct Blueprint {
     pub(crate) identities: Vec<identity::Identity>,
     /// The EKS add-ons installed.
     pub(crate) addons: addons::Addons,
+    /// The version of each EKS add-on installed that has one (pinned in `addonVersions`, or
+    /// from the add-on table for the cluster's Kubernetes version), by EKS add-on name;
+    /// absent: the EKS default.
+    pub(crate) addon_versions: IndexMap<String, String>,
     /// The stack of each part of the platform.
     pub(crate) stacks: stacks::Stacks,
     /// Best-practice findings, without the suppressed rules.
@@ -126,6 +130,7 @@ impl PartialEq for Blueprint {
             compute,
             identities,
             addons,
+            addon_versions,
             stacks,
             findings,
             target,
@@ -141,6 +146,7 @@ impl PartialEq for Blueprint {
             && *compute == other.compute
             && *identities == other.identities
             && *addons == other.addons
+            && *addon_versions == other.addon_versions
             && *stacks == other.stacks
             && *findings == other.findings
             && *target == other.target
@@ -171,6 +177,18 @@ impl Blueprint {
     /// What deleting a stack does to the stateful resources.
     pub fn removal_policy(&self) -> RemovalPolicy {
         self.removal_policy
+    }
+
+    /// The version of the EKS add-on `name` (e.g. `kube-proxy`) the blueprint pins, when
+    /// it installs the add-on and a version is known (`addonVersions`, else the add-on table
+    /// for the cluster's Kubernetes version); `None`: EKS installs its default.
+    pub fn addon_version(&self, name: &str) -> Option<&str> {
+        self.addon_versions.get(name).map(String::as_str)
+    }
+
+    /// The EKS add-ons the blueprint installs, by EKS name, in the order they are rendered.
+    pub fn addon_names(&self) -> Vec<&'static str> {
+        self.addons.names()
     }
 
     /// The environment the blueprint was selected for (`--env`), with its account and

@@ -9,15 +9,21 @@ pub(crate) enum Part {
     Account,
     /// VPC, subnets, gateways, flow logs.
     Network,
-    /// Control plane, KMS key, IAM, access entries, node-independent add-ons.
+    /// Control plane, KMS key, IAM, access entries, the add-ons nodes need.
     Cluster,
-    /// Node groups and add-ons that need nodes.
+    /// Node groups and Fargate profiles.
     Compute,
+    /// Karpenter's CloudFormation: its node role, instance profile and access entry, the
+    /// controller role, the interruption queue and its rules, the node security group.
+    Karpenter,
+    /// The add-ons that need nodes (CoreDNS; CSI drivers and controllers), after compute.
+    Addons,
 }
 
 impl Part {
     /// Every part, in deploy order.
-    pub(crate) const ALL: [Part; 4] = [Part::Account, Part::Network, Part::Cluster, Part::Compute];
+    pub(crate) const ALL: [Part; 6] =
+        [Part::Account, Part::Network, Part::Cluster, Part::Compute, Part::Karpenter, Part::Addons];
 
     /// The suffix of the part's own stack: `<name>-<suffix>`.
     pub(crate) fn suffix(self) -> &'static str {
@@ -26,6 +32,8 @@ impl Part {
             Part::Network => "network",
             Part::Cluster => "cluster",
             Part::Compute => "compute",
+            Part::Karpenter => "karpenter",
+            Part::Addons => "addons",
         }
     }
 }
@@ -34,7 +42,7 @@ impl Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Stacks {
     /// The stack names, in the order of [`Part::ALL`].
-    names: [String; 4],
+    names: [String; 6],
     /// Whether the parts other than the account's share one stack (`stackLayout: single`).
     pub(crate) single: bool,
 }

@@ -47,6 +47,8 @@ pub const SINGLE_STACK_RETAINS_CLUSTER: &str = "EKSB-LIFECYCLE-002";
 /// A Karpenter NodePool no known instance type matches.
 pub const KARPENTER_NO_INSTANCE_TYPE: &str = "EKSB-KARPENTER-001";
 
+pub use super::versions::{ADDON_VERSION_UNKNOWN, NODES_BEHIND, PAST_STANDARD_SUPPORT};
+
 /// Every rule: id and what it checks.
 pub const RULES: &[(&str, &str)] = &[
     (SPOT_SINGLE_INSTANCE_TYPE, "Spot node groups list several instance types"),
@@ -65,6 +67,9 @@ pub const RULES: &[(&str, &str)] = &[
     (super::capacity::SUBNET_CAN_RUN_OUT, "node groups cannot run their subnets out of addresses"),
     (super::quotas::MANAGED_NODE_GROUPS, "managed node groups within the default EKS quota (30 per cluster)"),
     (super::quotas::FARGATE_PROFILES, "Fargate profiles within the default EKS quota (10 per cluster)"),
+    (ADDON_VERSION_UNKNOWN, "every EKS add-on has a version for the cluster's Kubernetes version"),
+    (PAST_STANDARD_SUPPORT, "the Kubernetes version is in standard support on the day of synthesis"),
+    (NODES_BEHIND, "node groups run the control plane's Kubernetes version"),
 ];
 
 pub(crate) fn validate_suppressions(suppress: &[Suppression], errors: &mut ValidationErrors) {
@@ -319,9 +324,11 @@ pub(crate) fn category_and_generation(name: &str) -> Option<(&str, u32)> {
     Some((category, rest[..digits].parse().ok()?))
 }
 
-/// Best-practice findings (warnings with rule ids), without the suppressed rules.
-pub(crate) fn findings(bp: &Defaulted) -> Vec<Finding> {
+/// Best-practice findings (warnings with rule ids), without the suppressed rules;
+/// `installed`: the EKS add-ons installed, `ctx`: what compile knows besides the spec.
+pub(crate) fn findings(bp: &Defaulted, installed: &[&str], ctx: &super::Context) -> Vec<Finding> {
     let mut all = compute_findings(&bp.compute);
+    all.extend(super::versions::findings(bp, installed, ctx));
     if bp.cluster.ip_family == IpFamily::Ipv4 {
         all.extend(max_pods_findings(&bp.compute, super::derived::custom_networking(bp)));
     }

@@ -4,7 +4,7 @@
 use crate::blueprint::cluster::{Access, AccessEntry, Cluster, EndpointAccess, GuardDuty};
 use crate::cidr::Ipv4Cidr;
 use crate::compile::codes;
-use crate::compile::common::{check_no_substitution, is_dns_label};
+use crate::compile::common::{check_no_substitution, check_unique, is_dns_label};
 use crate::compile::data::access_policies::ACCESS_POLICIES;
 use crate::compile::data::versions::{support, VERSIONS_AS_OF};
 use crate::compile::defaults;
@@ -16,7 +16,12 @@ use crate::spec::cluster::{
 use crate::text::pascal_case;
 
 pub(crate) fn version(version: &KubernetesVersion, errors: &mut ValidationErrors) {
-    let path = "kubernetesVersion";
+    version_at("kubernetesVersion", version, errors);
+}
+
+/// Checks the Kubernetes version at `path` like `kubernetesVersion`: a minor version EKS
+/// still supports.
+pub(crate) fn version_at(path: &str, version: &KubernetesVersion, errors: &mut ValidationErrors) {
     let text = version.as_str();
     let Some(minor) = minor_of(text) else {
         errors.push(
@@ -58,7 +63,7 @@ pub(crate) fn version(version: &KubernetesVersion, errors: &mut ValidationErrors
 
 /// The minor number of a version written `1.NN` (two digits, no leading zero: the
 /// `AWS::EKS::Cluster` schema's pattern for `Version` is `1\.\d\d`).
-fn minor_of(version: &str) -> Option<u32> {
+pub(crate) fn minor_of(version: &str) -> Option<u32> {
     let digits = version.strip_prefix("1.")?;
     if digits.len() != 2 || digits.starts_with('0') || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -218,6 +223,19 @@ pub(crate) fn validate(spec: &ClusterSpec, cluster: &Cluster, errors: &mut Valid
                     codes::SCOPE,
                     "ClusterAdmin applies to the whole cluster; use Admin for namespaces",
                 );
+            }
+        }
+        // uniqueItems in the AWS::EKS::AccessEntry schema (KubernetesGroups, AccessScope.Namespaces).
+        check_unique(
+            &format!("{path}.kubernetesGroups"),
+            &entry.kubernetes_groups,
+            |g| format!("the group `{g}`"),
+            errors,
+        );
+        for (j, p) in entry.policies.iter().enumerate() {
+            if let Some(namespaces) = &p.namespaces {
+                let at = format!("{path}.policies[{j}].namespaces");
+                check_unique(&at, namespaces, |ns| format!("the namespace `{ns}`"), errors);
             }
         }
         for (j, g) in entry.kubernetes_groups.iter().enumerate() {

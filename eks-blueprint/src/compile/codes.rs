@@ -52,6 +52,11 @@ codes! {
     INVALID_CIDR = "invalid-cidr": "not an IPv4 CIDR block, or one with host bits set";
     INVALID_VERSION = "invalid-version": "not a Kubernetes minor version like 1.33";
     UNSUPPORTED_VERSION = "unsupported-version": "a Kubernetes version EKS no longer creates clusters of";
+    VERSION_SKEW = "version-skew": "a node version newer than the control plane, or more than three minor versions older";
+    UPGRADE_SKIPS_MINOR = "upgrade-skips-minor": "an upgrade from the deployed Kubernetes version that skips a minor version";
+    DOWNGRADE = "downgrade": "a Kubernetes version older than the deployed one";
+    INVALID_ADDON_VERSION = "invalid-addon-version": "an add-on version not written like v1.19.2-eksbuild.1";
+    UNKNOWN_ADDON = "unknown-addon": "an add-on version pinned for an add-on the blueprint does not install";
     UNKNOWN_RULE = "unknown-rule": "a suppression of a finding rule that does not exist";
     STACK_QUOTA = "stack-quota": "a stack past a CloudFormation quota, reported on the field that contributes most";
     SERVICE_QUOTA = "service-quota": "more of something than a hard EKS service quota allows: access entries, Pod Identity associations";
@@ -112,6 +117,7 @@ codes! {
     SIZE_LIMIT = "size-limit": "a managed node group larger than EKS allows";
     INVALID_INSTANCE_TYPE = "invalid-instance-type": "not an EC2 instance type name";
     UNKNOWN_INSTANCE_TYPE = "unknown-instance-type": "an instance type the table does not know, without allowUnlistedInstanceTypes";
+    UNKNOWN_ACTION = "unknown-action": "an IAM action the action table (cfn-lint's) does not list, without allowUnlistedActions";
     UNSUPPORTED_INSTANCE_TYPE = "unsupported-instance-type": "an EC2 Mac instance type";
     ARCH_MISMATCH = "arch-mismatch": "an instance type of another architecture than the AMI type";
     VOLUME_SIZE = "volume-size": "a volume size outside gp3's 1 to 16384 GiB";

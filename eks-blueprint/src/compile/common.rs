@@ -34,3 +34,24 @@ pub(crate) fn check_no_substitution(path: &str, value: &str, what: &str, errors:
         );
     }
 }
+
+/// Refuses an item listed twice where the API takes a set (CloudFormation's schema says
+/// `uniqueItems`, or a repeat could only be a mistake): one error per repeat, at the
+/// repeat's path (`{path}[{j}]`), naming the index of the first occurrence too.
+/// `show` renders an item for the message.
+pub(crate) fn check_unique<T: PartialEq>(
+    path: &str,
+    items: &[T],
+    show: impl Fn(&T) -> String,
+    errors: &mut ValidationErrors,
+) {
+    for (j, item) in items.iter().enumerate() {
+        if let Some(i) = items[..j].iter().position(|other| other == item) {
+            errors.push(
+                format!("{path}[{j}]"),
+                codes::DUPLICATE,
+                format!("{} is listed twice, at [{i}] and [{j}]; list it once", show(item)),
+            );
+        }
+    }
+}

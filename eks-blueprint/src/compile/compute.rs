@@ -12,6 +12,7 @@ use crate::compile::fargate;
 use crate::compile::karpenter;
 use crate::compile::nodegroups::{self, SelfManaged};
 use crate::error::ValidationErrors;
+use crate::spec::cluster::KubernetesVersion;
 use crate::spec::compute as spec;
 use crate::text::pascal_case;
 
@@ -29,11 +30,21 @@ pub(crate) struct Defaulted {
 }
 
 /// Applies the compute section's defaults; `isolated_vpc`: whether the VPC has no NAT
-/// (Karpenter then runs with `settings.isolatedVPC`).
-pub(crate) fn defaulted(spec: &spec::Compute, isolated_vpc: bool) -> Defaulted {
+/// (Karpenter then runs with `settings.isolatedVPC`); `cluster_version`: the control plane's
+/// Kubernetes version, the nodes' when neither the group nor `compute.nodeVersion` sets one.
+pub(crate) fn defaulted(spec: &spec::Compute, isolated_vpc: bool, cluster_version: &KubernetesVersion) -> Defaulted {
+    let node_version = spec.node_version.as_ref().unwrap_or(cluster_version);
     Defaulted {
-        managed_node_groups: spec.managed_node_groups.iter().map(nodegroups::resolve_managed).collect(),
-        self_managed_node_groups: spec.self_managed_node_groups.iter().map(nodegroups::resolve_self_managed).collect(),
+        managed_node_groups: spec
+            .managed_node_groups
+            .iter()
+            .map(|g| nodegroups::resolve_managed(g, node_version))
+            .collect(),
+        self_managed_node_groups: spec
+            .self_managed_node_groups
+            .iter()
+            .map(|g| nodegroups::resolve_self_managed(g, node_version))
+            .collect(),
         fargate_profiles: spec
             .fargate_profiles
             .iter()
@@ -47,7 +58,7 @@ pub(crate) fn defaulted(spec: &spec::Compute, isolated_vpc: bool) -> Defaulted {
         auto_mode: spec.auto_mode.enabled.unwrap_or(defaults::AUTO_MODE).then(|| AutoMode {
             node_pools: spec.auto_mode.node_pools.clone().unwrap_or_else(|| defaults::AUTO_MODE_NODE_POOLS.to_vec()),
         }),
-        karpenter: spec.karpenter.as_ref().map(|k| karpenter::resolve(k, isolated_vpc)),
+        karpenter: spec.karpenter.as_ref().map(|k| karpenter::resolve(k, isolated_vpc, cluster_version.as_str())),
         cluster_autoscaler: spec.cluster_autoscaler.unwrap_or(defaults::CLUSTER_AUTOSCALER),
     }
 }
@@ -154,14 +165,15 @@ pub(crate) fn validate(spec: &spec::Compute, compute: &Defaulted, version: &str,
 }
 
 /// The resolved compute of a valid blueprint: what self-managed node groups need besides
-/// their defaults, their AMI's SSM parameter for Kubernetes `version` and the cluster DNS of
-/// `service_cidr`. `None` only when validation refused what these need.
-pub(crate) fn resolve(compute: Defaulted, version: &str, service_cidr: &str) -> Option<Compute> {
+/// their defaults, their AMI's SSM parameter for their Kubernetes version and the cluster
+/// DNS of `service_cidr`. `None` only when validation refused what these need.
+pub(crate) fn resolve(compute: Defaulted, service_cidr: &str) -> Option<Compute> {
     let dns = service_cidr.parse::<Ipv4Cidr>().ok().and_then(|block| block.address(10));
     let mut self_managed_node_groups = Vec::with_capacity(compute.self_managed_node_groups.len());
     for group in compute.self_managed_node_groups {
         self_managed_node_groups.push(SelfManagedNodeGroup {
-            image_parameter: group.base.ami_type.ssm_parameter(version)?,
+            // The AMI of the group's own Kubernetes version (held back or the cluster's).
+            image_parameter: group.base.ami_type.ssm_parameter(group.base.version.as_str())?,
             cluster_dns: ClusterDns { service_cidr: service_cidr.to_owned(), ip: dns?.to_string() },
             base: group.base,
             spot_allocation_strategy: group.spot_allocation_strategy,

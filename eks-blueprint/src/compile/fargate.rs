@@ -1,7 +1,7 @@
 //! Validation of Fargate profiles.
 
 use crate::compile::codes;
-use crate::compile::common::is_dns_label;
+use crate::compile::common::{check_unique, is_dns_label};
 use crate::compile::compute::Defaulted;
 use crate::compile::defaults;
 use crate::compile::{labels, nodegroups, tags};
@@ -32,7 +32,15 @@ pub(crate) fn profile(path: &str, profile: &FargateProfile, errors: &mut Validat
             );
         }
         labels::labels(&p, &s.labels, &|_| None, errors);
+        labels::non_empty_label_values(&p, &s.labels, "CloudFormation's AWS::EKS::FargateProfile schema", errors);
     }
+    // Two identical selectors select nothing more than one: a copy-paste mistake.
+    check_unique(
+        &format!("{path}.selectors"),
+        &profile.selectors,
+        |s| format!("the selector of namespace `{}`", s.namespace),
+        errors,
+    );
     if profile.subnets.unwrap_or(defaults::NODE_SUBNETS) == SubnetType::Public {
         errors.push(
             format!("{path}.subnets"),

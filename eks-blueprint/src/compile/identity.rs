@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::blueprint::identity::{Identity, ManagedPolicy, Statement};
 use crate::compile::codes;
 use crate::compile::common::{is_dns_label, is_dns_subdomain};
+use crate::compile::data::iam_actions;
 use crate::compile::defaults;
 use crate::error::ValidationErrors;
 use crate::spec::identity::{PolicyStatement, StatementEffect, WorkloadIdentity};
@@ -41,11 +42,15 @@ impl<'a> ManagedPolicyRef<'a> {
 /// Checks the `identities` list: each identity, unique names (as logical ids) and unique
 /// (namespace, service account) pairs.
 pub(crate) fn validate(identities: &[WorkloadIdentity], resolved: &[Identity], errors: &mut ValidationErrors) {
+    // The first identity of each logical id and of each service account: lookups, so the
+    // check stays linear in the number of identities (docs/scale.md).
+    let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut accounts: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
     for (i, (identity, resolved)) in identities.iter().zip(resolved).enumerate() {
         let path = format!("identities[{i}]");
         self::identity(&path, identity, resolved, errors);
-        let id = pascal_case(&identity.name);
-        if let Some(other) = identities[..i].iter().find(|o| pascal_case(&o.name) == id) {
+        let first = *ids.entry(pascal_case(&identity.name)).or_insert(i);
+        if let Some(other) = (first < i).then(|| &identities[first]) {
             errors.push(
                 format!("{path}.name"),
                 codes::DUPLICATE,
@@ -55,10 +60,8 @@ pub(crate) fn validate(identities: &[WorkloadIdentity], resolved: &[Identity], e
                 ),
             );
         }
-        if let Some(other) = identities[..i]
-            .iter()
-            .find(|o| o.namespace == identity.namespace && o.service_account == identity.service_account)
-        {
+        let first = *accounts.entry((identity.namespace.as_str(), identity.service_account.as_str())).or_insert(i);
+        if let Some(other) = (first < i).then(|| &identities[first]) {
             errors.push(
                 format!("{path}.serviceAccount"),
                 codes::DUPLICATE,
@@ -278,6 +281,14 @@ fn statement(path: &str, statement: &PolicyStatement, errors: &mut ValidationErr
             );
         } else if statement.actions[..i].contains(action) {
             errors.push(format!("{path}.actions[{i}]"), codes::DUPLICATE, format!("`{action}` is listed twice"));
+        } else if statement.allow_unlisted_actions != Some(true) {
+            if let Some(problem) = iam_actions::problem(action) {
+                errors.push(
+                    format!("{path}.actions[{i}]"),
+                    codes::UNKNOWN_ACTION,
+                    format!("{problem}; the table is cfn-lint's ({}); set allowUnlistedActions: true on the statement for an action newer than the table", iam_actions::TABLE_SOURCE),
+                );
+            }
         }
     }
     if statement.resources.is_empty() {

@@ -2,16 +2,19 @@
 //! NodePool and EC2NodeClass CRDs. Its conflicts with other sections are in
 //! [`super::cross`].
 
-use crate::blueprint::karpenter::{Karpenter, NodePool};
+use crate::blueprint::karpenter::{Karpenter, KarpenterChart, NodePool};
 use crate::compile::codes;
 use crate::compile::common::is_dns_label;
+use crate::compile::data::helm_pins;
 use crate::compile::defaults;
 use crate::compile::labels;
 use crate::error::ValidationErrors;
 use crate::spec::karpenter as spec;
 
-/// Applies Karpenter's defaults; `isolated_vpc`: whether its VPC has no NAT.
-pub(crate) fn resolve(spec: &spec::Karpenter, isolated_vpc: bool) -> Karpenter {
+/// Applies Karpenter's defaults; `isolated_vpc`: whether its VPC has no NAT; `version`: the
+/// cluster's Kubernetes version, which picks the chart (Karpenter compatibility matrix,
+/// [`crate::compile::data::helm_pins`]).
+pub(crate) fn resolve(spec: &spec::Karpenter, isolated_vpc: bool, version: &str) -> Karpenter {
     let node_pools = match &spec.node_pools {
         Some(pools) => pools.iter().map(node_pool_defaults).collect(),
         // One NodePool, named as in the Karpenter getting-started guide, with every default.
@@ -23,6 +26,11 @@ pub(crate) fn resolve(spec: &spec::Karpenter, isolated_vpc: bool) -> Karpenter {
         ami_alias: spec.ami_alias.clone().unwrap_or_else(|| defaults::KARPENTER_AMI_ALIAS.to_owned()),
         node_pools,
         isolated_vpc,
+        chart: helm_pins::lookup("karpenter", version).map(|pin| KarpenterChart {
+            kubernetes_version: version.to_owned(),
+            version: pin.pinned_chart_version.clone(),
+            min_version: pin.min_app_version.clone(),
+        }),
     }
 }
 
@@ -123,6 +131,7 @@ fn node_pool(path: &str, pool: &NodePool, errors: &mut ValidationErrors) {
     labels::labels(path, &pool.labels, &reserved, errors);
     // EKS's limit of taints per node group does not apply: Karpenter is not a node group.
     labels::taints(path, &pool.taints, None, errors);
+    labels::non_empty_taint_values(path, &pool.taints, "Karpenter's NodePool schema", errors);
     for (field, value) in [("cpu", &pool.cpu_limit), ("memory", &pool.memory_limit)] {
         if let Some(q) = value {
             if !is_quantity(q) || q.starts_with('-') {
@@ -315,7 +324,7 @@ compute:
     fn an_empty_karpenter_key_gets_the_secure_defaults() {
         let bp = parse("  karpenter: {}\n").unwrap();
         let k = bp.compute.karpenter.unwrap();
-        assert_eq!(k, resolve(&spec::Karpenter::default(), false));
+        assert_eq!(k, resolve(&spec::Karpenter::default(), false, "1.35"));
         assert_eq!(k.namespace, "kube-system");
         assert_eq!(k.service_account, "karpenter");
         assert_eq!(k.ami_alias, "al2023@latest");
@@ -503,7 +512,8 @@ compute:
     #[test]
     fn a_node_pool_that_matches_no_instance_type_is_a_finding() {
         let bp = parse("  karpenter:\n    nodePools: [{name: a, instanceCategories: [q]}, {name: b, instanceGenerationGreaterThan: 9}, {name: c, architectures: [arm64], instanceCategories: [t], instanceGenerationGreaterThan: 3}]\n").unwrap();
-        let found: Vec<String> = bp.findings().iter().map(ToString::to_string).collect();
+        let found: Vec<String> =
+            bp.findings().iter().filter(|f| f.rule_id == "EKSB-KARPENTER-001").map(ToString::to_string).collect();
         assert_eq!(
             found,
             vec![

@@ -68,6 +68,48 @@ pub(crate) fn labels(
     }
 }
 
+/// Refuses empty label values where the API takes none: EKS's node group labels ("Value
+/// Length Constraints: Minimum length of 1",
+/// <https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateLabelsPayload.html>) and
+/// Fargate selector labels (`Label.Value` has `minLength: 1` in the CloudFormation schema
+/// of `AWS::EKS::FargateProfile`). Kubernetes itself accepts an empty value, so
+/// [`labels`] does not refuse it; `api` names who refuses it in the message.
+pub(crate) fn non_empty_label_values(
+    path: &str,
+    labels: &IndexMap<String, String>,
+    api: &str,
+    errors: &mut ValidationErrors,
+) {
+    for (key, value) in labels {
+        if value.is_empty() {
+            errors.push(
+                format!("{path}.labels.{key}"),
+                codes::INVALID_LABEL,
+                format!(
+                    "the label `{key}` has an empty value, which {api} refuses (1 to 63 characters); give it a value"
+                ),
+            );
+        }
+    }
+}
+
+/// Refuses taints written with an empty value (`value: ""`) where the API takes none:
+/// Karpenter's NodePool CRD gives `taints[].value` the pattern
+/// `^(...)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`, which needs at least one character
+/// (`karpenter.sh_nodepools.yaml`, kubernetes-sigs/karpenter, API v1). A taint without a
+/// value is written by leaving `value` out.
+pub(crate) fn non_empty_taint_values(path: &str, taints: &[Taint], api: &str, errors: &mut ValidationErrors) {
+    for (i, t) in taints.iter().enumerate() {
+        if t.value.as_deref() == Some("") {
+            errors.push(
+                format!("{path}.taints[{i}].value"),
+                codes::INVALID_TAINT,
+                format!("the taint `{}` has an empty value, which {api} refuses; leave `value` out for a taint without a value", t.key),
+            );
+        }
+    }
+}
+
 /// Checks taints: at most `limit` of them where EKS sets one (a node group takes at most
 /// [`crate::compile::defaults::MAX_TAINTS`]; a Karpenter NodePool has no such limit), and
 /// each key and value.

@@ -11,6 +11,7 @@ pub mod address;
 pub mod capacity;
 pub mod checks;
 pub mod codes;
+mod context;
 pub mod data;
 pub mod defaults;
 
@@ -29,6 +30,9 @@ pub(crate) mod network;
 mod nodegroups;
 pub mod quotas;
 pub(crate) mod tags;
+pub mod versions;
+
+pub use context::{Context, Date, InvalidDate};
 
 use std::path::Path;
 
@@ -75,18 +79,45 @@ impl<'a> Defaulted<'a> {
             removal_policy: spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY),
             network: network::defaulted(&spec.network),
             cluster: cluster::resolve(&spec.cluster, spec.removal_policy.unwrap_or(defaults::REMOVAL_POLICY)),
-            compute: compute::defaulted(&spec.compute, network::nat_free(&spec.network)),
+            compute: compute::defaulted(
+                &spec.compute,
+                network::nat_free(&spec.network),
+                &spec.kubernetes_version.clone().unwrap_or_default(),
+            ),
             identities: identity::resolve(&spec.identities),
         }
     }
 }
 
 /// Compiles a spec into a validated blueprint and its findings (warnings, apart from the
-/// errors), or every problem found.
+/// errors), or every problem found; [`compile_with`] an empty [`Context`].
 pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), ValidationErrors> {
+    compile_with(spec, &Context::default())
+}
+
+/// Checks an upgrade of the control plane from `deployed` to `next` on its own (what
+/// [`compile_with`] checks when its context has the deployed version): `next` equals
+/// `deployed` or is one minor version newer. For tools that compare two outputs.
+pub fn check_upgrade(deployed: &KubernetesVersion, next: &KubernetesVersion) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    versions::upgrade(deployed, next, &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// [`compile`] with what is known besides the spec: the version deployed now (an upgrade
+/// that skips a minor version, or a downgrade, is refused) and the day of synthesis (a
+/// version past standard support on it is a finding).
+pub fn compile_with(spec: BlueprintSpec, ctx: &Context) -> Result<(Blueprint, Vec<Finding>), ValidationErrors> {
     let bp = Defaulted::of(&spec);
     let mut errors = ValidationErrors::default();
     let address_plan = validate(&bp, &mut errors);
+    if let Some(deployed) = &ctx.deployed_version {
+        versions::upgrade(deployed, &bp.kubernetes_version, &mut errors);
+    }
     let network = match (bp.network.existing, address_plan) {
         (Some(existing), _) => Network::Existing(existing.clone()),
         (None, Some(plan)) => Network::New(NewVpc {
@@ -104,10 +135,12 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut findings = checks::findings(&bp);
-    let service_cidr = derived::service_cidr(&bp);
     let addons = addons::resolve(&bp);
-    let Some(compute) = compute::resolve(bp.compute.clone(), bp.kubernetes_version.as_str(), &service_cidr) else {
+    let installed = addons.names();
+    let mut findings = checks::findings(&bp, &installed, ctx);
+    let service_cidr = derived::service_cidr(&bp);
+    let addon_versions = versions::resolve_addons(&bp, &installed);
+    let Some(compute) = compute::resolve(bp.compute.clone(), &service_cidr) else {
         // Validation refused what self-managed node groups need, and said why.
         return Err(errors);
     };
@@ -123,6 +156,7 @@ pub fn compile(spec: BlueprintSpec) -> Result<(Blueprint, Vec<Finding>), Validat
         compute,
         identities: bp.identities.clone(),
         addons,
+        addon_versions,
         stacks: Stacks::new(&spec.name, bp.stack_layout == StackLayout::Single),
         findings: findings.clone(),
         target: spec.target.clone(),
@@ -141,7 +175,12 @@ impl BlueprintSpec {
     /// Compiles the spec into a validated blueprint ([`compile`]); its findings are
     /// [`Blueprint::findings`].
     pub fn compile(self) -> Result<Blueprint, Error> {
-        compile(self).map(|(blueprint, _)| blueprint).map_err(Error::Invalid)
+        self.compile_with(&Context::default())
+    }
+
+    /// Compiles the spec with a [`Context`] ([`compile_with`]).
+    pub fn compile_with(self, ctx: &Context) -> Result<Blueprint, Error> {
+        compile_with(self, ctx).map(|(blueprint, _)| blueprint).map_err(Error::Invalid)
     }
 }
 
@@ -178,7 +217,18 @@ impl Blueprint {
     /// content carry the line and column ([`Error::Parse`]); validation errors carry field
     /// paths, which [`Source::map`] locates.
     pub fn from_source(source: &Source) -> Result<Blueprint, Error> {
-        BlueprintSpec::from_source(source)?.compile()
+        Self::from_source_with(source, &Context::default())
+    }
+
+    /// [`Blueprint::from_source`] with a [`Context`]: the deployed version and the day of
+    /// synthesis ([`compile_with`]).
+    pub fn from_source_with(source: &Source, ctx: &Context) -> Result<Blueprint, Error> {
+        BlueprintSpec::from_source(source)?.compile_with(ctx)
+    }
+
+    /// [`Blueprint::from_path`] with a [`Context`] ([`compile_with`]).
+    pub fn from_path_with(path: impl AsRef<Path>, ctx: &Context) -> Result<Blueprint, Error> {
+        Self::from_source_with(&Source::read(path)?, ctx)
     }
 }
 
@@ -209,6 +259,8 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     cross::cluster_network(&bp.cluster, &bp.network, errors);
     cross::node_reachability(&bp.cluster, &bp.network, errors);
     compute::validate(&bp.spec.compute, &bp.compute, bp.kubernetes_version.as_str(), errors);
+    versions::node_skew(bp, errors);
+    versions::addon_pins(bp, &addons::resolve(bp).names(), errors);
     identity::validate(&bp.spec.identities, &bp.identities, errors);
     cross::pod_identity_on_fargate(&bp.identities, &bp.compute, errors);
     cross::service_cidr_required(bp, errors);

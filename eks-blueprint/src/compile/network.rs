@@ -203,12 +203,25 @@ fn check_endpoints(network: &Defaulted, errors: &mut ValidationErrors) {
                 errors.push(
                     path.clone(),
                     codes::ENDPOINT_NAME,
-                    format!("`{name}` is not a service name like `ecr.api` or `elasticfilesystem` (lowercase letters, digits, '.' and '-')"),
+                    format!("`{name}` is not a service name like `ecr.api` or `elasticfilesystem`: at most {MAX_SERVICE_SUFFIX} characters, dot-separated labels of lowercase letters, digits and '-', each starting and ending with a letter or digit"),
                 );
             }
         }
         if list[..i].contains(service) {
             errors.push(path, codes::ENDPOINT_DUPLICATE, format!("`{}` is listed twice", service.as_str()));
+        } else if let Some((k, other)) =
+            list[..i].iter().enumerate().find(|(_, other)| other.id_part() == service.id_part())
+        {
+            // Logical ids keep letters and digits only: the two endpoints would be one resource.
+            errors.push(
+                path,
+                codes::ENDPOINT_DUPLICATE,
+                format!(
+                    "`{}` and `{}` (at [{k}]) differ only in punctuation, so their endpoints would get the same logical id; list the service once",
+                    service.as_str(),
+                    other.as_str()
+                ),
+            );
         }
     }
     if network.nat_gateways == NatGateways::None && list.is_empty() {
@@ -285,11 +298,25 @@ fn is_resource_id(id: &str, prefix: &str) -> bool {
     })
 }
 
+/// The longest service name suffix accepted: a service name
+/// (`com.amazonaws.<region>.<suffix>`) is a DNS name of at most 253 characters, and the
+/// prefix takes up to 30 of them (the longest Region names are 14 characters). The bound
+/// also keeps the endpoint's logical id (`VpcEndpoint` + the suffix in PascalCase) within
+/// CloudFormation's 255 characters.
+const MAX_SERVICE_SUFFIX: usize = 200;
+
+/// Whether `name` is a service name suffix: dot-separated DNS labels (lowercase letters,
+/// digits and '-', starting and ending with a letter or digit), at most
+/// [`MAX_SERVICE_SUFFIX`] characters.
 fn is_service_suffix(name: &str) -> bool {
-    !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+    name.len() <= MAX_SERVICE_SUFFIX
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }
 
 fn is_zone_name(name: &str) -> bool {
@@ -589,6 +616,31 @@ mod tests {
         assert!(errors("  natGateways: none\n  vpcEndpoints: [s3, ecr.api, ecr.dkr]\n").is_empty());
     }
 
+    /// Found by the mutation test (issue 11): a long name made a logical id over 255
+    /// characters, and two names differing in punctuation the same logical id; both failed
+    /// synthesis with exit 1 instead of validation.
+    #[test]
+    fn endpoint_names_that_would_break_logical_ids_are_refused() {
+        let long = "a".repeat(201);
+        // 200 characters in labels of at most 63: the longest accepted.
+        let longest = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(8));
+        assert_eq!(longest.len(), 200);
+        let errs = errors(&format!("  vpcEndpoints: [s3, {long}, {longest}]\n"));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("network.vpcEndpoints[1]: `aaaa"), "{errs:?}");
+        assert!(errs[0].ends_with("at most 200 characters, dot-separated labels of lowercase letters, digits and '-', each starting and ending with a letter or digit [endpoint-name]"));
+        for bad in ["a..b", "a.-b", "-a", "a.", ".a", "a-.b", "x.y-", "a".repeat(64).as_str()] {
+            assert_eq!(errors(&format!("  vpcEndpoints: [\"{bad}\"]\n")).len(), 1, "{bad}");
+        }
+        assert_eq!(
+            errors("  vpcEndpoints: [s3, a-b, a.b, ec2messages, ec2-messages, sagemaker.runtime-fips]\n"),
+            [
+                "network.vpcEndpoints[2]: `a.b` and `a-b` (at [1]) differ only in punctuation, so their endpoints would get the same logical id; list the service once [endpoint-duplicate]",
+                "network.vpcEndpoints[4]: `ec2-messages` and `ec2messages` (at [3]) differ only in punctuation, so their endpoints would get the same logical id; list the service once [endpoint-duplicate]",
+            ]
+        );
+    }
+
     #[test]
     fn endpoints_preset_list_and_escape_hatch() {
         let bp = parse("  vpcEndpoints: privateCluster\n").unwrap();
@@ -609,7 +661,7 @@ mod tests {
             [
                 "network.vpcEndpoints[2]: `s3` is listed twice [endpoint-duplicate]",
                 "network.vpcEndpoints[3]: `com.amazonaws.eu-west-1.sqs`: give the service name without `com.amazonaws.<region>.`, e.g. `elasticfilesystem`; the region is added at deploy time [endpoint-name]",
-                "network.vpcEndpoints[4]: `Bad_Name` is not a service name like `ecr.api` or `elasticfilesystem` (lowercase letters, digits, '.' and '-') [endpoint-name]",
+                "network.vpcEndpoints[4]: `Bad_Name` is not a service name like `ecr.api` or `elasticfilesystem`: at most 200 characters, dot-separated labels of lowercase letters, digits and '-', each starting and ending with a letter or digit [endpoint-name]",
             ]
         );
         let err = parse("  vpcEndpoints: everything\n").unwrap_err().to_string();

@@ -9,14 +9,16 @@ use crate::compile::data::instance_types;
 use crate::compile::defaults;
 use crate::compile::{labels, tags};
 use crate::error::ValidationErrors;
+use crate::spec::cluster::KubernetesVersion;
 use crate::spec::compute::{self as spec, AmiType, Arch, Kubelet, OsFamily, SpotAllocationStrategy, SubnetType};
 use crate::text::pascal_case;
 
 /// What both kinds share, every default applied: one place for their defaults, whichever
 /// kind of spec it comes from (the two spec structs name these fields alike).
 macro_rules! node_group_base {
-    ($spec:expr) => {
+    ($spec:expr, $version:expr) => {
         NodeGroup {
+            version: $spec.version.clone().unwrap_or_else(|| $version.clone()),
             name: $spec.name.clone(),
             id: pascal_case(&$spec.name),
             instance_types: $spec.instance_types.clone().unwrap_or_else(|| vec![defaults::INSTANCE_TYPE.to_owned()]),
@@ -42,10 +44,12 @@ macro_rules! node_group_base {
 }
 
 /// A managed node group with its defaults applied.
-pub(crate) fn resolve_managed(group: &spec::ManagedNodeGroup) -> ManagedNodeGroup {
+/// `version`: the nodes' version when the group sets none (`compute.nodeVersion`, else the
+/// cluster's).
+pub(crate) fn resolve_managed(group: &spec::ManagedNodeGroup, version: &KubernetesVersion) -> ManagedNodeGroup {
     let update = &group.update_config;
     ManagedNodeGroup {
-        base: node_group_base!(group),
+        base: node_group_base!(group, version),
         // One node at a time, unless a count or a percentage is given.
         update: match (update.max_unavailable, update.max_unavailable_percentage) {
             (None, Some(percent)) => UpdateConfig::MaxUnavailablePercentage(percent),
@@ -63,9 +67,9 @@ pub(crate) struct SelfManaged {
 }
 
 /// A self-managed node group with its defaults applied.
-pub(crate) fn resolve_self_managed(group: &spec::SelfManagedNodeGroup) -> SelfManaged {
+pub(crate) fn resolve_self_managed(group: &spec::SelfManagedNodeGroup, version: &KubernetesVersion) -> SelfManaged {
     SelfManaged {
-        base: node_group_base!(group),
+        base: node_group_base!(group, version),
         spot_allocation_strategy: group.spot_allocation_strategy.unwrap_or(defaults::SPOT_ALLOCATION_STRATEGY),
     }
 }
@@ -98,6 +102,7 @@ pub(crate) fn managed(
     errors: &mut ValidationErrors,
 ) {
     base(path, &group.base, Some(defaults::NODEGROUP_MAX_LIMIT), tags::NODEGROUP_TAGS, errors);
+    labels::non_empty_label_values(path, &group.base.labels, "the EKS API for managed node groups", errors);
     if group.base.subnets == SubnetType::Public {
         errors.push(
             format!("{path}.subnets"),

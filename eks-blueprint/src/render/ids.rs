@@ -57,16 +57,10 @@ pub(crate) fn identity(stem: &str) -> String {
     format!("Identity{stem}")
 }
 
-/// A VPC endpoint: `VpcEndpoint<Service>`, the service name suffix in PascalCase (with the
-/// words of three names spelled out: `ElasticLoadBalancing`, `SsmMessages`, `Ec2Messages`).
+/// A VPC endpoint: `VpcEndpoint<Service>`, the service name suffix in PascalCase
+/// ([`VpcEndpointService::id_part`]).
 pub(crate) fn vpc_endpoint(service: &VpcEndpointService) -> String {
-    let part = match service {
-        VpcEndpointService::ElasticLoadBalancing => "ElasticLoadBalancing".into(),
-        VpcEndpointService::SsmMessages => "SsmMessages".into(),
-        VpcEndpointService::Ec2Messages => "Ec2Messages".into(),
-        other => crate::text::pascal_case(other.as_str()),
-    };
-    format!("VpcEndpoint{part}")
+    format!("VpcEndpoint{}", service.id_part())
 }
 
 /// The network stack's outputs of pod subnet `n` (1-based): its id and its Availability

@@ -42,8 +42,14 @@ fn description(part: Part) -> &'static str {
             "account- and Region-wide settings (GuardDuty detector, ECR registry scanning), kept apart from any cluster"
         }
         Part::Network => "VPC, subnets, NAT and flow logs",
-        Part::Cluster => "EKS control plane, secrets encryption key, IAM roles, access entries and core add-ons",
-        Part::Compute => "EKS managed node groups and add-ons that run on nodes",
+        Part::Cluster => {
+            "EKS control plane, secrets encryption key, IAM roles, access entries and the add-ons nodes need (VPC CNI, kube-proxy, Pod Identity agent)"
+        }
+        Part::Compute => "node groups and Fargate profiles",
+        Part::Karpenter => {
+            "Karpenter's node role, instance profile and access entry, controller role, interruption queue and node security group"
+        }
+        Part::Addons => "EKS add-ons that run on nodes (CoreDNS), after the node groups",
     }
 }
 

@@ -841,7 +841,7 @@ mod tests {
         let stacks = synth(
             "  existing:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]\n    publicSubnetIds: [subnet-0123456789abcdef2]\n",
         );
-        assert_eq!(stacks.keys().collect::<Vec<_>>(), ["demo-cluster", "demo-compute"]);
+        assert_eq!(stacks.keys().collect::<Vec<_>>(), ["demo-cluster", "demo-compute", "demo-addons"]);
         let subnets = json!(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]);
         let cluster = &stacks["demo-cluster"]["Resources"]["Cluster"]["Properties"];
         assert_eq!(cluster["ResourcesVpcConfig"]["SubnetIds"], subnets);

@@ -192,6 +192,9 @@ pub struct Nodegroup {
     pub taints: Option<Vec<Taint>>,
     /// Rolling update limits.
     pub update_config: Option<UpdateConfig>,
+    /// The Kubernetes version of the nodes (updatable: a change rolls the nodes by the
+    /// update config); the cluster's version when absent, at creation only.
+    pub version: Option<String>,
 }
 resource_type!(Nodegroup, "AWS::EKS::Nodegroup");
 attributes!(Nodegroup {

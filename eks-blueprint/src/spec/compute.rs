@@ -5,12 +5,13 @@
 //! limit of 1, encrypted gp3 volumes, no SSH key, private subnets).
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::is_default;
 
 /// Everything that runs pods.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Compute {
@@ -41,6 +42,14 @@ pub struct Compute {
     /// `EKSB-COMPUTE-004` when a group scales from zero). Refused with Karpenter. Default: off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_autoscaler: Option<bool>,
+    /// The Kubernetes version of every node group that does not set its own `version`
+    /// (`compute.nodeVersion`): holds the nodes back while the control plane is upgraded
+    /// first (a staged upgrade, docs/upgrades.md). Never newer than `kubernetesVersion`, at
+    /// most three minor versions older (the Kubernetes version skew policy). Karpenter,
+    /// Fargate and Auto Mode nodes follow the control plane. Default: the cluster's
+    /// `kubernetesVersion`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_version: Option<crate::spec::cluster::KubernetesVersion>,
 }
 
 /// The CPU architecture of an instance type or an AMI.
@@ -95,7 +104,7 @@ pub enum OsFamily {
 /// The AMI type of a node group, spelled as in the `AWS::EKS::Nodegroup` `AmiType` enum.
 ///
 /// Amazon Linux 2 (no AMIs from Kubernetes 1.33), Windows and `CUSTOM` are not offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub enum AmiType {
     /// Amazon Linux 2023, x86_64. Default.
@@ -227,7 +236,7 @@ impl AmiType {
 }
 
 /// On-Demand or Spot capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum CapacityType {
@@ -248,7 +257,8 @@ impl CapacityType {
 }
 
 /// Which subnets of the blueprint's VPC nodes run in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "NodeSubnets")]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum SubnetType {
@@ -270,7 +280,7 @@ impl SubnetType {
 }
 
 /// A Kubernetes taint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Taint {
@@ -296,7 +306,7 @@ impl Taint {
 }
 
 /// A taint effect, spelled as in Kubernetes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TaintEffect {
     /// `NoSchedule`
     NoSchedule,
@@ -319,7 +329,7 @@ impl TaintEffect {
 
 /// How many nodes a managed node group update takes down at once: a count or a
 /// percentage, not both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct UpdateConfig {
@@ -333,7 +343,7 @@ pub struct UpdateConfig {
 
 /// Kubelet settings, written to the node's user data: a `nodeadm` `NodeConfig` on
 /// Amazon Linux 2023, `[settings.kubernetes]` on Bottlerocket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Kubelet {
@@ -350,7 +360,7 @@ pub struct Kubelet {
 
 /// An EKS managed node group, with a launch template that enforces IMDSv2 and encrypted
 /// volumes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ManagedNodeGroup {
@@ -411,6 +421,13 @@ pub struct ManagedNodeGroup {
     /// Manager (reported by rule `EKSB-COMPUTE-002`). Default: no key, no SSH.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
+    /// The Kubernetes version of the group's nodes, to hold them back in a staged upgrade
+    /// (managed: the node group's `Version`; self-managed: the version in the AMI's SSM
+    /// parameter). Never newer than `kubernetesVersion`, at most three minor versions
+    /// older (the Kubernetes version skew policy). Default: `compute.nodeVersion`, else the
+    /// cluster's `kubernetesVersion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<crate::spec::cluster::KubernetesVersion>,
     /// Kubelet settings, merged by EKS with its own bootstrap configuration. Default: the
     /// AMI's.
     #[serde(default, skip_serializing_if = "is_default")]
@@ -438,6 +455,7 @@ impl ManagedNodeGroup {
             detailed_monitoring: None,
             ssh_key_name: None,
             kubelet: Kubelet::default(),
+            version: None,
         })
     }
 }
@@ -446,6 +464,13 @@ impl ManagedNodeGroup {
 /// name these fields alike).
 macro_rules! node_group_setters {
     () => {
+        /// The Kubernetes version of the group's nodes (a staged upgrade holds them back).
+        /// Default: `compute.nodeVersion`, else the cluster's version.
+        pub fn version(mut self, version: crate::spec::cluster::KubernetesVersion) -> Self {
+            self.0.version = Some(version);
+            self
+        }
+
         /// Adds instance types (appends). Default: `m7i.large` when none is given.
         pub fn instance_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Self {
             self.0.instance_types.get_or_insert_with(Vec::new).extend(types.into_iter().map(Into::into));
@@ -612,7 +637,7 @@ impl From<ManagedNodeGroupBuilder> for ManagedNodeGroup {
 }
 
 /// How an Auto Scaling group picks Spot capacity pools.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum SpotAllocationStrategy {
@@ -637,7 +662,7 @@ impl SpotAllocationStrategy {
 /// the public SSM parameter of the cluster's Kubernetes version), with a launch template
 /// that enforces IMDSv2 and encrypted volumes, the cluster security group, and an
 /// `EC2_LINUX` access entry for its node role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SelfManagedNodeGroup {
@@ -694,6 +719,13 @@ pub struct SelfManagedNodeGroup {
     /// Default: no key, no SSH.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
+    /// The Kubernetes version of the group's nodes, to hold them back in a staged upgrade
+    /// (managed: the node group's `Version`; self-managed: the version in the AMI's SSM
+    /// parameter). Never newer than `kubernetesVersion`, at most three minor versions
+    /// older (the Kubernetes version skew policy). Default: `compute.nodeVersion`, else the
+    /// cluster's `kubernetesVersion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<crate::spec::cluster::KubernetesVersion>,
     /// Kubelet settings. Default: the AMI's.
     #[serde(default, skip_serializing_if = "is_default")]
     pub kubelet: Kubelet,
@@ -720,6 +752,7 @@ impl SelfManagedNodeGroup {
             detailed_monitoring: None,
             ssh_key_name: None,
             kubelet: Kubelet::default(),
+            version: None,
         })
     }
 }
@@ -784,7 +817,7 @@ impl From<SelfManagedNodeGroupBuilder> for SelfManagedNodeGroup {
 
 /// An AWS Fargate profile: pods matching one of its selectors run on Fargate, in the
 /// private subnets, with a pod execution role that only this cluster's profiles can use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FargateProfile {
@@ -801,7 +834,7 @@ pub struct FargateProfile {
 }
 
 /// Pods of a namespace, optionally with given labels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FargateSelector {
@@ -891,7 +924,8 @@ impl From<FargateProfileBuilder> for FargateProfile {
 }
 
 /// A built-in node pool of EKS Auto Mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "AutoModeNodePool")]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AutoModeNodePool {
@@ -941,7 +975,7 @@ impl AutoModeNodePool {
 /// assert!(assembly.stacks().iter().all(|s| s.template["Resources"].get("AddonVpcCni").is_none()));
 /// # Ok::<(), eks_blueprint::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct AutoMode {

@@ -37,6 +37,7 @@
 //! environments are validated (names, accounts, Regions, overrides' shape) but not applied.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -46,7 +47,7 @@ use crate::source::{Source, SourceFormat};
 use crate::spec::BlueprintSpec;
 
 /// One environment of a blueprint: where it deploys and what it changes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Environment {
@@ -68,6 +69,7 @@ pub struct Environment {
     /// Blueprint fields changed in this environment, deep-merged over the blueprint:
     /// mappings merge, lists and single values replace, `null` removes. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub overrides: Option<Value>,
 }
 

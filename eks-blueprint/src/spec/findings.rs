@@ -2,10 +2,11 @@
 //! reason (`suppress: [{rule, reason}]`). The rules themselves are in
 //! [`crate::compile::checks`].
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Turns a rule off for the whole blueprint (`suppress: [{rule, reason}]`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Suppression {

@@ -20,11 +20,12 @@
 use std::fmt;
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// An IAM role for the pods that run as one Kubernetes service account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct WorkloadIdentity {
@@ -57,7 +58,7 @@ pub struct WorkloadIdentity {
 }
 
 /// How a pod gets the credentials of its service account's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum IdentityMode {
@@ -82,7 +83,7 @@ impl IdentityMode {
 }
 
 /// One statement of an identity's inline IAM policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PolicyStatement {
@@ -100,10 +101,16 @@ pub struct PolicyStatement {
     /// condition key -> a value or a list of values. Default: none.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub conditions: IndexMap<String, IndexMap<String, ConditionValues>>,
+    /// Accept actions the IAM action table does not list (`data/iam-actions.tsv`, the table
+    /// cfn-lint checks policies against): for actions newer than the table. cfn-lint of the
+    /// same date warns about them (W3037). Default: false (an unknown service prefix or
+    /// action is refused, with the closest known names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_unlisted_actions: Option<bool>,
 }
 
 /// `Allow` or `Deny`, spelled as in IAM.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum StatementEffect {
     /// `Allow`. Default.
     Allow,
@@ -220,7 +227,15 @@ impl PolicyStatement {
             actions: actions.into_iter().map(Into::into).collect(),
             resources: resources.into_iter().map(Into::into).collect(),
             conditions: IndexMap::new(),
+            allow_unlisted_actions: None,
         }
+    }
+
+    /// Accepts actions the IAM action table does not list (newer than the table).
+    /// Default: unknown actions are refused.
+    pub fn allow_unlisted_actions(mut self, on: bool) -> Self {
+        self.allow_unlisted_actions = Some(on);
+        self
     }
 
     /// A `Deny` statement for `actions` on `resources`.

@@ -5,6 +5,7 @@
 //! <https://karpenter.sh/docs/>
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::is_default;
@@ -22,7 +23,7 @@ use super::compute::Taint;
 ///
 /// The controller itself must run on capacity Karpenter does not manage: give the blueprint
 /// a managed node group. Karpenter and the Cluster Autoscaler exclude each other.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Karpenter {
@@ -46,7 +47,8 @@ pub struct Karpenter {
 
 /// A Karpenter NodePool (`karpenter.sh/v1`): which instances Karpenter may launch for
 /// pending pods, and how it may disrupt them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "KarpenterNodePool")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct KarpenterNodePool {
@@ -86,7 +88,8 @@ pub struct KarpenterNodePool {
 }
 
 /// A Karpenter capacity type (the `karpenter.sh/capacity-type` label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "KarpenterCapacityType")]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum KarpenterCapacityType {
@@ -107,7 +110,7 @@ impl KarpenterCapacityType {
 }
 
 /// A CPU architecture (the `kubernetes.io/arch` label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Architecture {
@@ -129,7 +132,7 @@ impl Architecture {
 
 /// Resource limits of a NodePool, as Kubernetes quantities (`1000`, `4000Gi`). A field
 /// left out takes its default; `null` is no limit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Limits {
@@ -197,7 +200,7 @@ impl<'de> Deserialize<'de> for IntOrString {
 }
 
 /// How Karpenter may disrupt a NodePool's nodes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Disruption {
@@ -215,7 +218,7 @@ pub struct Disruption {
 }
 
 /// Which nodes consolidation may remove.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub enum ConsolidationPolicy {
     /// Only nodes without workload pods.
@@ -236,7 +239,7 @@ impl ConsolidationPolicy {
 
 /// A disruption budget: at most `nodes` nodes disrupted at once, for the given reasons,
 /// during the given schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Budget {
@@ -277,7 +280,7 @@ impl Budget {
 }
 
 /// A reason Karpenter disrupts a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub enum DisruptionReason {
     /// `Underutilized`

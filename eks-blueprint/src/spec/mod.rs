@@ -39,10 +39,12 @@ pub mod findings;
 pub mod identity;
 pub mod karpenter;
 pub mod network;
+mod strict;
 
 use std::path::Path;
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -55,7 +57,7 @@ use identity::WorkloadIdentity;
 use network::Network;
 
 /// How the platform is split into CloudFormation stacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum StackLayout {
@@ -68,7 +70,7 @@ pub enum StackLayout {
 
 /// How a value produced by one stack reaches another (synthesis resolves it, see
 /// `eks_blueprint::synth::References`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum CrossStackReferences {
@@ -86,7 +88,7 @@ pub enum CrossStackReferences {
 ///
 /// Every field left out (`None`, empty) takes its default at compile, so the spec says only
 /// what was written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BlueprintSpec {
@@ -124,6 +126,14 @@ pub struct BlueprintSpec {
     /// Identity or IRSA. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identities: Vec<WorkloadIdentity>,
+    /// EKS add-on versions pinned by hand, by add-on name (`addonVersions: {coredns:
+    /// v1.12.4-eksbuild.18}`), each written as EKS lists them (`v1.19.2-eksbuild.1`) and
+    /// naming an add-on the blueprint installs. Default: none; each add-on gets the version
+    /// of eks-blueprint's add-on table for the cluster's Kubernetes version
+    /// ([`crate::compile::data::addon_versions`]), or the EKS default when the table knows
+    /// none (finding `EKSB-VERSION-001`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub addon_versions: IndexMap<String, String>,
     /// Finding rules turned off, each with a reason (`suppress: [{rule, reason}]`).
     /// Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -158,6 +168,7 @@ impl BlueprintSpec {
             cluster: ClusterSpec::default(),
             compute: Compute::default(),
             identities: Vec::new(),
+            addon_versions: IndexMap::new(),
             suppress: Vec::new(),
             environments: IndexMap::new(),
             target: None,
@@ -188,7 +199,7 @@ impl BlueprintSpec {
         let spec: BlueprintSpec = match source.format() {
             SourceFormat::Yaml => {
                 let de = serde_yaml::Deserializer::from_str(source.text());
-                serde_path_to_error::deserialize(de).map_err(|e| {
+                serde_path_to_error::deserialize(strict::Strict(de)).map_err(|e| {
                     // serde_yaml puts some errors of a value at the start of the file
                     // (index 0): the source map knows better.
                     let location = e.inner().location().filter(|l| l.index() > 0).map(|l| (l.line(), l.column()));
@@ -199,7 +210,7 @@ impl BlueprintSpec {
             }
             SourceFormat::Json => {
                 let mut de = serde_json::Deserializer::from_str(source.text());
-                serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                serde_path_to_error::deserialize(strict::Strict(&mut de)).map_err(|e| {
                     let (line, column) = (e.inner().line(), e.inner().column());
                     let position = (line > 0).then(|| source.position_of_line_byte(line, column));
                     // serde_json's column is where it stopped reading (before a value, after a
@@ -350,6 +361,20 @@ impl BlueprintBuilder {
     /// Tags node groups for Cluster Autoscaler auto-discovery. Default: off.
     pub fn cluster_autoscaler(mut self, on: bool) -> Self {
         self.0.compute.cluster_autoscaler = Some(on);
+        self
+    }
+
+    /// The Kubernetes version of every node group that sets none (`compute.nodeVersion`).
+    /// Default: the cluster's version.
+    pub fn node_version(mut self, version: crate::spec::cluster::KubernetesVersion) -> Self {
+        self.0.compute.node_version = Some(version);
+        self
+    }
+
+    /// Pins the version of an EKS add-on (`addonVersions`; adds or replaces). Default: the
+    /// version of the add-on table for the cluster's Kubernetes version.
+    pub fn addon_version(mut self, addon: impl Into<String>, version: impl Into<String>) -> Self {
+        self.0.addon_versions.insert(addon.into(), version.into());
         self
     }
 

@@ -1,13 +1,14 @@
 //! The network: a VPC across Availability Zones with public, private and optional isolated
 //! and pod subnets, NAT, VPC endpoints and flow logs; or an existing VPC.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::is_default;
 
 /// The VPC of the platform. Every field left out (`None`, empty) takes its default at
 /// compile.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Network {
@@ -151,7 +152,7 @@ impl AvailabilityZones {
 }
 
 /// How private subnets reach the internet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum NatGateways {
@@ -279,6 +280,18 @@ impl VpcEndpointService {
         }
     }
 
+    /// The service name in PascalCase, as logical ids spell it (`ecr.api` -> `EcrApi`), with
+    /// the words of three names spelled out: `ElasticLoadBalancing`, `SsmMessages`,
+    /// `Ec2Messages`. Two names with the same form (`a-b`, `a.b`) are refused at compile.
+    pub(crate) fn id_part(&self) -> String {
+        match self {
+            VpcEndpointService::ElasticLoadBalancing => "ElasticLoadBalancing".into(),
+            VpcEndpointService::SsmMessages => "SsmMessages".into(),
+            VpcEndpointService::Ec2Messages => "Ec2Messages".into(),
+            other => crate::text::pascal_case(other.as_str()),
+        }
+    }
+
     /// Whether the service is reached through a gateway endpoint (route tables) rather
     /// than an interface endpoint (network interfaces).
     pub fn is_gateway(&self) -> bool {
@@ -324,7 +337,7 @@ impl<'de> Deserialize<'de> for VpcEndpoints {
 }
 
 /// Which traffic flow logs record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum TrafficType {
@@ -348,7 +361,7 @@ impl TrafficType {
 }
 
 /// VPC flow logs to CloudWatch Logs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct FlowLogs {
@@ -384,7 +397,7 @@ impl FlowLogs {
 }
 
 /// A VPC that already exists, with its subnets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ExistingVpc {
@@ -421,7 +434,7 @@ impl ExistingVpc {
 }
 
 /// Subnet sizing per tier.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Subnets {
@@ -441,7 +454,7 @@ pub struct Subnets {
 }
 
 /// The size of a tier's subnets, or their explicit CIDRs (one per zone).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct SubnetTier {

@@ -16,6 +16,7 @@ pub mod output;
 pub mod plan;
 mod resolve;
 mod split;
+pub mod upgrade;
 
 pub use assembly::{Assembly, Format, SynthesizedStack, CLOUD_ASSEMBLY_VERSION};
 pub use output::{OutputError, Refusal, WriteOptions, MARKER_FILE};

@@ -248,7 +248,8 @@ fn add_exports(stack: &str, template: &mut Value, exports: IndexMap<String, Expo
 /// Every `Ref`, `Fn::GetAtt`, `DependsOn` and `Fn::Sub` variable points at something the
 /// template defines: a reference that would only fail at deploy time fails here.
 fn check_local_references(stack: &str, template: &Value) -> Result<(), SynthError> {
-    let names = |section: &str| -> Vec<&str> {
+    // Sets, so the check stays linear in the template's size.
+    let names = |section: &str| -> std::collections::HashSet<&str> {
         template
             .get(section)
             .and_then(Value::as_object)

@@ -13,7 +13,7 @@ pub(crate) const ADDON: Entry = Entry {
         id: "coredns",
         field: "compute",
         kind: Kind::Eks { name: "coredns", logical_id: "AddonCoredns" },
-        part: Part::Compute,
+        part: Part::Addons,
         after: &[Anchor::Nodes],
         before: &[],
         conflicts: &[Conflict { with: Feature::AutoModeOnly, resolution: Resolution::Omit }],

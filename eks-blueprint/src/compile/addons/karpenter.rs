@@ -6,7 +6,8 @@
 
 use super::Entry;
 use crate::blueprint::addons::{
-    At, Conflict, Declaration, Feature, HelmRelease, Kind, PodIdentityRole, Requirement, Resolution, ServiceAccount,
+    Anchor, At, Conflict, Declaration, Feature, HelmRelease, Kind, PodIdentityRole, Requirement, Resolution,
+    ServiceAccount,
 };
 use crate::blueprint::stacks::Part;
 use crate::compile::codes;
@@ -27,8 +28,10 @@ pub(crate) const ADDON: Entry = Entry {
         id: "karpenter",
         field: "compute.karpenter",
         kind: Kind::Helm(RELEASE),
-        part: Part::Compute,
-        after: &[],
+        part: Part::Karpenter,
+        // Its controller runs on the node groups (the chart is installed after them, by
+        // manifests/karpenter.sh), and its uninstall must run while they do.
+        after: &[Anchor::Nodes],
         before: &[],
         conflicts: &[
             Conflict {

@@ -79,8 +79,8 @@ fn the_core_addons_and_their_parts() {
             ("podIdentityAgent", Part::Cluster),
             ("vpcCni", Part::Cluster),
             ("kubeProxy", Part::Cluster),
-            ("coredns", Part::Compute),
-            ("karpenter", Part::Compute),
+            ("coredns", Part::Addons),
+            ("karpenter", Part::Karpenter),
         ]
     );
     // Nodes need the CNI and kube-proxy to become Ready; CoreDNS needs nodes to run on.
@@ -89,7 +89,7 @@ fn the_core_addons_and_their_parts() {
     assert_eq!(before_nodes, ["vpcCni", "kubeProxy"]);
     let after_nodes: Vec<&str> =
         REGISTRY.iter().filter(|e| e.declaration.after.contains(&Anchor::Nodes)).map(|e| e.declaration.id).collect();
-    assert_eq!(after_nodes, ["coredns"]);
+    assert_eq!(after_nodes, ["coredns", "karpenter"]);
 }
 
 #[test]

@@ -2,7 +2,12 @@
 //! that validation checks against.
 
 pub mod access_policies;
+pub mod addon_versions;
+mod csv;
+pub mod helm_pins;
+pub mod iam_actions;
 pub mod instance_types;
+pub mod pricing;
 pub mod regions;
 pub mod versions;
 pub mod zones;

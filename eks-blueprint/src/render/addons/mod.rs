@@ -26,9 +26,23 @@ use crate::resources::eks::{Addon, AddonPodIdentityAssociation};
 use crate::resources::iam::Role;
 use crate::synth::SynthError;
 
+/// What a render hook gets besides the context.
+pub(crate) struct Inputs<'a> {
+    /// The network.
+    pub net: &'a NetworkRefs,
+    /// The cluster.
+    pub cluster: &'a ClusterRefs,
+    /// The add-on, as compile resolved it (its declaration names its part).
+    pub addon: &'a Installed,
+    /// What its resources come after, from its declaration: for `after: [Nodes]` every node
+    /// group and Fargate profile, and the add-ons it comes after. Across stacks it becomes
+    /// a stack dependency.
+    pub after: ResourceOptions,
+}
+
 /// Renders a whole add-on into the context's stacks; returns its files (manifests, Helm
 /// values), by path under the output directory.
-pub(crate) type RenderFn = fn(&mut Context, &NetworkRefs, &ClusterRefs) -> Result<Vec<(String, String)>, SynthError>;
+pub(crate) type RenderFn = fn(&mut Context, &Inputs) -> Result<Vec<(String, String)>, SynthError>;
 
 /// What an add-on renders beyond its declaration.
 #[derive(Clone, Copy, Default)]
@@ -46,7 +60,7 @@ fn hook(id: &str) -> Hook {
     match id {
         "vpcCni" => vpc_cni::HOOK,
         "coredns" => coredns::HOOK,
-        "karpenter" => Hook { render: Some(super::karpenter::render), ..Hook::default() },
+        "karpenter" => Hook { configuration: None, role: None, render: Some(super::karpenter::render) },
         _ => Hook::default(),
     }
 }
@@ -125,14 +139,6 @@ impl Addons {
         let bp = ctx.bp;
         let d = addon.declaration;
         let hook = hook(d.id);
-        if let Some(render) = hook.render {
-            self.files.extend(render(ctx, net, cluster)?);
-            return Ok(None);
-        }
-        let Kind::Eks { name, logical_id } = d.kind else {
-            // A Helm add-on renders through its hook.
-            return Ok(None);
-        };
         // What it comes after: its `after`, and the add-ons that declare they come before it.
         let mut options = if d.after.contains(&Anchor::Nodes) { capacity.clone() } else { ResourceOptions::new() };
         for anchor in d.after {
@@ -147,6 +153,15 @@ impl Addons {
                 options = options.depends_on(handle);
             }
         }
+        if let Some(render) = hook.render {
+            let inputs = Inputs { net, cluster, addon, after: options };
+            self.files.extend(render(ctx, &inputs)?);
+            return Ok(None);
+        }
+        let Kind::Eks { name, logical_id } = d.kind else {
+            // A Helm add-on renders through its hook.
+            return Ok(None);
+        };
         let tags = ctx.tags(&[]);
         let stack = ctx.stack(d.part);
         let mut associations = Vec::new();
@@ -176,6 +191,9 @@ impl Addons {
             logical_id,
             Addon {
                 addon_name: name.into(),
+                // The version compile resolved for the cluster's Kubernetes version (absent:
+                // EKS's default); a change updates the add-on in place.
+                addon_version: bp.addon_version(name).map(str::to_owned),
                 cluster_name: cluster.cluster.reference(),
                 configuration_values: hook.configuration.and_then(|f| f(bp)),
                 pod_identity_associations: (!associations.is_empty()).then_some(associations),

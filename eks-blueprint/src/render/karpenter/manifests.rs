@@ -20,7 +20,7 @@ pub const NODE_CLASS_FILE: &str = "manifests/karpenter-nodeclass.yaml";
 /// The NodePools manifest.
 pub const NODE_POOLS_FILE: &str = "manifests/karpenter-nodepools.yaml";
 /// The script that installs Karpenter and applies its manifests, or removes them before the
-/// compute stack is deleted.
+/// karpenter stack is deleted.
 pub const SCRIPT_FILE: &str = "manifests/karpenter.sh";
 
 /// The placeholder of the EC2NodeClass's instance profile, `${...}` around this name, that
@@ -28,31 +28,31 @@ pub const SCRIPT_FILE: &str = "manifests/karpenter.sh";
 pub(crate) const INSTANCE_PROFILE_VAR: &str = "KARPENTER_NODE_INSTANCE_PROFILE";
 
 /// The files: the Helm values, the EC2NodeClass, the NodePools (when there are any) and the
-/// script, for cluster `cluster` whose compute stack is `compute`.
+/// script, for cluster `cluster` whose Karpenter resources are in stack `stack`.
 pub(crate) fn files(
     cluster: &str,
-    compute: &str,
+    stack: &str,
     karpenter: &Karpenter,
     values: Value,
     node_class: Value,
 ) -> Vec<(String, String)> {
-    let header = values_header(compute, karpenter.isolated_vpc);
+    let header = values_header(stack, karpenter.isolated_vpc);
     let mut files = vec![
         (VALUES_FILE.to_owned(), manifests::yaml(&header, &[values])),
-        (NODE_CLASS_FILE.to_owned(), manifests::yaml(&node_class_header(compute), &[node_class])),
+        (NODE_CLASS_FILE.to_owned(), manifests::yaml(&node_class_header(stack), &[node_class])),
     ];
     if !karpenter.node_pools.is_empty() {
         let pools: Vec<Value> = karpenter.node_pools.iter().map(node_pool).collect();
         files.push((NODE_POOLS_FILE.to_owned(), manifests::yaml(NODE_POOLS_HEADER, &pools)));
     }
-    files.push((SCRIPT_FILE.to_owned(), super::script::script(cluster, compute, karpenter)));
+    files.push((SCRIPT_FILE.to_owned(), super::script::script(cluster, stack, karpenter)));
     files
 }
 
-fn values_header(compute: &str, isolated: bool) -> String {
+fn values_header(stack: &str, isolated: bool) -> String {
     let mut header = format!(
         "\
-# Helm values for the Karpenter chart, consistent with stack {compute} (interruption queue,
+# Helm values for the Karpenter chart, consistent with stack {stack} (interruption queue,
 # Pod Identity association for the service account). karpenter.sh installs the chart with
 # them after that stack, pinning the chart version and passing the stacks' Region
 # (controller.env AWS_REGION): nodes keep IMDS to themselves (hop limit 1), so the controller
@@ -72,11 +72,11 @@ fn values_header(compute: &str, isolated: bool) -> String {
     header
 }
 
-fn node_class_header(compute: &str) -> String {
+fn node_class_header(stack: &str) -> String {
     format!(
         "\
 # Karpenter EC2NodeClass: a template. ${{{INSTANCE_PROFILE_VAR}}} is output
-# {INSTANCE_PROFILE_OUTPUT} of stack {compute}; karpenter.sh fills it and applies this
+# {INSTANCE_PROFILE_OUTPUT} of stack {stack}; karpenter.sh fills it and applies this
 # after the chart (sh manifests/karpenter.sh print shows the result).
 "
     )
@@ -117,7 +117,7 @@ pub(crate) fn node_class(ctx: &Context, karpenter: &Karpenter) -> Value {
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
     let mut spec = json!({
-        // The instance profile of the compute stack, by name: a CloudFormation-generated
+        // The instance profile of the karpenter stack, by name: a CloudFormation-generated
         // name known after deployment, filled in by `manifests/karpenter.sh`. Not `role`:
         // Karpenter would then create an instance profile through the IAM API, which a VPC
         // without NAT cannot reach (Karpenter docs, NodeClasses, `spec.instanceProfile`),

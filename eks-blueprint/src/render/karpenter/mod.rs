@@ -1,4 +1,4 @@
-//! Karpenter in the compute stack: the node role and its access entry, the controller role
+//! Karpenter in its own stack (`<name>-karpenter`, after compute): the node role and its access entry, the controller role
 //! through EKS Pod Identity with the controller's permissions, the interruption queue and
 //! the EventBridge rules that feed it, and a node security group; plus the Helm values,
 //! the EC2NodeClass and the NodePools as files under `manifests/`.
@@ -21,6 +21,7 @@ use manifests::INSTANCE_PROFILE_VAR;
 
 use serde_json::{json, Value};
 
+use super::addons::Inputs;
 use super::cluster::ClusterRefs;
 use super::iam::{self, NodeRole};
 use super::network::NetworkRefs;
@@ -56,12 +57,11 @@ fn invalid(stack: &str, message: impl Into<String>) -> SynthError {
     SynthError::Render { stack: stack.to_owned(), message: message.into() }
 }
 
-/// Renders Karpenter's resources into the compute stack; returns the manifest files.
-pub(crate) fn render(
-    ctx: &mut Context,
-    net: &NetworkRefs,
-    cluster: &ClusterRefs,
-) -> Result<Vec<(String, String)>, SynthError> {
+/// Renders Karpenter's resources into its part's stack (its add-on declaration,
+/// `compile::addons::karpenter`); returns the manifest files. The add-on render hook.
+pub(crate) fn render(ctx: &mut Context, inputs: &Inputs) -> Result<Vec<(String, String)>, SynthError> {
+    let Inputs { net, cluster, addon, after } = inputs;
+    let part = addon.declaration.part;
     let bp = ctx.bp;
     let Some(karpenter) = &bp.compute.karpenter else {
         return Ok(Vec::new());
@@ -75,7 +75,7 @@ pub(crate) fn render(
         // ENI that carries this tag; the cluster security group carries it on managed nodes.
         (&tags::cluster(name), Expr::from("owned")),
     ]);
-    let stack = ctx.stack(Part::Compute);
+    let stack = ctx.stack(part);
 
     // IAM names are global to the account: neither the role nor its instance profile is
     // named, so the same blueprint deploys in several Regions of one account. The
@@ -225,7 +225,9 @@ pub(crate) fn render(
             },
         )?;
     }
-    stack.add(
+    // The controller runs on the node groups: its association comes after them (the
+    // declaration's `after`; across stacks, the karpenter stack after the compute stack).
+    stack.add_with(
         "KarpenterControllerPodIdentityAssociation",
         PodIdentityAssociation {
             cluster_name: cluster.cluster.reference(),
@@ -234,6 +236,7 @@ pub(crate) fn render(
             service_account: karpenter.service_account.clone(),
             tags: Some(tags),
         },
+        after.clone(),
     )?;
     stack.add_output(
         "KarpenterInterruptionQueueName",
@@ -261,9 +264,9 @@ pub(crate) fn render(
         values["settings"]["isolatedVPC"] = json!(true);
     }
     let node_class = manifests::node_class(ctx, karpenter);
-    check_consistency(ctx, net, &values, &node_class)?;
-    let compute = ctx.stack_name(Part::Compute);
-    Ok(manifests::files(name, &compute, karpenter, values, node_class))
+    check_consistency(ctx, part, net, &values, &node_class)?;
+    let stack = ctx.stack_name(part);
+    Ok(manifests::files(name, &stack, karpenter, values, node_class))
 }
 
 /// One managed policy per concern, as Karpenter's template: (id, description, document).
@@ -408,19 +411,20 @@ fn tag_value<'a>(properties: &'a Value, key: &str) -> Option<&'a str> {
 /// the node role, and the Helm values name the queue the stack creates.
 fn check_consistency(
     ctx: &mut Context,
+    part: Part,
     net: &NetworkRefs,
     values: &Value,
     node_class: &Value,
 ) -> Result<(), SynthError> {
-    let compute = ctx.stack(Part::Compute);
-    let compute_name = compute.name().to_owned();
-    let resources = &compute.template().resources;
+    let own = ctx.stack(part);
+    let own_name = own.name().to_owned();
+    let resources = &own.template().resources;
     let property = |id: &str, key: &str| resources.get(id).and_then(|r| r.properties.get(key)).cloned();
 
     let queue = property("KarpenterInterruptionQueue", "QueueName");
     if queue.as_ref() != Some(&values["settings"]["interruptionQueue"]) {
         return Err(invalid(
-            &compute_name,
+            &own_name,
             format!(
                 "the Helm values name interruption queue {} but the stack creates {}",
                 values["settings"]["interruptionQueue"],
@@ -431,18 +435,18 @@ fn check_consistency(
     // The EC2NodeClass's instance profile is the placeholder the script fills from the
     // stack's output, and that output is the instance profile holding the node role.
     let placeholder = json!(format!("${{{INSTANCE_PROFILE_VAR}}}"));
-    let output = compute.template().outputs.get(ids::KARPENTER_INSTANCE_PROFILE_OUTPUT).map(|o| o.value.clone());
+    let output = own.template().outputs.get(ids::KARPENTER_INSTANCE_PROFILE_OUTPUT).map(|o| o.value.clone());
     let profile_roles = property("KarpenterNodeInstanceProfile", "Roles");
     let consistent = node_class["spec"]["instanceProfile"] == placeholder
         && matches!(&output, Some(Expr::Ref(t)) if t.logical_id == "KarpenterNodeInstanceProfile")
         && profile_roles
             == Some(json!([Expr::Ref(crate::cfn::Target {
-                stack: Some(compute_name.clone()),
+                stack: Some(own_name.clone()),
                 logical_id: "KarpenterNodeRole".into()
             })]));
     if !consistent {
         return Err(invalid(
-            &compute_name,
+            &own_name,
             format!(
                 "the EC2NodeClass's instanceProfile {} is not output {}, the instance profile of KarpenterNodeRole",
                 node_class["spec"]["instanceProfile"],
@@ -456,7 +460,7 @@ fn check_consistency(
     for (key, value) in &sg_selector {
         if tag_value(&sg, key) != Some(value.as_str()) {
             return Err(invalid(
-                &compute_name,
+                &own_name,
                 format!("the EC2NodeClass selects security groups by tag {key}={value}, which the node security group does not carry"),
             ));
         }
@@ -550,7 +554,7 @@ compute:
 
     /// Every statement of every controller policy, by Sid.
     fn statements(assembly: &Assembly) -> IndexMap<String, Value> {
-        resources(assembly, "demo-compute")
+        resources(assembly, "demo-karpenter")
             .values()
             .filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy")
             .flat_map(|r| r["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap().clone())
@@ -561,6 +565,7 @@ compute:
     #[test]
     fn nothing_is_rendered_without_karpenter() {
         let assembly = synth(&MINIMAL.replace("  karpenter: {}\n", ""));
+        assert!(assembly.stack("demo-karpenter").is_none());
         assert!(!resources(&assembly, "demo-compute").keys().any(|k| k.starts_with("Karpenter")));
         assert!(!assembly.files().keys().any(|k| k.contains("karpenter")));
     }
@@ -568,7 +573,7 @@ compute:
     #[test]
     fn node_role_and_access_entry() {
         let assembly = synth(MINIMAL);
-        let r = resources(&assembly, "demo-compute");
+        let r = resources(&assembly, "demo-karpenter");
         let role = &r["KarpenterNodeRole"]["Properties"];
         // Issue 7 item 14: no fixed IAM names, so a second Region of the account does not
         // collide; the EC2NodeClass gets the instance profile's name from the stack output.
@@ -577,7 +582,7 @@ compute:
             r["KarpenterNodeInstanceProfile"],
             json!({"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": "KarpenterNodeRole"}]}})
         );
-        let outputs = &assembly.stack("demo-compute").unwrap().template["Outputs"];
+        let outputs = &assembly.stack("demo-karpenter").unwrap().template["Outputs"];
         assert_eq!(
             outputs["KarpenterNodeInstanceProfileName"]["Value"],
             json!({"Ref": "KarpenterNodeInstanceProfile"})
@@ -611,7 +616,7 @@ compute:
     fn controller_role_through_pod_identity() {
         let assembly =
             synth(&MINIMAL.replace("karpenter: {}", "karpenter: {namespace: karpenter, serviceAccount: ctl}"));
-        let r = resources(&assembly, "demo-compute");
+        let r = resources(&assembly, "demo-karpenter");
         let trust = &r["KarpenterControllerRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
         assert_eq!(trust["Principal"], json!({"Service": "pods.eks.amazonaws.com"}));
         assert_eq!(trust["Action"], json!(["sts:AssumeRole", "sts:TagSession"]));
@@ -726,7 +731,7 @@ compute:
             json!({"Ref": "AWS::Region"})
         );
         // Each managed policy stays far below IAM's 6,144 characters.
-        for r in resources(&assembly, "demo-compute").values().filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy") {
+        for r in resources(&assembly, "demo-karpenter").values().filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy") {
             assert!(r["Properties"]["PolicyDocument"].to_string().len() < 4_500);
         }
     }
@@ -734,7 +739,7 @@ compute:
     #[test]
     fn interruption_queue_policy_and_rules() {
         let assembly = synth(MINIMAL);
-        let r = resources(&assembly, "demo-compute");
+        let r = resources(&assembly, "demo-karpenter");
         let queue = &r["KarpenterInterruptionQueue"]["Properties"];
         assert_eq!(queue["QueueName"], "demo-karpenter");
         assert_eq!(queue["MessageRetentionPeriod"], 300);
@@ -773,7 +778,7 @@ compute:
     #[test]
     fn node_security_group_trusts_the_cluster_security_group_both_ways() {
         let assembly = synth(MINIMAL);
-        let r = resources(&assembly, "demo-compute");
+        let r = resources(&assembly, "demo-karpenter");
         let sg = &r["KarpenterNodeSecurityGroup"]["Properties"];
         let cluster_sg = json!({"Fn::ImportValue": "demo-cluster:Cluster-ClusterSecurityGroupId"});
         assert_eq!(sg["SecurityGroupIngress"][0]["SourceSecurityGroupId"], cluster_sg);
@@ -834,7 +839,7 @@ compute:
             pools[0]["spec"]["disruption"],
             json!({"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "1m"})
         );
-        let outputs = &assembly.stack("demo-compute").unwrap().template["Outputs"];
+        let outputs = &assembly.stack("demo-karpenter").unwrap().template["Outputs"];
         assert_eq!(
             outputs["KarpenterInterruptionQueueName"]["Value"],
             json!({"Fn::GetAtt": ["KarpenterInterruptionQueue", "QueueName"]})
@@ -874,18 +879,20 @@ compute:
         let cluster = crate::render::cluster::render(&mut ctx, &net).unwrap();
         let k = bp.compute.karpenter.as_ref().unwrap();
         // The stacks' resources as rendered, but an EC2NodeClass selecting another tag.
-        render(&mut ctx, &net, &cluster).unwrap();
+        let addon = bp.addons.iter().find(|a| a.id() == "karpenter").unwrap();
+        let inputs = Inputs { net: &net, cluster: &cluster, addon, after: ResourceOptions::new() };
+        render(&mut ctx, &inputs).unwrap();
         let values = helm_values("demo", k);
         let mut class = node_class(&ctx, k);
         class["spec"]["subnetSelectorTerms"] = json!([{"tags": {"team": "x"}}]);
         class["spec"]["securityGroupSelectorTerms"] = json!([{"tags": {"team": "x"}}]);
-        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &values, &class).unwrap_err().to_string();
         assert_eq!(
             err,
-            "stack `demo-compute` could not be rendered: the EC2NodeClass selects security groups by tag team=x, which the node security group does not carry"
+            "stack `demo-karpenter` could not be rendered: the EC2NodeClass selects security groups by tag team=x, which the node security group does not carry"
         );
         class["spec"]["securityGroupSelectorTerms"] = json!([{"tags": {"karpenter.sh/discovery": "demo"}}]);
-        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &values, &class).unwrap_err().to_string();
         assert_eq!(
             err,
             "stack `demo-network` could not be rendered: the EC2NodeClass selects subnets by tag team=x, which private subnet PrivateSubnet1 does not carry"
@@ -893,22 +900,22 @@ compute:
         let mut wrong_queue = values.clone();
         wrong_queue["settings"]["interruptionQueue"] = json!("other");
         let class = node_class(&ctx, k);
-        let err = check_consistency(&mut ctx, &net, &wrong_queue, &class).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &wrong_queue, &class).unwrap_err().to_string();
         assert_eq!(
             err,
-            "stack `demo-compute` could not be rendered: the Helm values name interruption queue \"other\" but the stack creates \"demo-karpenter\""
+            "stack `demo-karpenter` could not be rendered: the Helm values name interruption queue \"other\" but the stack creates \"demo-karpenter\""
         );
         let mut wrong_profile = class.clone();
         wrong_profile["spec"]["instanceProfile"] = json!("other");
-        let err = check_consistency(&mut ctx, &net, &values, &wrong_profile).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &values, &wrong_profile).unwrap_err().to_string();
         assert_eq!(
             err,
-            "stack `demo-compute` could not be rendered: the EC2NodeClass's instanceProfile \"other\" is not output KarpenterNodeInstanceProfileName, the instance profile of KarpenterNodeRole"
+            "stack `demo-karpenter` could not be rendered: the EC2NodeClass's instanceProfile \"other\" is not output KarpenterNodeInstanceProfileName, the instance profile of KarpenterNodeRole"
         );
         // A public subnet with the discovery tag would let Karpenter launch nodes in it.
         let public = &mut ctx.stack(Part::Network).template_mut().resources["PublicSubnet2"].properties;
         public["Tags"].as_array_mut().unwrap().push(json!({"Key": "karpenter.sh/discovery", "Value": "demo"}));
-        let err = check_consistency(&mut ctx, &net, &values, &class).unwrap_err().to_string();
+        let err = check_consistency(&mut ctx, Part::Karpenter, &net, &values, &class).unwrap_err().to_string();
         assert_eq!(
             err,
             "stack `demo-network` could not be rendered: subnet PublicSubnet2 is not private but carries karpenter.sh/discovery=demo: Karpenter would launch nodes in it"

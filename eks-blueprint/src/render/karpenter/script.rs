@@ -1,10 +1,10 @@
-//! `manifests/karpenter.sh`: the steps around the compute stack that CloudFormation cannot
+//! `manifests/karpenter.sh`: the steps around the karpenter stack that CloudFormation cannot
 //! take, as a POSIX shell script: install the Karpenter chart and apply the EC2NodeClass and
 //! NodePools after the stack, and remove them before the stack is deleted.
 //!
 //! Install: the chart with `karpenter-values.yaml` and the stacks' Region (the controller
 //! cannot read it from IMDS on nodes with hop limit 1), then the EC2NodeClass with the
-//! instance profile read from the compute stack's output (a name CloudFormation generates,
+//! instance profile read from the karpenter stack's output (a name CloudFormation generates,
 //! so the same blueprint deploys in several Regions of one account), then the NodePools.
 //!
 //! Uninstall, in the order the Karpenter docs imply: NodeClaims are owned by their NodePool
@@ -12,7 +12,7 @@
 //! NodeClaims", Karpenter docs, NodeClaims), and Karpenter drains and terminates a node
 //! before its NodeClaim goes, so a foreground delete of the NodePools returns once their
 //! instances are gone; then the EC2NodeClass, then the chart (the controller must run until
-//! its nodes are gone, and it runs on the compute stack's node group with the compute
+//! its nodes are gone, and it runs on the compute stack's node group with the karpenter
 //! stack's role), then the launch templates Karpenter leaves behind (the getting-started
 //! guide's cleanup deletes them by the `karpenter.k8s.aws/cluster` tag). Deleting the stack
 //! first would orphan the instances, and fail on the node security group and the instance
@@ -26,30 +26,48 @@ use crate::render::ids::KARPENTER_INSTANCE_PROFILE_OUTPUT as INSTANCE_PROFILE_OU
 /// NodePools.
 const DRAIN_TIMEOUT: &str = "30m";
 
-/// The script for cluster `cluster`, whose compute stack is `compute`.
-pub(crate) fn script(cluster: &str, compute: &str, karpenter: &Karpenter) -> String {
+/// The chart version `install` uses: the one pinned for the cluster's Kubernetes version
+/// (Karpenter compatibility matrix, <https://karpenter.sh/docs/upgrading/compatibility/>,
+/// through [`crate::compile::data::helm_pins`]) unless `KARPENTER_VERSION` is set; for a
+/// version the table does not know, `KARPENTER_VERSION` is required.
+fn version_line(karpenter: &Karpenter) -> String {
+    match &karpenter.chart {
+        Some(chart) => format!(
+            "  # Kubernetes {k8s} needs Karpenter {min} or later (Karpenter compatibility matrix,\n  # https://karpenter.sh/docs/upgrading/compatibility/): install or upgrade it before the\n  # control plane moves to {k8s}. Default: chart {version}, pinned for Kubernetes {k8s}.\n  KARPENTER_VERSION=\"${{KARPENTER_VERSION:-{version}}}\"\n",
+            k8s = chart.kubernetes_version,
+            min = chart.min_version,
+            version = chart.version
+        ),
+        None => "  : \"${KARPENTER_VERSION:?set KARPENTER_VERSION to the Karpenter chart version to install (1.x.y)}\"\n"
+            .to_owned(),
+    }
+}
+
+/// The script for cluster `cluster`, whose Karpenter resources are in stack `stack`.
+pub(crate) fn script(cluster: &str, stack: &str, karpenter: &Karpenter) -> String {
     let namespace = &karpenter.namespace;
     // NodePool names are DNS labels (validated): safe to write unquoted in the script.
     let pools: Vec<&str> = karpenter.node_pools.iter().map(|p| p.name.as_str()).collect();
     let pools = pools.join(" ");
+    let version_line = version_line(karpenter);
     let mut out = format!(
         r#"#!/bin/sh
 # Karpenter of EKS cluster {cluster}: installs the Karpenter chart with karpenter-values.yaml,
-# then applies the EC2NodeClass, its instance profile read from stack {compute}, and the
-# NodePools; or removes all of it in the order that lets stack {compute} be deleted.
+# then applies the EC2NodeClass, its instance profile read from stack {stack}, and the
+# NodePools; or removes all of it in the order that lets stack {stack} be deleted.
 #
 # Needs: the AWS CLI with credentials and AWS_REGION set to the Region of the stacks, Helm
 # 3.8 or later, and kubectl with the cluster as its current context:
 #   aws eks update-kubeconfig --name {cluster}
 #
 # Usage:
-#   AWS_REGION=<region> KARPENTER_VERSION=<1.x.y> sh manifests/karpenter.sh install
-#       After stack {compute} is deployed: the chart, then the EC2NodeClass and the
-#       NodePools. Run again, it upgrades the chart and applies the manifests again.
+#   AWS_REGION=<region> [KARPENTER_VERSION=<1.x.y>] sh manifests/karpenter.sh install
+#       After stack {stack} is deployed (it follows the compute stack): the chart, then the
+#       EC2NodeClass and the NodePools. Run again, it upgrades the chart and applies the manifests again.
 #   AWS_REGION=<region> sh manifests/karpenter.sh print
 #       Prints the EC2NodeClass with its instance profile filled in; changes nothing.
 #   AWS_REGION=<region> sh manifests/karpenter.sh uninstall
-#       Before stack {compute} is deleted: deletes the NodePools and waits (at most
+#       Before stack {stack} is deleted: deletes the NodePools and waits (at most
 #       {DRAIN_TIMEOUT}) until Karpenter has drained and terminated their nodes, deletes the
 #       EC2NodeClass, uninstalls the chart and deletes the launch templates Karpenter
 #       created. Pods whose disruption budgets allow no eviction keep their node until the
@@ -59,7 +77,7 @@ pub(crate) fn script(cluster: &str, compute: &str, karpenter: &Karpenter) -> Str
 set -eu
 
 CLUSTER='{cluster}'
-COMPUTE_STACK='{compute}'
+KARPENTER_STACK='{stack}'
 NAMESPACE='{namespace}'
 DIR=$(dirname "$0")
 
@@ -79,15 +97,14 @@ output() {{
   printf '%s\n' "$value"
 }}
 
-# node_class: the EC2NodeClass, with the instance profile of stack COMPUTE_STACK.
+# node_class: the EC2NodeClass, with the instance profile of stack KARPENTER_STACK.
 node_class() {{
-  profile=$(output "$COMPUTE_STACK" {INSTANCE_PROFILE_OUTPUT}) || exit 1
+  profile=$(output "$KARPENTER_STACK" {INSTANCE_PROFILE_OUTPUT}) || exit 1
   sed "s|\${{{INSTANCE_PROFILE_VAR}}}|$profile|g" "$DIR/karpenter-nodeclass.yaml"
 }}
 
 do_install() {{
-  : "${{KARPENTER_VERSION:?set KARPENTER_VERSION to the Karpenter chart version to install (1.x.y)}}"
-  nodeclass=$(node_class) || exit 1
+{version_line}  nodeclass=$(node_class) || exit 1
   helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter \
     --version "$KARPENTER_VERSION" --namespace "$NAMESPACE" --values "$DIR/karpenter-values.yaml" \
     --set 'controller.env[0].name=AWS_REGION' --set "controller.env[0].value=$AWS_REGION" --wait
@@ -125,11 +142,11 @@ do_uninstall() {
   for id in $templates; do
     [ "$id" = None ] || aws ec2 delete-launch-template --launch-template-id "$id" >/dev/null
   done
-  echo "karpenter.sh: Karpenter and its nodes are gone; stack $COMPUTE_STACK can be deleted"
+  echo "karpenter.sh: Karpenter and its nodes are gone; stack $KARPENTER_STACK can be deleted"
 }}
 
 [ $# -eq 1 ] || usage
-: "${{AWS_REGION:?set AWS_REGION to the Region of stack $COMPUTE_STACK}}"
+: "${{AWS_REGION:?set AWS_REGION to the Region of stack $KARPENTER_STACK}}"
 case "$1" in
   install) do_install ;;
   print) node_class ;;

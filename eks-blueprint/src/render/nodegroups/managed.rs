@@ -76,6 +76,10 @@ pub(crate) fn render(
                 tags: Some(ng_tags),
                 taints: (!taints.is_empty()).then_some(taints),
                 update_config: Some(update),
+                // Without it EKS fixes the version at creation and an upgrade of the
+                // cluster leaves the nodes behind; a change is a rolling update by
+                // `update_config` (AWS::EKS::Nodegroup: `Version` is updatable).
+                version: Some(base.version.as_str().to_owned()),
             },
             after_node_addons(ResourceOptions::new(), cluster),
         )
