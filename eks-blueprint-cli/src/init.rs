@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use eks_blueprint::templates::{write_starter, StarterTemplate};
+use eks_blueprint::templates::{write_starter, Starter};
 use eks_blueprint::Error;
 
 /// Arguments of `init`.
@@ -41,19 +41,19 @@ pub enum TemplateArg {
     Karpenter,
 }
 
-impl From<TemplateArg> for StarterTemplate {
+impl From<TemplateArg> for Starter {
     fn from(t: TemplateArg) -> Self {
         match t {
-            TemplateArg::Minimal => StarterTemplate::Minimal,
-            TemplateArg::Production => StarterTemplate::Production,
-            TemplateArg::Karpenter => StarterTemplate::Karpenter,
+            TemplateArg::Minimal => Starter::Minimal,
+            TemplateArg::Production => Starter::Production,
+            TemplateArg::Karpenter => Starter::Karpenter,
         }
     }
 }
 
 /// Writes the starter blueprint and says what to run next.
 pub fn init(args: &InitArgs) -> Result<(), Error> {
-    let template = StarterTemplate::from(args.template);
+    let template = Starter::from(args.template);
     let file = write_starter(&args.path, template, args.name.as_deref())?;
     let file = file.display();
     println!("Wrote {file} (template {})", template.as_str());

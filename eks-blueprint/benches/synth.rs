@@ -1,6 +1,7 @@
 //! Synthesis speed of the reference example, in process: parse + validate the blueprint
 //! file, render the stacks, resolve cross-stack references and render JSON; and `diff` of
-//! two reference outputs (the instance types changed), in memory and read from disk.
+//! two reference outputs (the instance types changed), in memory and read from disk; and the
+//! deploy plan that every synth writes as DEPLOY.md.
 //!
 //! `cargo bench -p eks-blueprint --bench synth`
 
@@ -11,6 +12,7 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use eks_blueprint::synth::diff::{diff, Templates};
+use eks_blueprint::synth::plan::Plan;
 use eks_blueprint::{Blueprint, Format};
 
 fn reference_text() -> String {
@@ -35,6 +37,12 @@ fn bench(c: &mut Criterion) {
                 .unwrap_or_default()
         })
     });
+    if let Some(assembly) = blueprint.as_ref().and_then(|bp| bp.synth(Format::Json).ok()) {
+        // Part of every synth (DEPLOY.md): its share of "synth reference (json)".
+        c.bench_function("plan of the reference output (DEPLOY.md, in memory)", |b| {
+            b.iter(|| Plan::from_assembly(std::hint::black_box(&assembly), "").map(|p| p.to_markdown().len()))
+        });
+    }
     bench_diff(c, &text);
 }
 

@@ -46,8 +46,8 @@
 //! findings, derived data) -> [`blueprint`] (the validated, resolved [`Blueprint`]) -> render
 //! (the blueprint rendered into stacks, by feature) -> [`cfn`] (CloudFormation core),
 //! [`resources`] (typed L1 resources) and [`synth`] (cross-stack references, deploy order, the
-//! output directory, and [`synth::diff`]: what deploying a new output over an old one would
-//! replace). `spec`, `compile` and `blueprint` never import `cfn`, `resources`,
+//! output directory, [`synth::diff`]: what deploying a new output over an old one would
+//! replace, and [`synth::plan`]: the deploy and teardown steps, in order). `spec`, `compile` and `blueprint` never import `cfn`, `resources`,
 //! `synth` or render; [`text`] and [`cidr`] are leaves any layer may use.
 
 pub mod blueprint;

@@ -15,7 +15,7 @@ use crate::{Blueprint, Error};
 /// A starter blueprint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum StarterTemplate {
+pub enum Starter {
     /// A VPC, a control plane and one managed node group: the shortest useful platform.
     Minimal,
     /// Production settings: pinned version, deletion protection, year-long logs, VPC
@@ -31,31 +31,30 @@ pub const DEFAULT_FILE_NAME: &str = "blueprint.yaml";
 /// The name the templates give the platform, which `init --name` replaces.
 pub const TEMPLATE_NAME: &str = "my-platform";
 
-impl StarterTemplate {
+impl Starter {
     /// Every template, in the order `init --help` lists them.
-    pub const ALL: [StarterTemplate; 3] =
-        [StarterTemplate::Minimal, StarterTemplate::Production, StarterTemplate::Karpenter];
+    pub const ALL: [Starter; 3] = [Starter::Minimal, Starter::Production, Starter::Karpenter];
 
     /// The template's name, as `--template` takes it.
     pub fn as_str(self) -> &'static str {
         match self {
-            StarterTemplate::Minimal => "minimal",
-            StarterTemplate::Production => "production",
-            StarterTemplate::Karpenter => "karpenter",
+            Starter::Minimal => "minimal",
+            Starter::Production => "production",
+            Starter::Karpenter => "karpenter",
         }
     }
 
     /// The template by its name.
-    pub fn from_name(name: &str) -> Option<StarterTemplate> {
+    pub fn from_name(name: &str) -> Option<Starter> {
         Self::ALL.into_iter().find(|t| t.as_str() == name)
     }
 
     /// The template's text, as written by `init` without `--name`.
     pub fn text(self) -> &'static str {
         match self {
-            StarterTemplate::Minimal => include_str!("../templates/minimal.yaml"),
-            StarterTemplate::Production => include_str!("../templates/production.yaml"),
-            StarterTemplate::Karpenter => include_str!("../templates/karpenter.yaml"),
+            Starter::Minimal => include_str!("../templates/minimal.yaml"),
+            Starter::Production => include_str!("../templates/production.yaml"),
+            Starter::Karpenter => include_str!("../templates/karpenter.yaml"),
         }
     }
 }
@@ -76,7 +75,7 @@ pub enum InitError {
 /// `None`), checked: it parses, validates and names the platform as asked, so `init` never
 /// writes a file that `synth` would refuse. A name that validation refuses is
 /// [`Error::Invalid`], with the reason.
-pub fn starter(template: StarterTemplate, name: Option<&str>) -> Result<String, Error> {
+pub fn starter(template: Starter, name: Option<&str>) -> Result<String, Error> {
     let text = match name {
         None => template.text().to_owned(),
         Some(name) => {
@@ -94,7 +93,7 @@ pub fn starter(template: StarterTemplate, name: Option<&str>) -> Result<String, 
 /// Writes [`starter`] to `path`, or to `path/blueprint.yaml` when `path` is a directory,
 /// and returns the file written. An existing file is never touched ([`InitError::Exists`]);
 /// a missing directory is not created ([`InitError::NoDirectory`]).
-pub fn write_starter(path: &Path, template: StarterTemplate, name: Option<&str>) -> Result<PathBuf, Error> {
+pub fn write_starter(path: &Path, template: Starter, name: Option<&str>) -> Result<PathBuf, Error> {
     let text = starter(template, name)?;
     let file = if path.is_dir() { path.join(DEFAULT_FILE_NAME) } else { path.to_owned() };
     // create_new: the check and the creation are one step, so a file that appears meanwhile
@@ -124,24 +123,24 @@ mod tests {
     #[test]
     fn every_template_starts_with_the_schema_url_and_names_itself_once() {
         let header = format!("# yaml-language-server: $schema={}\n", crate::schema::SCHEMA_ID);
-        for template in StarterTemplate::ALL {
+        for template in Starter::ALL {
             let text = template.text();
             assert!(text.starts_with(&header), "{}: first line", template.as_str());
             assert_eq!(text.matches(&format!("\nname: {TEMPLATE_NAME}\n")).count(), 1, "{}", template.as_str());
-            assert_eq!(StarterTemplate::from_name(template.as_str()), Some(template));
+            assert_eq!(Starter::from_name(template.as_str()), Some(template));
         }
-        assert_eq!(StarterTemplate::from_name("saas"), None);
+        assert_eq!(Starter::from_name("saas"), None);
     }
 
     #[test]
     fn a_name_replaces_the_templates_and_a_bad_one_is_refused() {
-        let text = starter(StarterTemplate::Minimal, Some("payments")).unwrap();
+        let text = starter(Starter::Minimal, Some("payments")).unwrap();
         assert_eq!(BlueprintSpec::from_yaml(&text).unwrap().name, "payments");
-        assert_eq!(text.lines().count(), StarterTemplate::Minimal.text().lines().count());
-        let e = starter(StarterTemplate::Minimal, Some("9lives")).unwrap_err();
+        assert_eq!(text.lines().count(), Starter::Minimal.text().lines().count());
+        let e = starter(Starter::Minimal, Some("9lives")).unwrap_err();
         assert!(matches!(e, Error::Invalid(_)), "{e}");
         // A name that would be YAML structure stays a string, and is refused as a name.
-        let e = starter(StarterTemplate::Minimal, Some("x\ncompute: {}")).unwrap_err();
+        let e = starter(Starter::Minimal, Some("x\ncompute: {}")).unwrap_err();
         assert!(e.to_string().contains("name"), "{e}");
     }
 }

@@ -99,9 +99,11 @@ fn no_snapshot_is_unreferenced() {
         for path in assembly.files().keys() {
             expected.insert(format!("{}__{}.snap", stem(&file), path.replace('/', "__")));
         }
+        // tests/plan.rs: the text form of each example's plan.
+        expected.insert(format!("plan__{}.snap", stem(&file)));
     }
     // tests/templates.rs: the init templates' output.
-    for template in eks_blueprint::templates::StarterTemplate::ALL {
+    for template in eks_blueprint::templates::Starter::ALL {
         let assembly = Blueprint::from_yaml(template.text()).and_then(|b| b.synth(Format::Json)).expect("synthesizes");
         for path in assembly.files().keys() {
             expected.insert(format!("init-{}__{}.snap", template.as_str(), path.replace('/', "__")));
@@ -141,6 +143,10 @@ fn no_snapshot_is_unreferenced() {
         "unknown-env",
     ] {
         expected.insert(format!("cli_messages__{case}.snap"));
+    }
+    // eks-blueprint-cli/tests/plan.rs.
+    for case in ["bad-inputs", "blueprint"] {
+        expected.insert(format!("cli_plan__{case}.snap"));
     }
     let actual: std::collections::BTreeSet<String> = std::fs::read_dir(root.join("snapshots"))
         .expect("snapshots/")

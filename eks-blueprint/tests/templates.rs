@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use eks_blueprint::templates::{starter, StarterTemplate};
+use eks_blueprint::templates::{starter, Starter};
 use eks_blueprint::{Blueprint, Format};
 
 #[test]
@@ -14,7 +14,7 @@ fn every_template_synthesizes_and_matches_its_snapshots() {
     settings.set_snapshot_path("../../snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
-        for template in StarterTemplate::ALL {
+        for template in Starter::ALL {
             let name = template.as_str();
             let blueprint = Blueprint::from_yaml(template.text()).unwrap_or_else(|e| panic!("{name}: {e}"));
             let findings: Vec<String> = blueprint.findings().iter().map(ToString::to_string).collect();
@@ -30,7 +30,7 @@ fn every_template_synthesizes_and_matches_its_snapshots() {
 #[test]
 fn every_template_passes_the_schema() {
     let validator = jsonschema::draft7::new(&eks_blueprint::schema::blueprint_schema()).unwrap();
-    for template in StarterTemplate::ALL {
+    for template in Starter::ALL {
         let document: serde_json::Value = serde_yaml::from_str(template.text()).unwrap();
         let errors: Vec<String> = validator.iter_errors(&document).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{}: {errors:?}", template.as_str());

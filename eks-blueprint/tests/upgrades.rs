@@ -77,10 +77,10 @@ fn one_minor_up_changes_the_cluster_node_group_and_add_on_versions_and_nothing_e
     assert_eq!(
         changes(&old, &new),
         vec![
-            // data/addon-versions.csv: kube-proxy 1.34 v1.34.6-eksbuild.13, 1.35 v1.35.3-eksbuild.13.
-            // coredns 1.34 v1.13.2-eksbuild.11, 1.35 v1.14.3-eksbuild.3; in the add-ons stack
-            // (the add-on contract: CoreDNS waits for the node groups).
+            // data/addon-versions.csv: coredns 1.34 v1.13.2-eksbuild.11, 1.35 v1.14.3-eksbuild.3
+            // (CoreDNS lives in the add-ons stack, after the nodes it runs on).
             row("demo-addons", "AddonCoredns", "/AddonVersion", "v1.13.2-eksbuild.11", "v1.14.3-eksbuild.3"),
+            // kube-proxy 1.34 v1.34.6-eksbuild.13, 1.35 v1.35.3-eksbuild.13.
             row("demo-cluster", "AddonKubeProxy", "/AddonVersion", "v1.34.6-eksbuild.13", "v1.35.3-eksbuild.13"),
             row("demo-cluster", "Cluster", "/Version", "1.34", "1.35"),
             row("demo-compute", "NodegroupApps", "/Version", "1.34", "1.35"),

@@ -7,7 +7,8 @@
 //! quotas, and returns an [`Assembly`]: the files of the output directory, in memory.
 //! [`Assembly::write_to`] writes them all or nothing, and replaces only its own earlier
 //! output ([`output`]). [`diff`] compares two outputs: what deploying the new one would
-//! add, remove, update or replace.
+//! add, remove, update or replace. [`plan`] says how to deploy an output and tear it down,
+//! step by step; every assembly holds it as `DEPLOY.md`.
 
 mod assembly;
 pub mod diff;

@@ -2,9 +2,11 @@
 //!
 //! Every stack comes after the stacks it depends on (deploy), or before them (teardown:
 //! a stack is deleted before what it imports from); every manual step comes after and
-//! before what its constraints name. Among what is ready, a manual step goes first (as early
-//! as its constraints allow, in the order the rules gave), then the stack first in the
-//! manifest's order (deploy) or last in it (teardown).
+//! before what its constraints name. Among what is ready, first a manual step that something
+//! waits for (one with a `before` constraint: as early as its constraints allow, in the
+//! order the rules gave), then the stack first in the manifest's order (deploy) or last in
+//! it (teardown), then the other manual steps: a step nothing waits for comes once the
+//! stacks it can follow are done.
 
 use super::input::PlanInput;
 use super::{ManualStep, Node, PlanError, Step};
@@ -49,13 +51,18 @@ pub(crate) fn order(
     let mut sequence = Vec::with_capacity(total);
     let ready = |i: usize, placed: &[bool]| !placed[i] && before[i].iter().all(|&a| placed[a]);
     while sequence.len() < total {
-        let next = (n..total).find(|&i| ready(i, &placed)).or_else(|| {
-            if teardown {
-                (0..n).rev().find(|&i| ready(i, &placed))
-            } else {
-                (0..n).find(|&i| ready(i, &placed))
-            }
-        });
+        let urgent = |i: &usize| !manual[*i - n].before.is_empty();
+        let next = (n..total)
+            .filter(urgent)
+            .find(|&i| ready(i, &placed))
+            .or_else(|| {
+                if teardown {
+                    (0..n).rev().find(|&i| ready(i, &placed))
+                } else {
+                    (0..n).find(|&i| ready(i, &placed))
+                }
+            })
+            .or_else(|| (n..total).find(|&i| ready(i, &placed)));
         let Some(next) = next else {
             let label =
                 |i: usize| if i < n { format!("stack {}", names[i]) } else { format!("step {}", manual[i - n].id) };

@@ -313,6 +313,9 @@ pub(crate) fn teardown_steps(ctx: &Context<'_, '_>) -> Vec<ManualStep> {
 fn environment(ctx: &Context<'_, '_>) -> Option<ManualStep> {
     let mut step = ManualStep::new("environment", "Choose the account and Region of the stacks", ANY_HOST)
         .command("export AWS_REGION=<region>");
+    for stack in &ctx.input.stacks {
+        step = step.before_stack(&stack.name);
+    }
     let large: Vec<&str> =
         ctx.input.stacks.iter().filter(|s| s.bytes > MAX_INLINE_TEMPLATE_BYTES).map(|s| s.name.as_str()).collect();
     if !large.is_empty() {
@@ -325,8 +328,11 @@ fn environment(ctx: &Context<'_, '_>) -> Option<ManualStep> {
 }
 
 fn teardown_environment(ctx: &Context<'_, '_>) -> Option<ManualStep> {
-    let step = ManualStep::new("environment", "Choose the account and Region of the stacks", ANY_HOST)
+    let mut step = ManualStep::new("environment", "Choose the account and Region of the stacks", ANY_HOST)
         .command("export AWS_REGION=<region>");
+    for stack in &ctx.input.stacks {
+        step = step.before_stack(&stack.name);
+    }
     Some(if ctx.retained.iter().any(|r| r.variable.is_some()) {
         step.detail("Run the steps in one shell: one sets variables that later steps use.")
     } else {
@@ -491,6 +497,21 @@ fn delete_cluster(ctx: &Context<'_, '_>) -> Option<ManualStep> {
             "Deleting stack {} would leave the cluster running (DeletionPolicy), with its network interfaces in the subnets, so the VPC could not be deleted. EKS deletes a cluster only once no node group uses it: the stacks that use the cluster go first.",
             cluster.stack
         ));
+    // EKS refuses to delete a cluster that node groups or Fargate profiles still use: those
+    // of its own stack (one stack holding everything) go first.
+    let own = ctx.input.stack(&cluster.stack);
+    if own.is_some_and(|s| s.has_type(&["AWS::EKS::Nodegroup"])) {
+        step = step.command(format!(
+            "for ng in $(aws eks list-nodegroups --cluster-name {name} --query nodegroups --output text); do aws eks delete-nodegroup --cluster-name {name} --nodegroup-name \"$ng\" >/dev/null && aws eks wait nodegroup-deleted --cluster-name {name} --nodegroup-name \"$ng\"; done"
+        ));
+    }
+    if own.is_some_and(|s| s.has_type(&["AWS::EKS::FargateProfile"])) {
+        step = step.command(format!(
+            "for fp in $(aws eks list-fargate-profiles --cluster-name {name} --query fargateProfileNames --output text); do aws eks delete-fargate-profile --cluster-name {name} --fargate-profile-name \"$fp\" >/dev/null && aws eks wait fargate-profile-deleted --cluster-name {name} --fargate-profile-name \"$fp\"; done"
+        ));
+    }
+    // `--no-deletion-protection`: EKS User Guide, "Protect EKS clusters from accidental
+    // deletion"; deletion protection refuses DeleteCluster on an ACTIVE cluster.
     if cluster.deletion_protection {
         step = step
             .command(format!("aws eks update-cluster-config --name {name} --no-deletion-protection"))

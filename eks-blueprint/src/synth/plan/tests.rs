@@ -191,3 +191,25 @@ fn the_json_form_names_each_kind() {
     assert_eq!(json["deploy"][0]["id"], "environment");
     assert!(json["deploy"][0].get("after").is_none(), "constraints are not part of the form");
 }
+
+#[test]
+fn a_retained_cluster_sharing_its_stack_with_node_groups_loses_them_first() {
+    // stackLayout: single with removalPolicy: retain (finding EKSB-LIFECYCLE-002).
+    let stacks = vec![stack(
+        "one",
+        &[],
+        json!({
+            "C": {"Type": "AWS::EKS::Cluster", "DeletionPolicy": "RetainExceptOnCreate",
+                  "Properties": {"Name": "one", "DeletionProtection": true}},
+            "Ng": {"Type": "AWS::EKS::Nodegroup"}
+        }),
+        1,
+    )];
+    let plan = Plan::from_input(&input(stacks, &[]), "out").unwrap();
+    let t = &plan.teardown;
+    let commands = t[position(t, "delete-cluster")].commands();
+    assert!(commands[0].starts_with("for ng in $(aws eks list-nodegroups --cluster-name one "), "{commands:?}");
+    assert_eq!(commands[1], "aws eks update-cluster-config --name one --no-deletion-protection");
+    assert_eq!(commands.last().unwrap(), "aws eks wait cluster-deleted --name one");
+    assert!(position(t, "delete-cluster") < position(t, "one"));
+}
