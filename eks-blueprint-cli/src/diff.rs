@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::diff::{diff as compare, Templates, TextOptions};
 use eks_blueprint::synth::{upgrade, Placement};
-use eks_blueprint::{Blueprint, Error, Format};
+use eks_blueprint::{load_with, Error, Format};
 
+use crate::output::Printer;
 use crate::synth::ContextArgs;
-
 use crate::Status;
 
 const EXAMPLES: &str = "\
@@ -53,6 +53,10 @@ pub struct DiffArgs {
     /// When to colour the text: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// When NEW is a blueprint file: the environment to synthesize. Default: the blueprint
+    /// as written.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// The deployed version (default: OLD's) and the day of synthesis.
     #[command(flatten)]
     pub context: ContextArgs,
@@ -80,7 +84,7 @@ pub enum ColorChoice {
 
 /// Whether to colour: `--color`, else a terminal without `NO_COLOR` (<https://no-color.org>:
 /// set and not empty disables colour; a command-line flag overrides it).
-fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -93,7 +97,10 @@ fn use_color(choice: ColorChoice, no_color: Option<OsString>, terminal: bool) ->
 pub fn diff(args: &DiffArgs) -> Result<Status, Error> {
     let old = Templates::read_dir(&args.old)?;
     let ctx = args.context.context(Some(&old));
-    let new = read_new(&args.new, &old, &ctx)?;
+    let new = match read_new(&args.new, args.env.as_deref(), &old, &ctx)? {
+        Ok(new) => new,
+        Err(status) => return Ok(status),
+    };
     let mut report = compare(&old, &new);
     let plan = upgrade::plan(&old, &new);
     for unused in report.acknowledge(&args.allow_replace) {
@@ -128,22 +135,32 @@ pub fn emit(bytes: &[u8]) -> Result<(), Error> {
 /// A directory is read as an output; anything else as a blueprint file, synthesized in
 /// memory the way `synth -o <old>` would: items of a split stack stay where `old` has them,
 /// and the blueprint is compiled with `ctx` (an upgrade from the deployed version that skips
-/// a minor version, or a downgrade, is refused). Two directories are held to the same
-/// upgrade rule.
-fn read_new(path: &Path, old: &Templates, ctx: &eks_blueprint::compile::Context) -> Result<Templates, Error> {
+/// a minor version, or a downgrade, is refused), with `env` selected; its errors are printed
+/// located in the file (`Err(status)`). Two directories are held to the same upgrade rule.
+fn read_new(
+    path: &Path,
+    env: Option<&str>,
+    old: &Templates,
+    ctx: &eks_blueprint::compile::Context,
+) -> Result<Result<Templates, Status>, Error> {
     if path.is_dir() {
         let new = Templates::read_dir(path)?;
         if let (Some(deployed), Some(next)) = (&ctx.deployed_version, upgrade::cluster_version(&new)) {
             eks_blueprint::compile::check_upgrade(deployed, &next).map_err(Error::Invalid)?;
         }
-        return Ok(new);
+        return Ok(Ok(new));
     }
-    let blueprint = Blueprint::from_path_with(path, ctx)?;
-    for finding in blueprint.findings() {
-        eprintln!("{finding}");
+    let printer = Printer::human();
+    let (document, result) = load_with(path, env, ctx);
+    let blueprint = match result {
+        Ok(blueprint) => blueprint,
+        Err(e) => return Ok(Err(printer.error(&document, &e))),
+    };
+    printer.findings(&document, &blueprint);
+    match blueprint.synth_with(Format::Json, &Placement::from_templates(old)) {
+        Ok(assembly) => Ok(Ok(Templates::from_assembly(path.display().to_string(), &assembly))),
+        Err(e) => Ok(Err(printer.error(&document, &e))),
     }
-    let assembly = blueprint.synth_with(Format::Json, &Placement::from_templates(old))?;
-    Ok(Templates::from_assembly(path.display().to_string(), &assembly))
 }
 
 #[cfg(test)]

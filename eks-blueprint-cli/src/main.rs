@@ -4,6 +4,7 @@
 mod completions;
 mod diff;
 mod init;
+mod output;
 mod plan;
 mod schema;
 mod synth;
@@ -67,12 +68,12 @@ impl From<Status> for ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Synth(args) => synth::synth(&args).map(|()| Status::Success),
-        Command::Validate(args) => synth::validate(&args).map(|()| Status::Success),
+        Command::Synth(args) => synth::synth(&args),
+        Command::Validate(args) => synth::validate(&args),
         Command::Diff(args) => diff::diff(&args),
         Command::Init(args) => init::init(&args).map(|()| Status::Success),
         Command::Schema(args) => schema::schema(&args).map(|()| Status::Success),
-        Command::Plan(args) => plan::plan(&args).map(|()| Status::Success),
+        Command::Plan(args) => plan::plan(&args),
         Command::Completions(args) => completions::completions(&args).map(|()| Status::Success),
     };
     match result {

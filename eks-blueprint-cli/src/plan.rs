@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use eks_blueprint::synth::plan::Plan;
-use eks_blueprint::{Blueprint, Error, Format};
+use eks_blueprint::{load, Error, Format};
 
 use crate::diff::emit;
+use crate::output::Printer;
+use crate::Status;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -15,6 +17,8 @@ Examples:
       writes; the commands name files under out/
   eks-blueprint plan out/
       the plan of an output directory (the same as its DEPLOY.md)
+  eks-blueprint plan blueprint.yaml --env prod -o out-prod
+      the plan of the environment prod (docs/cli.md#environments)
   eks-blueprint plan blueprint.yaml --format json | jq -r '.deploy[].commands[]'
       the plan for scripts (schema: docs/cli.md#plan)
 
@@ -34,6 +38,9 @@ pub struct PlanArgs {
     /// The plan's format: text for people, json for scripts (schema in docs/cli.md).
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
+    /// For a blueprint file: the environment to plan. Default: the blueprint as written.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
 }
 
 /// The plan's format.
@@ -46,25 +53,36 @@ pub enum PlanFormat {
 }
 
 /// Reads the blueprint or the directory and prints its plan on stdout.
-pub fn plan(args: &PlanArgs) -> Result<(), Error> {
-    let plan = read(&args.input, &args.output)?;
+pub fn plan(args: &PlanArgs) -> Result<Status, Error> {
+    let plan = match read(&args.input, &args.output, args.env.as_deref())? {
+        Ok(plan) => plan,
+        Err(status) => return Ok(status),
+    };
     let text = match args.format {
         PlanFormat::Text => plan.to_text(),
         PlanFormat::Json => plan.to_json_string(),
     };
-    emit(text.as_bytes())
+    emit(text.as_bytes()).map(|()| Status::Success)
 }
 
-/// A directory is read as an output; anything else as a blueprint file.
-fn read(input: &Path, output: &Path) -> Result<Plan, Error> {
+/// A directory is read as an output; anything else as a blueprint file (with `env`
+/// selected), whose errors are printed located in the file (`Err(status)`).
+fn read(input: &Path, output: &Path, env: Option<&str>) -> Result<Result<Plan, Status>, Error> {
     if input.is_dir() {
-        return Ok(Plan::read_dir(input)?);
+        return Ok(Ok(Plan::read_dir(input)?));
     }
-    let blueprint = Blueprint::from_path(input)?;
-    for finding in blueprint.findings() {
-        eprintln!("{finding}");
-    }
-    let assembly = blueprint.synth(Format::Json)?;
+    let printer = Printer::human();
+    let (document, result) = load(input, env);
+    let blueprint = match result {
+        Ok(blueprint) => blueprint,
+        Err(e) => return Ok(Err(printer.error(&document, &e))),
+    };
+    printer.findings(&document, &blueprint);
+    let assembly = match blueprint.synth(Format::Json) {
+        Ok(assembly) => assembly,
+        Err(e) => return Ok(Err(printer.error(&document, &e))),
+    };
     Plan::from_assembly(&assembly, &output.to_string_lossy())
+        .map(Ok)
         .map_err(|e| Error::Synth(eks_blueprint::synth::SynthError::Render { stack: "plan".into(), message: e.0 }))
 }

@@ -8,7 +8,33 @@ use eks_blueprint::compile::capacity::Capacity;
 use eks_blueprint::compile::{Context, Date};
 use eks_blueprint::synth::diff::Templates;
 use eks_blueprint::synth::{upgrade, Placement, WriteOptions};
-use eks_blueprint::{Blueprint, Error, Format, KubernetesVersion};
+use eks_blueprint::{load_with, Error, Format, KubernetesVersion};
+
+use crate::output::{OutputArgs, Printer};
+use crate::Status;
+
+const SYNTH_EXAMPLES: &str = "\
+Examples:
+  eks-blueprint synth blueprint.yaml
+      templates, manifest.json and manifests/ into out/
+  eks-blueprint synth blueprint.yaml --env prod -o out-prod
+      the environment prod: its overrides merged, stacks <name>-prod-*, its account and Region
+  eks-blueprint synth blueprint.yaml --message-format json 2>/dev/null
+      errors and findings as JSON lines on stdout (docs/cli.md#message-formats)
+
+Exit status: 0 done, 1 a file could not be read or written, 2 bad input (the blueprint,
+the arguments, or an output directory that is not an earlier output).";
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  eks-blueprint validate blueprint.yaml
+      the blueprint as written and every environment it declares
+  eks-blueprint validate blueprint.yaml --env prod
+      only the environment prod
+  eks-blueprint validate blueprint.yaml --quiet --message-format json
+      errors only, as JSON lines, for an editor or CI
+
+Exit status: 0 valid, 1 the file could not be read, 2 invalid.";
 
 /// What synthesis knows besides the blueprint: the deployed version and the day.
 #[derive(Debug, Clone, Args)]
@@ -54,6 +80,7 @@ fn today() -> Date {
 
 /// Arguments of `synth`.
 #[derive(Debug, Args)]
+#[command(after_help = SYNTH_EXAMPLES)]
 pub struct SynthArgs {
     /// The blueprint file (YAML, or JSON with a .json extension).
     pub blueprint: PathBuf,
@@ -71,6 +98,12 @@ pub struct SynthArgs {
     /// holds an earlier output.
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
+    /// The environment to synthesize (one of the blueprint's `environments`). Default: the
+    /// blueprint as written, without any environment's overrides.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    #[command(flatten)]
+    pub output_args: OutputArgs,
     /// The deployed version (default: the previous output's) and the day of synthesis.
     #[command(flatten)]
     pub context: ContextArgs,
@@ -78,13 +111,20 @@ pub struct SynthArgs {
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
+#[command(after_help = VALIDATE_EXAMPLES)]
 pub struct ValidateArgs {
     /// The blueprint file.
     pub blueprint: PathBuf,
+    /// The environment to validate. Default: the blueprint as written, then every
+    /// environment it declares.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// Also print the IP capacity plan: per node group the addresses a node and the group
     /// can take at worst, per subnet what is left (docs/scale.md).
     #[arg(long)]
     pub capacity: bool,
+    #[command(flatten)]
+    pub output_args: OutputArgs,
     /// The deployed version and the day of synthesis.
     #[command(flatten)]
     pub context: ContextArgs,
@@ -109,39 +149,96 @@ impl From<FormatArg> for Format {
 }
 
 /// Reads, validates and synthesizes; writes the directory only when everything succeeded.
-pub fn synth(args: &SynthArgs) -> Result<(), Error> {
+pub fn synth(args: &SynthArgs) -> Result<Status, Error> {
+    let printer = Printer::new(&args.output_args);
+    // An earlier output: `--previous`, else the output directory when it holds one that reads.
+    // An unreadable `--previous` is reported after the blueprint's own errors.
     let previous = match &args.previous {
-        Some(dir) => Some(Templates::read_dir(dir)?),
-        // An earlier output in the output directory, when there is one that reads.
-        None => Templates::read_dir(&args.output).ok(),
+        Some(dir) => Templates::read_dir(dir).map(Some),
+        None => Ok(Templates::read_dir(&args.output).ok()),
     };
     // The deployed version is the previous output's: an upgrade that skips a minor version,
     // or a downgrade, is refused before anything is written.
-    let blueprint = Blueprint::from_path_with(&args.blueprint, &args.context.context(previous.as_ref()))?;
-    print_findings(&blueprint);
-    let placement = previous.as_ref().map(Placement::from_templates).unwrap_or_default();
-    let assembly = blueprint.synth_with(args.format.into(), &placement)?;
-    assembly.write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))?;
-    println!("Synthesized {} to {}", blueprint.name(), args.output.display());
+    let ctx = args.context.context(previous.as_ref().ok().and_then(Option::as_ref));
+    let (document, result) = load_with(&args.blueprint, args.env.as_deref(), &ctx);
+    let blueprint = match result {
+        Ok(blueprint) => blueprint,
+        Err(e) => return Ok(printer.error(&document, &e)),
+    };
+    printer.findings(&document, &blueprint);
+    if args.env.is_none() && !blueprint.spec().environments.is_empty() {
+        let names: Vec<&str> = blueprint.spec().environments.keys().map(String::as_str).collect();
+        printer.note(&format!(
+            "the blueprint declares environments ({}); this is the blueprint as written: --env NAME selects one",
+            names.join(", ")
+        ));
+    }
+    let placement = match previous {
+        Ok(templates) => templates.as_ref().map(Placement::from_templates).unwrap_or_default(),
+        Err(e) => return Ok(printer.error(&document, &e.into())),
+    };
+    let written = blueprint.synth_with(args.format.into(), &placement).and_then(|assembly| {
+        assembly
+            .write_to_with(&args.output, &WriteOptions::new().input(&args.blueprint))
+            .map(|()| assembly)
+            .map_err(Error::from)
+    });
+    let assembly = match written {
+        Ok(assembly) => assembly,
+        Err(e) => return Ok(printer.error(&document, &e)),
+    };
+    printer.result(&format!("Synthesized {} to {}", blueprint.name(), args.output.display()));
     for stack in assembly.stacks() {
         let resources = stack.template.get("Resources").and_then(|r| r.as_object()).map_or(0, |r| r.len());
         let deps: Vec<&str> = stack.dependencies.keys().map(String::as_str).collect();
         let after = if deps.is_empty() { String::new() } else { format!(", after {}", deps.join(", ")) };
-        println!("  {} ({resources} resources{after}): {}", stack.name, stack.template_file);
+        printer.result(&format!("  {} ({resources} resources{after}): {}", stack.name, stack.template_file));
     }
-    Ok(())
+    Ok(Status::Success)
 }
 
-/// Reads and validates.
-pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
-    let blueprint = Blueprint::from_path_with(&args.blueprint, &args.context.context(None))?;
-    print_findings(&blueprint);
-    blueprint.synth(Format::Json)?;
-    println!("{}: valid", args.blueprint.display());
-    if args.capacity {
-        print!("{}", capacity_table(&blueprint.capacity()));
+/// Reads and validates: the environment selected, or the blueprint as written and then
+/// every environment it declares.
+pub fn validate(args: &ValidateArgs) -> Result<Status, Error> {
+    let printer = Printer::new(&args.output_args);
+    let ctx = args.context.context(None);
+    let (document, result) = load_with(&args.blueprint, args.env.as_deref(), &ctx);
+    let blueprint = match result.and_then(|b| b.synth(Format::Json).map(|_| b)) {
+        Ok(blueprint) => blueprint,
+        Err(e) => return Ok(printer.error(&document, &e)),
+    };
+    printer.findings(&document, &blueprint);
+    let environments: Vec<String> =
+        if args.env.is_some() { Vec::new() } else { blueprint.spec().environments.keys().cloned().collect() };
+    let mut status = Status::Success;
+    for name in &environments {
+        let (document, result) = load_with(&args.blueprint, Some(name), &ctx);
+        match result.and_then(|b| b.synth(Format::Json).map(|_| b)) {
+            Ok(blueprint) => printer.findings(&document, &blueprint),
+            Err(e) => status = worse(status, printer.error(&document, &e)),
+        }
     }
-    Ok(())
+    if status == Status::Success {
+        let what = match (&args.env, environments.is_empty()) {
+            (Some(env), _) => format!(" (environment {env})"),
+            (None, true) => String::new(),
+            (None, false) => format!(" (as written, and environments {})", environments.join(", ")),
+        };
+        printer.result(&format!("{}: valid{what}", args.blueprint.display()));
+        if args.capacity && !args.output_args.quiet {
+            print!("{}", capacity_table(&blueprint.capacity()));
+        }
+    }
+    Ok(status)
+}
+
+/// The status that says more: a failure over bad input over success.
+fn worse(a: Status, b: Status) -> Status {
+    match (a, b) {
+        (Status::Failure, _) | (_, Status::Failure) => Status::Failure,
+        (Status::UserError, _) | (_, Status::UserError) => Status::UserError,
+        _ => a,
+    }
 }
 
 /// The capacity plan as two plain-text tables.
@@ -193,11 +290,4 @@ fn capacity_table(capacity: &Capacity) -> String {
         );
     }
     out
-}
-
-/// Prints best-practice findings on stderr: `warning[RULE]: path: message`.
-fn print_findings(blueprint: &Blueprint) {
-    for finding in blueprint.findings() {
-        eprintln!("{finding}");
-    }
 }

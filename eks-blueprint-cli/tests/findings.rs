@@ -37,10 +37,14 @@ fn synth(text: &str) -> (i32, String) {
 fn synth_prints_findings_as_warnings_with_rule_ids() {
     let (code, stderr) = synth(BLUEPRINT);
     assert_eq!(code, 0);
+    // The finding, then where it is: the file, the line and a caret under the field.
+    let (headline, location) = stderr.split_once('\n').unwrap();
     assert_eq!(
-        stderr,
-        "warning[EKSB-COMPUTE-001]: compute.managedNodeGroups[0].instanceTypes: a Spot group with the single instance type m7i.large loses all its nodes when that Spot pool is reclaimed; list several instance types of similar size\n"
+        headline,
+        "warning[EKSB-COMPUTE-001]: compute.managedNodeGroups[0].instanceTypes: a Spot group with the single instance type m7i.large loses all its nodes when that Spot pool is reclaimed; list several instance types of similar size"
     );
+    assert!(location.starts_with("  --> ") && location.contains("blueprint.yaml:11:7\n"), "{location}");
+    assert!(location.ends_with("11 |       instanceTypes: [m7i.large]\n   |       ^^^^^^^^^^^^^\n\n"), "{location}");
 }
 
 #[test]

@@ -270,7 +270,10 @@ fn run_binary(case: &Case, outcome: &Outcome) -> Result<(), String> {
                 let names: Vec<&String> = written.keys().collect();
                 return Err(format!("exit 2 but files were written: {names:?}"));
             }
-            if !stderr.starts_with("error: ") || stderr.contains("panicked") {
+            // An error line, `error[code]: ...` located in the file (or `error: ...`), maybe
+            // after the findings' warnings.
+            let has_error = stderr.lines().any(|l| l.starts_with("error[") || l.starts_with("error: "));
+            if !has_error || stderr.contains("panicked") {
                 return Err(format!("exit 2 without an error message: {}", common::cap(&stderr)));
             }
         }

@@ -51,14 +51,17 @@ fn a_json_list_where_a_struct_is_expected_is_refused() {
     refused(
         "list.json",
         r#"{"name": "demo", "cluster": {"access": {"bootstrapClusterCreatorAdminPermissions": true}, "endpoint": [true, false]}}"#,
-        &["error: list.json:1:", ": cluster.endpoint: invalid type: sequence, expected struct EndpointAccess"],
+        &[
+            "error[invalid-type]: cluster.endpoint: invalid type: sequence, expected struct EndpointAccess",
+            "\n --> list.json:1:",
+        ],
     );
     refused(
         "nested.json",
         r#"{"name": "demo", "cluster": {"access": {"bootstrapClusterCreatorAdminPermissions": true}}, "compute": {"managedNodeGroups": [["general"]]}}"#,
         &["compute.managedNodeGroups[0]: invalid type: sequence, expected struct ManagedNodeGroup"],
     );
-    refused("top.json", r#"["demo"]"#, &["error: top.json"]);
+    refused("top.json", r#"["demo"]"#, &[" --> top.json"]);
     // YAML refused it already; the rule now has one home for both formats.
     refused(
         "list.yaml",
@@ -142,12 +145,19 @@ fn raw_unicode_line_breaks_in_yaml_are_refused_with_their_position() {
     refused(
         "key.yaml",
         &format!("{HEAD}tags:\n  \"a\u{2028}b\": x\n"),
-        &["error: key.yaml:6:5: U+2028 (LINE SEPARATOR) is a line break to YAML 1.1 readers and a plain character to YAML 1.2 readers"],
+        &[
+            "error[ambiguous-line-break]: U+2028 (LINE SEPARATOR) is a line break to YAML 1.1 readers and a plain character to YAML 1.2 readers",
+            "\n --> key.yaml:6:5\n",
+        ],
     );
     refused(
         "value.yaml",
         &format!("{HEAD}tags:\n  team: \"a\u{85}b\"\n"),
-        &["error: value.yaml:6:11: U+0085 (NEXT LINE)", "write it as the escape \\N inside a double-quoted string"],
+        &[
+            "error[ambiguous-line-break]: U+0085 (NEXT LINE)",
+            "\n --> value.yaml:6:11\n",
+            "write it as the escape \\N inside a double-quoted string",
+        ],
     );
     refused("comment.yaml", &format!("{HEAD}# a comment\u{2029}x: 1\n"), &["U+2029 (PARAGRAPH SEPARATOR)"]);
     // Written as an escape, every reader reads the same character; validation then judges

@@ -34,12 +34,38 @@ fn synth(file: &str, content: &[u8]) -> Run {
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stderr: one_line(&String::from_utf8_lossy(&out.stderr)),
     };
     if run.code != 0 {
         assert_nothing_written(tmp.path(), file, &run);
     }
     run
+}
+
+/// The CLI's located diagnostics (`error[code]: path: message`, `--> file:line:column`, the
+/// line and a caret) each as one line, `error: file:line:column: path: message`: these tests
+/// assert the message and the position; the block's form is snapshot-tested in `cli.rs`.
+fn one_line(stderr: &str) -> String {
+    let mut out = String::new();
+    let mut lines = stderr.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(rest) = line.strip_prefix("error[").and_then(|l| l.split_once("]: ")).map(|(_, rest)| rest) else {
+            if !line.is_empty() && !line.contains(" errors in ") {
+                out.push_str(line);
+                out.push('\n');
+            }
+            continue;
+        };
+        match lines.peek().and_then(|next| next.trim_start().strip_prefix("--> ")) {
+            Some(location) => out.push_str(&format!("error: {location}: {rest}\n")),
+            None => out.push_str(&format!("error: {rest}\n")),
+        }
+        // The location, the gutter, the line and the caret.
+        while lines.peek().is_some_and(|l| !l.is_empty() && !l.starts_with("error")) {
+            lines.next();
+        }
+    }
+    out
 }
 
 fn assert_nothing_written(dir: &Path, file: &str, run: &Run) {
@@ -85,18 +111,18 @@ fn duplicate_keys_are_refused_with_both_positions() {
     refused(
         "dup.yaml",
         format!("{VALID_YAML}tags:\n  team: a\n  owner: b\n  team: c\n").as_bytes(),
-        "error: invalid blueprint:\ntags.team: duplicate key `team`, first at 6:3, again at 8:3; keep one\n",
+        "error: dup.yaml:8:3: tags.team: duplicate key `team`, first at 6:3, again at 8:3; keep one\n",
     );
     refused(
         "dup.json",
         b"{\"name\": \"demo\",\n \"tags\": {\"team\": \"a\",\n          \"team\": \"b\"},\n \"name\": \"again\"}\n",
-        "error: invalid blueprint:\ntags.team: duplicate key `team`, first at 2:11, again at 3:11; keep one\nname: duplicate key `name`, first at 1:2, again at 4:2; keep one\n",
+        "error: dup.json:3:11: tags.team: duplicate key `team`, first at 2:11, again at 3:11; keep one\nerror: dup.json:4:2: name: duplicate key `name`, first at 1:2, again at 4:2; keep one\n",
     );
     // A duplicated field of the model, not only of a free-form map.
     refused(
         "dup-field.yaml",
         format!("{VALID_YAML}compute:\n  managedNodeGroups:\n    - name: a\n      minSize: 1\n      minSize: 2\n").as_bytes(),
-        "error: invalid blueprint:\ncompute.managedNodeGroups[0].minSize: duplicate key `minSize`, first at 8:7, again at 9:7; keep one\n",
+        "error: dup-field.yaml:9:7: compute.managedNodeGroups[0].minSize: duplicate key `minSize`, first at 8:7, again at 9:7; keep one\n",
     );
 }
 
@@ -169,7 +195,7 @@ fn a_1_mb_name_is_capped_in_the_message() {
     assert_eq!(
         run.stderr,
         format!(
-            "error: invalid blueprint:\nname: `{}… (999800 more characters)` is not a valid name: start with a letter, then letters, digits and '-', at most 100 characters (it names the cluster and its CloudFormation stacks)\n",
+            "error: long.yaml:1:1: name: `{}… (999800 more characters)` is not a valid name: start with a letter, then letters, digits and '-', at most 100 characters (it names the cluster and its CloudFormation stacks)\n",
             "a".repeat(200)
         )
     );
@@ -192,7 +218,7 @@ fn a_1_mb_name_is_capped_in_the_message() {
             "error: key.json:1:18: {}… (999800 more characters): unknown field `{}… (999800 more characters)`, expected one of {}\n",
             "a".repeat(200),
             "a".repeat(200),
-            "`name`, `kubernetesVersion`, `stackLayout`, `crossStackReferences`, `removalPolicy`, `tags`, `network`, `cluster`, `compute`, `identities`, `addonVersions`, `suppress`"
+            "`name`, `kubernetesVersion`, `stackLayout`, `crossStackReferences`, `removalPolicy`, `tags`, `network`, `cluster`, `compute`, `identities`, `addonVersions`, `suppress`, `environments`"
         )
     );
 }

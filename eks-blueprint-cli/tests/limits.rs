@@ -28,12 +28,12 @@ fn a_stack_past_500_resources_exits_2_naming_the_field_and_writes_nothing() {
     // 250 managed node groups also pass the EKS quota of 30 per cluster: a warning first.
     assert!(stderr.contains("warning[EKSB-QUOTA-001]: compute.managedNodeGroups: 250 managed node groups"), "{stderr}");
     assert!(
-        stderr.contains(
-            "\nerror: invalid blueprint:\ncompute.managedNodeGroups: stack `big`: the number of resources is 5"
-        ),
+        stderr.contains("\nerror[stack-quota]: compute.managedNodeGroups: stack `big`: the number of resources is 5"),
         "{stderr}"
     );
     // One stack: CoreDNS waits on every group, so no group can be split off (docs/scale.md).
     assert!(stderr.contains("500 come from compute.managedNodeGroups (250 entries)"), "{stderr}");
+    // Found at synthesis, and still located: the list that made the stack too large.
+    assert!(stderr.contains("\n --> big.yaml:9:3\n  |\n9 |   managedNodeGroups:\n"), "{stderr}");
     assert!(!tmp.path().join("out").exists());
 }

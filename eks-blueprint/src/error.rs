@@ -40,6 +40,11 @@ fn is_capped(tail: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// A field path as an error shows it: at most [`MAX_PATH_CHARS`] characters.
+pub fn cap_path(path: &str) -> Cow<'_, str> {
+    cap_to(path, MAX_PATH_CHARS)
+}
+
 /// A value from the input as an error message shows it: at most [`MAX_QUOTED_CHARS`]
 /// characters, then how many more there are.
 pub fn cap(value: &str) -> Cow<'_, str> {
@@ -94,6 +99,9 @@ pub struct ValidationError {
     pub code: &'static str,
     /// The reason, quoting the value and saying what would be accepted.
     pub message: String,
+    /// Where in the file, when the error knows better than its path does (the second of
+    /// two equal keys, say); otherwise the path is located with [`crate::source::SourceMap`].
+    pub position: Option<Position>,
 }
 
 impl fmt::Display for ValidationError {
@@ -116,7 +124,15 @@ impl ValidationErrors {
             Cow::Borrowed(_) => message,
             Cow::Owned(capped) => capped,
         };
-        self.0.push(ValidationError { path: path.into(), code, message });
+        self.0.push(ValidationError { path: path.into(), code, message, position: None });
+    }
+
+    /// Records a problem at a known position of the file ([`ValidationErrors::push`]).
+    pub fn push_at(&mut self, path: impl Into<String>, code: Code, position: Position, message: impl Into<String>) {
+        self.push(path, code, message);
+        if let Some(last) = self.0.last_mut() {
+            last.position = Some(position);
+        }
     }
 
     /// Whether nothing was found.

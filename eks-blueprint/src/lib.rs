@@ -54,6 +54,8 @@ pub mod blueprint;
 pub mod cfn;
 pub mod cidr;
 pub mod compile;
+pub mod diagnostic;
+pub mod document;
 pub mod error;
 mod render;
 pub mod resources;
@@ -66,6 +68,8 @@ pub mod text;
 pub mod yaml;
 
 pub use blueprint::{Blueprint, Finding};
+pub use diagnostic::{Diagnostic, Level, RenderOptions};
+pub use document::{load, load_with, Document};
 pub use error::{Error, ValidationError, ValidationErrors};
 pub use source::{Position, Source, SourceFormat, SourceMap};
 pub use spec::cluster::{
@@ -77,6 +81,7 @@ pub use spec::compute::{
     ManagedNodeGroup, ManagedNodeGroupBuilder, SelfManagedNodeGroup, SelfManagedNodeGroupBuilder,
     SpotAllocationStrategy, SubnetType, Taint, TaintEffect, UpdateConfig,
 };
+pub use spec::environments::{Environment, SelectedEnvironment};
 pub use spec::findings::Suppression;
 pub use spec::identity::{IdentityMode, PolicyStatement, StatementEffect, WorkloadIdentity, WorkloadIdentityBuilder};
 pub use spec::karpenter::{

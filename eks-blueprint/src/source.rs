@@ -388,9 +388,10 @@ impl<'a> Structure<'a> {
     fn key(&mut self, key: String, position: Position) {
         let Some(Frame { kind: Kind::Map { keys, pending }, path, .. }) = self.frames.last_mut() else { return };
         if let Some(first) = keys.get(&key) {
-            self.duplicates.push(
+            self.duplicates.push_at(
                 child_key(path, &key),
                 crate::compile::codes::DUPLICATE_KEY,
+                position,
                 format!("duplicate key `{key}`, first at {first}, again at {position}; keep one"),
             );
         } else {

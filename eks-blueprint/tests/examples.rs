@@ -131,6 +131,19 @@ fn no_snapshot_is_unreferenced() {
     ] {
         expected.insert(format!("cli_diff__{case}.snap"));
     }
+    // eks-blueprint-cli/tests/messages.rs: one snapshot per case.
+    for case in [
+        "caret-json",
+        "caret-yaml",
+        "color-always",
+        "env-selection",
+        "help",
+        "json",
+        "override-unknown-key",
+        "unknown-env",
+    ] {
+        expected.insert(format!("cli_messages__{case}.snap"));
+    }
     // eks-blueprint-cli/tests/plan.rs.
     for case in ["bad-inputs", "blueprint"] {
         expected.insert(format!("cli_plan__{case}.snap"));

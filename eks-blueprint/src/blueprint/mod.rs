@@ -111,6 +111,8 @@ pub struct Blueprint {
     pub(crate) stacks: stacks::Stacks,
     /// Best-practice findings, without the suppressed rules.
     pub(crate) findings: Vec<Finding>,
+    /// The environment selected, with its account and Region.
+    pub(crate) target: Option<crate::spec::environments::SelectedEnvironment>,
 }
 
 impl PartialEq for Blueprint {
@@ -131,6 +133,7 @@ impl PartialEq for Blueprint {
             addon_versions,
             stacks,
             findings,
+            target,
         } = self;
         *name == other.name
             && *kubernetes_version == other.kubernetes_version
@@ -146,6 +149,7 @@ impl PartialEq for Blueprint {
             && *addon_versions == other.addon_versions
             && *stacks == other.stacks
             && *findings == other.findings
+            && *target == other.target
     }
 }
 
@@ -185,6 +189,12 @@ impl Blueprint {
     /// The EKS add-ons the blueprint installs, by EKS name, in the order they are rendered.
     pub fn addon_names(&self) -> Vec<&'static str> {
         self.addons.names()
+    }
+
+    /// The environment the blueprint was selected for (`--env`), with its account and
+    /// Region; `None` for the blueprint as written.
+    pub fn environment(&self) -> Option<&crate::spec::environments::SelectedEnvironment> {
+        self.target.as_ref()
     }
 
     /// Best-practice findings (warnings with rule ids), without the suppressed rules.

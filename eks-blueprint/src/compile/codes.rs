@@ -151,6 +151,16 @@ codes! {
     TOO_LARGE = "too-large": "an inline policy larger than IAM allows";
     NO_PERMISSIONS = "no-permissions": "an identity that grants nothing";
     POD_IDENTITY_FARGATE = "pod-identity-fargate": "EKS Pod Identity for pods that run on Fargate";
+    // Environments.
+    NO_ENVIRONMENTS = "no-environments": "an environment selected in a blueprint that declares none";
+    UNKNOWN_ENVIRONMENT = "unknown-environment": "an environment selected that the blueprint does not declare";
+    INVALID_ENVIRONMENT = "invalid-environment": "an environment name that is not lowercase letters, digits and '-', or makes the name too long";
+    INVALID_ACCOUNT = "invalid-account": "an AWS account ID that is not 12 digits";
+    UNKNOWN_REGION = "unknown-region": "a Region eks-blueprint does not know, or not spelled like one";
+    OVERRIDE_NOT_ALLOWED = "override-not-allowed": "overrides that are not a mapping, or that change the name or the environments";
+    ZONE_OUTSIDE_REGION = "zone-outside-region": "an Availability Zone that is not in the environment's Region";
+    ARN_PARTITION = "arn-partition": "an ARN of another partition than the environment's Region";
+    KEY_REGION = "key-region": "a KMS key in another Region than the environment's";
 }
 
 #[cfg(test)]

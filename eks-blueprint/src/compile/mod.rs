@@ -21,6 +21,7 @@ mod common;
 mod compute;
 mod cross;
 mod derived;
+pub(crate) mod environments;
 mod fargate;
 pub(crate) mod identity;
 mod karpenter;
@@ -158,6 +159,7 @@ pub fn compile_with(spec: BlueprintSpec, ctx: &Context) -> Result<(Blueprint, Ve
         addon_versions,
         stacks: Stacks::new(&spec.name, bp.stack_layout == StackLayout::Single),
         findings: findings.clone(),
+        target: spec.target.clone(),
         spec,
     };
     // The capacity plan reads the resolved blueprint (address plan, groups, endpoints).
@@ -271,5 +273,9 @@ fn validate(bp: &Defaulted, errors: &mut ValidationErrors) -> Option<AddressPlan
     tags::check_counts(bp, errors);
     quotas::validate(bp, errors);
     checks::validate_suppressions(&bp.spec.suppress, errors);
+    environments::validate(&bp.spec.environments, bp.name, errors);
+    if let Some(target) = &bp.spec.target {
+        environments::region_checks(target, bp, errors);
+    }
     address_plan
 }

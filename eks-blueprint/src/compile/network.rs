@@ -331,7 +331,7 @@ fn is_zone_name(name: &str) -> bool {
 /// The Region of a zone name: the name up to the digits of its first part that starts with
 /// a digit (`eu-west-1a` and the Local Zone `us-east-1-bos-1a` are in `eu-west-1` and
 /// `us-east-1`).
-fn region_of_zone_name(name: &str) -> &str {
+pub(crate) fn region_of_zone_name(name: &str) -> &str {
     let mut start = 0;
     for part in name.split('-') {
         if part.starts_with(|c: char| c.is_ascii_digit()) {
@@ -344,7 +344,7 @@ fn region_of_zone_name(name: &str) -> &str {
 }
 
 /// The Region code of a zone ID: `use1` for `use1-az1`.
-fn zone_id_region_code(id: &str) -> &str {
+pub(crate) fn zone_id_region_code(id: &str) -> &str {
     id.split('-').next().unwrap_or(id)
 }
 

@@ -204,6 +204,9 @@ pub(crate) fn render(bp: &Blueprint) -> Result<App, SynthError> {
         CrossStackReferences::Exports => References::Exports,
         CrossStackReferences::StackOutputs => References::StackOutputs,
     });
+    if let Some(target) = &bp.target {
+        app.set_environment(target.cloud_assembly_environment());
+    }
     for (path, content) in addons.files {
         app.add_file(path, content);
     }

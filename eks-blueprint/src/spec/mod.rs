@@ -34,6 +34,7 @@
 
 pub mod cluster;
 pub mod compute;
+pub mod environments;
 pub mod findings;
 pub mod identity;
 pub mod karpenter;
@@ -50,6 +51,7 @@ use crate::error::Error;
 use crate::source::{Position, Source, SourceFormat};
 use cluster::{ClusterSpec, KubernetesVersion, RemovalPolicy};
 use compute::{AutoMode, Compute, FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup};
+use environments::{Environment, SelectedEnvironment};
 use findings::Suppression;
 use identity::WorkloadIdentity;
 use network::Network;
@@ -136,6 +138,14 @@ pub struct BlueprintSpec {
     /// Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppress: Vec<Suppression>,
+    /// Environments, by name (`dev`, `prod`): each an account, a Region and overrides
+    /// deep-merged over this blueprint when it is selected (`--env prod`,
+    /// [`BlueprintSpec::select_environment`]). Default: none.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub environments: IndexMap<String, Environment>,
+    /// The environment this spec was selected for: set by selection, never read from a file.
+    #[serde(skip)]
+    pub(crate) target: Option<SelectedEnvironment>,
 }
 
 /// Whether a value is its type's `Default`, i.e. nothing was written (for
@@ -160,6 +170,8 @@ impl BlueprintSpec {
             identities: Vec::new(),
             addon_versions: IndexMap::new(),
             suppress: Vec::new(),
+            environments: IndexMap::new(),
+            target: None,
         })
     }
 
@@ -238,17 +250,7 @@ fn parse_error<E: std::fmt::Display>(
             message = rest.to_owned();
         }
     }
-    let code = if message.starts_with("unknown field") {
-        "unknown-field"
-    } else if message.starts_with("missing field") {
-        "missing-field"
-    } else if message.starts_with("invalid type") {
-        "invalid-type"
-    } else if message.starts_with("duplicate field") {
-        "duplicate-key"
-    } else {
-        "invalid-value"
-    };
+    let code = serde_code(&message);
     // Without serde's position: a wrong value at the value, anything else at the field (or
     // the nearest enclosing one, for a missing field).
     let value_position = match code {
@@ -258,6 +260,22 @@ fn parse_error<E: std::fmt::Display>(
     let mapped = value_position.or_else(|| source.map().locate(&path));
     let position = if map_first { mapped.or(position) } else { position.or(mapped) };
     Error::parse(source.name(), code, position, &path, message)
+}
+
+/// The code of a serde error, from its wording: `unknown-field`, `missing-field`,
+/// `invalid-type`, `duplicate-key` or `invalid-value`.
+pub(crate) fn serde_code(message: &str) -> &'static str {
+    if message.starts_with("unknown field") {
+        "unknown-field"
+    } else if message.starts_with("missing field") {
+        "missing-field"
+    } else if message.starts_with("invalid type") {
+        "invalid-type"
+    } else if message.starts_with("duplicate field") {
+        "duplicate-key"
+    } else {
+        "invalid-value"
+    }
 }
 
 /// Builds a blueprint; every setter documents its default. `build()` compiles it into a
@@ -391,6 +409,13 @@ impl BlueprintBuilder {
     /// Karpenter, with its NodePools. Default: off.
     pub fn karpenter(mut self, karpenter: impl Into<karpenter::Karpenter>) -> Self {
         self.0.compute.karpenter = Some(karpenter.into());
+        self
+    }
+
+    /// Declares an environment (replaces one of the same name). Default: none. Select it
+    /// with [`BlueprintSpec::select_environment`] on [`BlueprintBuilder::spec`].
+    pub fn environment(mut self, name: impl Into<String>, environment: Environment) -> Self {
+        self.0.environments.insert(name.into(), environment);
         self
     }
 

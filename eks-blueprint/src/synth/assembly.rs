@@ -68,6 +68,7 @@ pub(crate) fn build(
     order: Vec<usize>,
     extra: &IndexMap<String, String>,
     format: Format,
+    environment: Option<&str>,
 ) -> Result<Assembly, SynthError> {
     let mut slots: Vec<Option<ResolvedStack>> = resolved.into_iter().map(Some).collect();
     let mut stacks = Vec::with_capacity(slots.len());
@@ -93,7 +94,7 @@ pub(crate) fn build(
             template_file,
         });
     }
-    let manifest = manifest(&stacks);
+    let manifest = manifest(&stacks, environment.unwrap_or(UNKNOWN_ENVIRONMENT));
     let manifest = serde_json::to_string_pretty(&manifest)
         .map_err(|e| SynthError::Render { stack: MANIFEST_FILE.into(), message: e.to_string() })?;
     files.insert(MANIFEST_FILE.to_owned(), manifest + "\n");
@@ -142,16 +143,20 @@ fn render(stack: &str, template: &Value, format: Format) -> Result<String, Synth
     }
 }
 
+/// The environment of a stack whose account and Region are not known at synthesis, as the
+/// AWS CDK writes it: the account and Region deploying decide.
+pub const UNKNOWN_ENVIRONMENT: &str = "aws://unknown-account/unknown-region";
+
 /// The AWS CDK cloud-assembly manifest: one `aws:cloudformation:stack` artifact per stack,
 /// in deploy order, with its dependencies, so that `cdk ls` and `cdk deploy --app <dir>`
 /// work on the output directory.
-fn manifest(stacks: &[SynthesizedStack]) -> Value {
+fn manifest(stacks: &[SynthesizedStack], environment: &str) -> Value {
     let artifacts: serde_json::Map<String, Value> = stacks
         .iter()
         .map(|s| {
             let mut artifact = json!({
                 "type": "aws:cloudformation:stack",
-                "environment": "aws://unknown-account/unknown-region",
+                "environment": environment,
                 "properties": {"templateFile": s.template_file},
                 "displayName": s.name,
             });

@@ -195,6 +195,7 @@ pub struct App {
     stacks: IndexMap<String, Stack>,
     files: IndexMap<String, String>,
     references: References,
+    environment: Option<String>,
     placement: Placement,
 }
 
@@ -207,6 +208,13 @@ impl App {
     /// How references across stacks are rendered. Default: [`References::Exports`].
     pub fn set_references(&mut self, references: References) {
         self.references = references;
+    }
+
+    /// The environment every stack deploys to, as the cloud assembly writes it:
+    /// `aws://<account>/<region>`. Default: `aws://unknown-account/unknown-region` (the
+    /// account and Region deploying decide).
+    pub fn set_environment(&mut self, environment: impl Into<String>) {
+        self.environment = Some(environment.into());
     }
 
     /// Where a previous output placed each resource: a stack that must be split keeps every
@@ -254,7 +262,7 @@ impl App {
         for stack in &resolved {
             check_quotas(stack)?;
         }
-        assembly::build(resolved, order, &self.files, format)
+        assembly::build(resolved, order, &self.files, format, self.environment.as_deref())
     }
 }
 

@@ -8,5 +8,6 @@ pub mod helm_pins;
 pub mod iam_actions;
 pub mod instance_types;
 pub mod pricing;
+pub mod regions;
 pub mod versions;
 pub mod zones;
