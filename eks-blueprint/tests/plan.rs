@@ -301,3 +301,28 @@ fn a_template_past_the_inline_limit_even_compact_is_deployed_through_s3() {
     assert_eq!(environment.commands[1], "export BUCKET=<an S3 bucket of yours in that Region>");
     assert!(environment.detail.contains("big-compute"));
 }
+
+/// DEPLOY.md is Markdown: the lines of a numbered step belong to it, so they are indented by
+/// at least the width of its marker (CommonMark: "10. " needs four columns, "9. " three).
+#[test]
+fn every_line_of_a_step_in_deploy_md_is_indented_under_its_marker() {
+    let mut ten_or_more = false;
+    for file in example_files() {
+        let assembly = synth(&file);
+        let markdown = &assembly.files()[DEPLOY_FILE];
+        let mut width = 0;
+        for line in markdown.lines() {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            if digits > 0 && line[digits..].starts_with(". ") {
+                width = digits + 2;
+                ten_or_more |= digits > 1;
+            } else if line.starts_with('#') {
+                width = 0;
+            } else if width > 0 && !line.is_empty() {
+                let indent = line.len() - line.trim_start().len();
+                assert!(indent >= width, "{}: `{line}` is indented {indent}, under a marker of {width}", stem(&file));
+            }
+        }
+    }
+    assert!(ten_or_more, "some example has a tenth step, so the wide marker is exercised");
+}

@@ -117,8 +117,11 @@ pub(crate) fn to_text(plan: &Plan) -> String {
 
 fn markdown_section(out: &mut String, steps: &[Step]) {
     for (i, step) in steps.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, title(step, backticks));
-        let indent = "   ";
+        let marker = format!("{}. ", i + 1);
+        let _ = writeln!(out, "{marker}{}", title(step, backticks));
+        // CommonMark: a list item's content is indented by its marker's width ("10. " is
+        // four columns), or it falls out of the item.
+        let indent = &" ".repeat(marker.len());
         if let Step::Manual(m) = step {
             let _ = writeln!(out);
             out.push_str(&wrap(&format!("From {}.", m.run_from), indent));
