@@ -343,3 +343,16 @@ fn properties_absent_or_empty_are_the_same_and_one_added_is_a_path() {
     let p = &resource(&d, "Q").properties[0];
     assert_eq!((p.path.as_str(), p.old.as_ref(), p.replacement), ("/FifoQueue", None, Replacement::Always));
 }
+
+#[test]
+fn a_renamed_stack_of_one_plain_resource_reads_right() {
+    let table = json!({"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": "vpc-1"}});
+    let old = stacks(&[("old-routes", json!({"Resources": {"R": table.clone()}}))]);
+    let new = stacks(&[("new-routes", json!({"Resources": {"R": table}}))]);
+    let d = diff(&old, &new);
+    assert_eq!(d.stacks.iter().find(|s| s.name == "new-routes").map(|s| s.status), Some(StackStatus::Renamed));
+    let text = d.to_text(&TextOptions::new());
+    assert!(text.contains("Stack new-routes: new name of `old-routes`; its one resource is created anew\n"), "{text}");
+    assert!(text.contains("  not stateful, and nothing blocks it\n"), "{text}");
+    assert!(!text.contains("more resource"), "nothing was listed, so nothing is 'more': {text}");
+}

@@ -173,16 +173,15 @@ fn render_stack(out: &mut String, stack: &StackDiff, options: &TextOptions) {
             stack.name,
             plural(stack.resources.len(), "resource", "resources")
         ),
-        StackStatus::Renamed => format!(
-            "Stack {}: new name of `{}`; all {} created anew",
-            stack.name,
-            stack.renamed_from.as_deref().unwrap_or(""),
-            plural(
-                stack.resources.iter().filter(|r| r.action == Action::Replace).count(),
-                "resource is",
-                "resources are"
+        StackStatus::Renamed => {
+            let anew = stack.resources.iter().filter(|r| r.action == Action::Replace).count();
+            format!(
+                "Stack {}: new name of `{}`; {} created anew",
+                stack.name,
+                stack.renamed_from.as_deref().unwrap_or(""),
+                if anew == 1 { "its one resource is".to_owned() } else { format!("all {anew} resources are") }
             )
-        ),
+        }
         StackStatus::Changed | StackStatus::Unchanged => format!("Stack {}", stack.name),
     };
     let _ = writeln!(out, "{header}");
@@ -190,7 +189,7 @@ fn render_stack(out: &mut String, stack: &StackDiff, options: &TextOptions) {
         return; // every resource alike: the JSON form lists them
     }
     let renamed = stack.status == StackStatus::Renamed;
-    let mut not_listed = 0;
+    let (mut listed, mut not_listed) = (0, 0);
     for r in &stack.resources {
         // In a renamed stack every resource is new: the stateful ones and those with a
         // blocker are listed, the others counted.
@@ -199,9 +198,18 @@ fn render_stack(out: &mut String, stack: &StackDiff, options: &TextOptions) {
             continue;
         }
         render_resource(out, r, options, renamed);
+        listed += 1;
     }
-    if not_listed > 0 {
+    if not_listed > 0 && listed > 0 {
         let _ = writeln!(out, "  and {} created anew", plural(not_listed, "more resource", "more resources"));
+    } else if not_listed > 0 {
+        // Nothing listed above: "and N more" would count from nothing.
+        let what = if not_listed == 1 {
+            "not stateful, and nothing blocks it"
+        } else {
+            "none stateful, and nothing blocks them"
+        };
+        let _ = writeln!(out, "  {what}");
     }
     if !stack.outputs.is_empty() {
         let _ = writeln!(out, "  Outputs:");
